@@ -1,0 +1,8 @@
+//! The pallets benchmarked by `aichain-node benchmark pallet` (feature `runtime-benchmarks`).
+frame_benchmarking::define_benchmarks!(
+	[frame_benchmarking, BaselineBench::<Runtime>]
+	[frame_system, SystemBench::<Runtime>]
+	[pallet_balances, Balances]
+	[pallet_timestamp, Timestamp]
+	[pallet_sudo, Sudo]
+);

@@ -1,0 +1,204 @@
+//! # AI compute chain runtime
+//!
+//! The on-chain state transition function of the AI compute chain. It composes:
+//!
+//! - consensus: `pallet-aura` (block authoring slots) and `pallet-grandpa` (finality), with
+//!   authorities set at genesis (no session pallet: this is a proof-of-authority network whose
+//!   validator set changes through a runtime upgrade or governance);
+//! - accounts and fees: `pallet-balances` and `pallet-transaction-payment`;
+//! - `pallet-timestamp` and `pallet-sudo` (development governance).
+//!
+//! The runtime is built twice: natively (feature `std`, used by tests and by the node for the
+//! genesis build) and as a `wasm32v1-none` blob that the node executes and that is stored on chain.
+//! Genesis presets live in [`genesis_config_presets`], pallet configuration in [`configs`] and the
+//! runtime APIs (the node-facing interface) in [`apis`].
+#![cfg_attr(not(feature = "std"), no_std)]
+// `construct_runtime`-style macros expand to large types.
+#![recursion_limit = "256"]
+
+#[cfg(feature = "std")]
+include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
+
+extern crate alloc;
+
+pub mod apis;
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarks;
+pub mod configs;
+pub mod genesis_config_presets;
+
+use sp_runtime::{
+	generic, impl_opaque_keys,
+	traits::{BlakeTwo256, IdentifyAccount, Verify},
+	MultiAddress, MultiSignature,
+};
+#[cfg(feature = "std")]
+use sp_version::NativeVersion;
+use sp_version::{runtime_version, RuntimeVersion};
+
+pub use frame_system::Call as SystemCall;
+pub use pallet_balances::Call as BalancesCall;
+pub use pallet_timestamp::Call as TimestampCall;
+#[cfg(any(feature = "std", test))]
+pub use sp_runtime::BuildStorage;
+
+/// Opaque types: what the node needs to know about blocks without knowing the runtime's calls,
+/// so it keeps syncing across runtime upgrades that change extrinsic formats.
+pub mod opaque {
+	use super::*;
+	pub use sp_runtime::OpaqueExtrinsic as UncheckedExtrinsic;
+
+	/// Opaque block header type.
+	pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
+	/// Opaque block type.
+	pub type Block = generic::Block<Header, UncheckedExtrinsic>;
+	/// Opaque block identifier type.
+	pub type BlockId = generic::BlockId<Block>;
+}
+
+impl_opaque_keys! {
+	/// The consensus keys of a validator, as set by `author_rotateKeys`.
+	pub struct SessionKeys {
+		/// Aura block-authoring key (sr25519).
+		pub aura: Aura,
+		/// GRANDPA finality key (ed25519).
+		pub grandpa: Grandpa,
+	}
+}
+
+/// Runtime version: bump `spec_version` on every change of the runtime logic.
+#[runtime_version]
+pub const VERSION: RuntimeVersion = RuntimeVersion {
+	spec_name: alloc::borrow::Cow::Borrowed("aichain"),
+	impl_name: alloc::borrow::Cow::Borrowed("aichain"),
+	authoring_version: 1,
+	spec_version: 100,
+	impl_version: 1,
+	apis: apis::RUNTIME_API_VERSIONS,
+	transaction_version: 1,
+	system_version: 1,
+};
+
+/// Target block time. Aura slots are this long; it cannot change once the chain has started.
+pub const MILLISECS_PER_BLOCK: u64 = 6000;
+/// Slot duration used by Aura (one block per slot).
+pub const SLOT_DURATION: u64 = MILLISECS_PER_BLOCK;
+/// Number of blocks in a minute.
+pub const MINUTES: BlockNumber = 60_000 / (MILLISECS_PER_BLOCK as BlockNumber);
+/// Number of blocks in an hour.
+pub const HOURS: BlockNumber = MINUTES * 60;
+/// Number of blocks in a day.
+pub const DAYS: BlockNumber = HOURS * 24;
+
+/// The chain's token has 12 decimals: one `UNIT` is 10^12 of the smallest unit (planck).
+pub const UNIT: Balance = 1_000_000_000_000;
+/// One thousandth of a unit.
+pub const MILLI_UNIT: Balance = 1_000_000_000;
+/// One millionth of a unit.
+pub const MICRO_UNIT: Balance = 1_000_000;
+/// Minimum balance an account must keep to exist.
+pub const EXISTENTIAL_DEPOSIT: Balance = MILLI_UNIT;
+
+/// The version information used to identify this runtime when compiled natively.
+#[cfg(feature = "std")]
+pub fn native_version() -> NativeVersion {
+	NativeVersion { runtime_version: VERSION, can_author_with: Default::default() }
+}
+
+/// Signature of a transaction: sr25519, ed25519 or ecdsa.
+pub type Signature = MultiSignature;
+/// An account on chain: the public key of the signing scheme.
+pub type AccountId = <<Signature as Verify>::Signer as IdentifyAccount>::AccountId;
+/// Balance of an account.
+pub type Balance = u128;
+/// Per-account transaction counter.
+pub type Nonce = u32;
+/// Block hash.
+pub type Hash = sp_core::H256;
+/// Block number.
+pub type BlockNumber = u32;
+/// The address format for describing accounts.
+pub type Address = MultiAddress<AccountId, ()>;
+/// Block header type as expected by this runtime.
+pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
+/// Block type as expected by this runtime.
+pub type Block = generic::Block<Header, UncheckedExtrinsic>;
+/// A block as seen by the RPC and signers.
+pub type SignedBlock = generic::SignedBlock<Block>;
+/// BlockId type as expected by this runtime.
+pub type BlockId = generic::BlockId<Block>;
+
+/// The transaction extensions checked for every signed transaction, in order.
+pub type TxExtension = (
+	frame_system::CheckNonZeroSender<Runtime>,
+	frame_system::CheckSpecVersion<Runtime>,
+	frame_system::CheckTxVersion<Runtime>,
+	frame_system::CheckGenesis<Runtime>,
+	frame_system::CheckEra<Runtime>,
+	frame_system::CheckNonce<Runtime>,
+	frame_system::CheckWeight<Runtime>,
+	pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
+	frame_metadata_hash_extension::CheckMetadataHash<Runtime>,
+	frame_system::WeightReclaim<Runtime>,
+);
+
+/// Unchecked extrinsic type as expected by this runtime.
+pub type UncheckedExtrinsic =
+	generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;
+/// The payload being signed in transactions.
+pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
+
+/// Migrations to run on runtime upgrade, aside from those declared in pallets.
+#[allow(unused_parens)]
+type Migrations = ();
+
+/// Executive: dispatches calls to the pallets and runs block hooks.
+pub type Executive = frame_executive::Executive<
+	Runtime,
+	Block,
+	frame_system::ChainContext<Runtime>,
+	Runtime,
+	AllPalletsWithSystem,
+	Migrations,
+>;
+
+/// The runtime: the pallets it is made of and their indices (indices are part of the
+/// transaction format; never reorder them).
+#[frame_support::runtime]
+mod runtime {
+	#[runtime::runtime]
+	#[runtime::derive(
+		RuntimeCall,
+		RuntimeEvent,
+		RuntimeError,
+		RuntimeOrigin,
+		RuntimeFreezeReason,
+		RuntimeHoldReason,
+		RuntimeSlashReason,
+		RuntimeLockId,
+		RuntimeTask,
+		RuntimeViewFunction
+	)]
+	pub struct Runtime;
+
+	#[runtime::pallet_index(0)]
+	pub type System = frame_system;
+
+	#[runtime::pallet_index(1)]
+	pub type Timestamp = pallet_timestamp;
+
+	#[runtime::pallet_index(2)]
+	pub type Aura = pallet_aura;
+
+	#[runtime::pallet_index(3)]
+	pub type Grandpa = pallet_grandpa;
+
+	#[runtime::pallet_index(4)]
+	pub type Balances = pallet_balances;
+
+	#[runtime::pallet_index(5)]
+	pub type TransactionPayment = pallet_transaction_payment;
+
+	#[runtime::pallet_index(6)]
+	pub type Sudo = pallet_sudo;
+}

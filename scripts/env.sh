@@ -1,0 +1,8 @@
+# Shared build environment, sourced by every script (not executed on its own).
+#
+# - Builds use Debian's rustc 1.96 (`rustc-web`), the one compiler here with a wasm32v1-none
+#   target; using one compiler for native and wasm avoids rebuilding every dependency.
+# - The cargo target directory lives outside the checkout, so a fresh clone (CI) reuses the build.
+export PATH="/usr/bin:$PATH"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/aichain/target}"
+export NODE_BIN="$CARGO_TARGET_DIR/release/aichain-node"

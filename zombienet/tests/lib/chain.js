@@ -1,0 +1,109 @@
+//! Helpers for tests that run real `aichain-node` processes: spawning nodes on free loopback
+//! ports, connecting a polkadot.js client, waiting for best/finalized heights, and cleanup.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, openSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import net from 'node:net';
+import { ApiPromise, WsProvider } from '@polkadot/api';
+
+/** Path of the node binary: $NODE_BIN, set by scripts/env.sh. */
+export const NODE_BIN = process.env.NODE_BIN;
+if (!NODE_BIN) throw new Error('NODE_BIN is not set: run the tests through scripts/test.sh');
+
+/** A free TCP port on 127.0.0.1 (asks the kernel for one, then releases it). */
+export async function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** The libp2p peer id of a node key given as 64 hex characters. */
+export function peerIdOf(nodeKeyHex) {
+  return execFileSync(NODE_BIN, ['key', 'inspect-node-key', '--file', '/dev/stdin'], {
+    input: nodeKeyHex,
+  }).toString().trim();
+}
+
+/**
+ * Starts a node. `opts.args` are extra CLI flags; the node gets its own base path (kept across
+ * restarts of the same handle), RPC and p2p ports on loopback, and a log file in the base path.
+ */
+export async function startNode(name, opts = {}) {
+  const basePath = opts.basePath ?? mkdtempSync(join(tmpdir(), `aichain-${name}-`));
+  const rpcPort = opts.rpcPort ?? (await freePort());
+  const p2pPort = opts.p2pPort ?? (await freePort());
+  const args = [
+    '--base-path', basePath,
+    '--rpc-port', String(rpcPort),
+    '--port', String(p2pPort),
+    '--listen-addr', `/ip4/127.0.0.1/tcp/${p2pPort}`,
+    '--no-prometheus', '--no-telemetry', '--no-mdns',
+    '--name', name,
+    ...(opts.args ?? []),
+  ];
+  const logFile = join(basePath, 'node.log');
+  const out = openSync(logFile, 'a');
+  const proc = spawn(NODE_BIN, args, { stdio: ['ignore', out, out] });
+  const handle = { name, basePath, rpcPort, p2pPort, args: opts.args ?? [], proc, logFile, api: null };
+  handle.exited = new Promise((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
+  return handle;
+}
+
+/** Connects a polkadot.js client to a node, retrying until its RPC server answers. */
+export async function connect(node, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise((resolve) => {
+      const s = net.connect(node.rpcPort, '127.0.0.1');
+      s.once('connect', () => { s.destroy(); resolve(true); });
+      s.once('error', () => resolve(false));
+    });
+    if (ok) break;
+    if (node.proc.exitCode !== null) throw new Error(`${node.name} exited early; see ${node.logFile}`);
+    if (Date.now() > deadline) throw new Error(`${node.name} RPC not up after ${timeoutMs} ms; see ${node.logFile}`);
+    await sleep(250);
+  }
+  const provider = new WsProvider(`ws://127.0.0.1:${node.rpcPort}`, 1000);
+  node.api = await ApiPromise.create({ provider, noInitWarn: true });
+  return node.api;
+}
+
+/** Best and finalized block numbers of a node. */
+export async function heights(api) {
+  const [best, finHash] = await Promise.all([api.rpc.chain.getHeader(), api.rpc.chain.getFinalizedHead()]);
+  const fin = await api.rpc.chain.getHeader(finHash);
+  return { best: best.number.toNumber(), finalized: fin.number.toNumber() };
+}
+
+/** Polls until `pred(heights)` holds, or throws after `timeoutMs`. */
+export async function waitFor(api, pred, timeoutMs, what) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    last = await heights(api);
+    if (pred(last)) return last;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last heights ${JSON.stringify(last)}`);
+    await sleep(500);
+  }
+}
+
+/** Kills a node with SIGKILL (no clean shutdown) and disconnects its client. */
+export async function kill(node) {
+  if (node.api) { await node.api.disconnect().catch(() => {}); node.api = null; }
+  if (node.proc.exitCode === null && node.proc.signalCode === null) node.proc.kill('SIGKILL');
+  await node.exited;
+}
+
+/** Stops a node and removes its base path. */
+export async function stop(node) {
+  await kill(node);
+  rmSync(node.basePath, { recursive: true, force: true });
+}
