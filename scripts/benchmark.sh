@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Regenerates the weights of this project's pallets from their benchmarks, measured on this
+# machine: builds the node with `--features runtime-benchmarks` (a separate, longer build that
+# the normal build and CI never do) and runs `benchmark pallet` for each pallet, writing
+# pallets/<name>/src/weights.rs through scripts/frame-weight-template.hbs.
+#
+#   scripts/benchmark.sh [pallet_name ...]     # default: every pallet of this repository
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bash "$ROOT/scripts/setup.sh"
+# shellcheck source=env.sh
+source "$ROOT/scripts/env.sh"
+cd "$ROOT"
+
+cargo build --release --locked -p aichain-node --features runtime-benchmarks
+BENCH_BIN="$CARGO_TARGET_DIR/release/aichain-node"
+
+pallets=("$@")
+[ ${#pallets[@]} -gt 0 ] || pallets=(pallet_zk_verifier)
+for pallet in "${pallets[@]}"; do
+  dir="pallets/$(echo "${pallet#pallet_}" | tr _ -)"
+  echo "== benchmarking $pallet into $dir/src/weights.rs"
+  "$BENCH_BIN" benchmark pallet \
+    --chain dev --pallet "$pallet" --extrinsic '*' \
+    --steps 50 --repeat 20 --wasm-execution compiled \
+    --heap-pages 4096 \
+    --template scripts/frame-weight-template.hbs \
+    --output "$dir/src/weights.rs"
+done
+# The benchmark build replaced the node binary: rebuild the normal one.
+cargo build --release --locked -p aichain-node
