@@ -12,14 +12,18 @@ use sc_transaction_pool_api::OffchainTransactionPoolFactory;
 use sp_consensus_aura::sr25519::{AuthorityId as AuraId, AuthorityPair as AuraPair};
 use std::{sync::Arc, time::Duration};
 
-/// Host functions the runtime may call: Substrate's standard set (plus the benchmarking ones
-/// when the node is built for benchmarks).
+/// Host functions the runtime may call: Substrate's standard set and BN254 Groth16
+/// verification (plus the benchmarking ones when the node is built for benchmarks).
 #[cfg(not(feature = "runtime-benchmarks"))]
-pub type HostFunctions = sp_io::SubstrateHostFunctions;
-/// Host functions the runtime may call: Substrate's standard set plus benchmarking support.
+pub type HostFunctions = (sp_io::SubstrateHostFunctions, aichain_zk::host::HostFunctions);
+/// Host functions the runtime may call: Substrate's standard set, BN254 Groth16 verification
+/// and benchmarking support.
 #[cfg(feature = "runtime-benchmarks")]
-pub type HostFunctions =
-	(sp_io::SubstrateHostFunctions, frame_benchmarking::benchmarking::HostFunctions);
+pub type HostFunctions = (
+	sp_io::SubstrateHostFunctions,
+	aichain_zk::host::HostFunctions,
+	frame_benchmarking::benchmarking::HostFunctions,
+);
 
 /// The client type: a full client executing the wasm runtime.
 pub(crate) type FullClient =

@@ -3,7 +3,8 @@
 //! Implemented here: `Core`, `Metadata` (v14 and, through `metadata_at_version`, v15/v16),
 //! `BlockBuilder`, `TaggedTransactionQueue`, `OffchainWorkerApi`, `AuraApi`, `GrandpaApi`,
 //! `SessionKeys`, `AccountNonceApi`, the transaction-payment APIs, `GenesisBuilder`,
-//! `RuntimeViewFunction`, and (behind features) `Benchmark` and `TryRuntime`.
+//! `RuntimeViewFunction`, `Groth16Api` (BN254 Groth16 verification of a full statement, on
+//! the native host function or in wasm), and (behind features) `Benchmark` and `TryRuntime`.
 
 use alloc::vec::Vec;
 use frame_support::{
@@ -64,6 +65,22 @@ impl_runtime_apis! {
 		}
 	}
 
+	impl aichain_zk::runtime_api::Groth16Api<Block> for Runtime {
+		fn verify(
+			statement: aichain_zk::BatchItem,
+			path: aichain_zk::runtime_api::VerificationPath,
+		) -> Result<(), aichain_zk::Error> {
+			aichain_zk::runtime_api::verify_on(path, &statement)
+		}
+
+		fn batch_verify(
+			statements: Vec<aichain_zk::BatchItem>,
+			path: aichain_zk::runtime_api::VerificationPath,
+		) -> Result<(), aichain_zk::Error> {
+			aichain_zk::runtime_api::batch_verify_on(path, &statements)
+		}
+	}
+
 	impl sp_block_builder::BlockBuilder<Block> for Runtime {
 		fn apply_extrinsic(extrinsic: <Block as BlockT>::Extrinsic) -> ApplyExtrinsicResult {
 			Executive::apply_extrinsic(extrinsic)
@@ -112,8 +129,8 @@ impl_runtime_apis! {
 	}
 
 	impl sp_session::SessionKeys<Block> for Runtime {
-		fn generate_session_keys(seed: Option<Vec<u8>>) -> Vec<u8> {
-			SessionKeys::generate(seed)
+		fn generate_session_keys(owner: Vec<u8>, seed: Option<Vec<u8>>) -> sp_session::OpaqueGeneratedSessionKeys {
+			SessionKeys::generate(&owner, seed).into()
 		}
 
 		fn decode_session_keys(encoded: Vec<u8>) -> Option<Vec<(Vec<u8>, KeyTypeId)>> {

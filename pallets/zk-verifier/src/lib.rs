@@ -31,7 +31,6 @@ extern crate alloc;
 mod benchmarking;
 #[cfg(test)]
 mod mock;
-pub mod runtime_api;
 #[cfg(test)]
 mod tests;
 mod types;

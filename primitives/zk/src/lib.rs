@@ -15,6 +15,7 @@
 //! - [`host`]: the `#[runtime_interface]` through which the runtime runs the same verification
 //!   natively in the node (polkadot-sdk's elliptic-curve host functions do not cover BN254), and
 //!   the [`host::Groth16Backend`] choice between that and the pure-wasm path.
+//! - [`runtime_api`]: `Groth16Api`, verification of full statements without a transaction.
 //! - `snarkjs` (feature `std`): import of snarkjs `groth16`/`bn128` JSON files.
 #![cfg_attr(not(feature = "std"), no_std)]
 #![forbid(unsafe_code)]
@@ -24,6 +25,7 @@ extern crate alloc;
 pub mod decode;
 mod error;
 pub mod host;
+pub mod runtime_api;
 #[cfg(feature = "std")]
 pub mod snarkjs;
 #[cfg(feature = "testing")]

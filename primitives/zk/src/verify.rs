@@ -115,7 +115,9 @@ pub fn verify(vk: &VerifyingKey, proof: &Proof, inputs: &[ScalarBytes]) -> Resul
 }
 
 /// One statement of a batch: a key, a proof and the proof's public inputs.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, codec::Decode)]
+#[derive(
+	Clone, Debug, PartialEq, Eq, Encode, codec::Decode, codec::DecodeWithMemTracking, scale_info::TypeInfo,
+)]
 pub struct BatchItem {
 	/// The verifying key.
 	pub vk: VerifyingKey,
