@@ -29,15 +29,16 @@ case "$MODE" in
     pids+=($!)
     ;;
   --local)
-    key=0000000000000000000000000000000000000000000000000000000000000001
-    peer="$(printf %s "$key" | "$NODE_BIN" key inspect-node-key --file /dev/stdin)"
-    port=30333
+    # Validators of a non-dev chain need a network key: fixed, distinct keys for a local network.
+    node_key() { printf '%064x' "$1"; }
+    peer="$(node_key 1 | "$NODE_BIN" key inspect-node-key --file /dev/stdin)"
     i=0
     for who in alice bob charlie dave; do
-      extra=(--bootnodes "/ip4/127.0.0.1/tcp/30333/p2p/$peer")
-      [ "$who" = alice ] && extra=(--node-key "$key")
-      "$NODE_BIN" --chain local "--$who" --base-path "$DATA/$who" --port $((port + i)) \
-        --rpc-port $((RPC_PORT + i)) --prometheus-port $((9615 + i)) --rpc-cors all --no-mdns \
+      extra=()
+      [ "$who" = alice ] || extra=(--bootnodes "/ip4/127.0.0.1/tcp/30333/p2p/$peer")
+      "$NODE_BIN" --chain local "--$who" --base-path "$DATA/$who" --port $((30333 + i)) \
+        --node-key "$(node_key $((i + 1)))" --rpc-port $((RPC_PORT + i)) \
+        --prometheus-port $((9615 + i)) --rpc-cors all --no-mdns \
         "${extra[@]}" >"$DATA/$who.log" 2>&1 &
       pids+=($!)
       i=$((i + 1))

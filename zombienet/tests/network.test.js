@@ -23,7 +23,7 @@ async function meanBlockTimeMs(api, span) {
 test('4 validators finalize; losing one keeps finality; the restarted one catches up', { timeout: 600_000 }, async () => {
   const bootKey = randomBytes(32).toString('hex');
   const bootPeer = peerIdOf(bootKey);
-  nodes.alice = await startNode('alice', { args: ['--chain', 'local', '--alice', '--node-key', bootKey] });
+  nodes.alice = await startNode('alice', { nodeKey: bootKey, args: ['--chain', 'local', '--alice'] });
   const boot = `/ip4/127.0.0.1/tcp/${nodes.alice.p2pPort}/p2p/${bootPeer}`;
   for (const who of ['bob', 'charlie', 'dave']) {
     nodes[who] = await startNode(who, { args: ['--chain', 'local', `--${who}`, '--bootnodes', boot] });
@@ -55,9 +55,8 @@ test('4 validators finalize; losing one keeps finality; the restarted one catche
   }
 
   // Restart Dave on the same database; it catches up to the others' finalized head.
-  nodes.dave = await startNode('dave', {
-    basePath: nodes.dave.basePath, rpcPort: nodes.dave.rpcPort, p2pPort: nodes.dave.p2pPort, args: daveArgs,
-  });
+  const { basePath, rpcPort, p2pPort, nodeKey } = nodes.dave;
+  nodes.dave = await startNode('dave', { basePath, rpcPort, p2pPort, nodeKey, args: daveArgs });
   apis.dave = await connect(nodes.dave);
   const target = (await heights(apis.alice)).finalized;
   const caught = await waitFor(apis.dave, (h) => h.finalized >= target, 120_000, 'dave catching up');

@@ -1,10 +1,11 @@
 //! Helpers for tests that run real `aichain-node` processes: spawning nodes on free loopback
 //! ports, connecting a polkadot.js client, waiting for best/finalized heights, and cleanup.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, openSync } from 'node:fs';
+import { mkdtempSync, rmSync, openSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
+import { randomBytes } from 'node:crypto';
 import { ApiPromise, WsProvider } from '@polkadot/api';
 
 /** Path of the node binary: $NODE_BIN, set by scripts/env.sh. */
@@ -27,23 +28,31 @@ export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** The libp2p peer id of a node key given as 64 hex characters. */
 export function peerIdOf(nodeKeyHex) {
-  return execFileSync(NODE_BIN, ['key', 'inspect-node-key', '--file', '/dev/stdin'], {
-    input: nodeKeyHex,
-  }).toString().trim();
+  const dir = mkdtempSync(join(tmpdir(), 'aichain-key-'));
+  try {
+    const file = join(dir, 'node-key');
+    writeFileSync(file, nodeKeyHex);
+    return execFileSync(NODE_BIN, ['key', 'inspect-node-key', '--file', file]).toString().trim();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /**
- * Starts a node. `opts.args` are extra CLI flags; the node gets its own base path (kept across
- * restarts of the same handle), RPC and p2p ports on loopback, and a log file in the base path.
+ * Starts a node. `opts.args` are extra CLI flags; the node gets its own base path, network key,
+ * RPC and p2p ports on loopback (pass those of a stopped handle to restart it as the same node),
+ * and a log file in the base path.
  */
 export async function startNode(name, opts = {}) {
   const basePath = opts.basePath ?? mkdtempSync(join(tmpdir(), `aichain-${name}-`));
   const rpcPort = opts.rpcPort ?? (await freePort());
   const p2pPort = opts.p2pPort ?? (await freePort());
+  // Validators of a non-dev chain must be given a network key; each node gets its own.
+  const nodeKey = opts.nodeKey ?? randomBytes(32).toString('hex');
   const args = [
+    '--node-key', nodeKey,
     '--base-path', basePath,
     '--rpc-port', String(rpcPort),
-    '--port', String(p2pPort),
     '--listen-addr', `/ip4/127.0.0.1/tcp/${p2pPort}`,
     '--no-prometheus', '--no-telemetry', '--no-mdns',
     '--name', name,
@@ -52,9 +61,14 @@ export async function startNode(name, opts = {}) {
   const logFile = join(basePath, 'node.log');
   const out = openSync(logFile, 'a');
   const proc = spawn(NODE_BIN, args, { stdio: ['ignore', out, out] });
-  const handle = { name, basePath, rpcPort, p2pPort, args: opts.args ?? [], proc, logFile, api: null };
+  const handle = { name, basePath, rpcPort, p2pPort, nodeKey, args: opts.args ?? [], proc, logFile, api: null };
   handle.exited = new Promise((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
   return handle;
+}
+
+/** The last lines of a node's log. */
+export function logTail(node, lines = 20) {
+  return readFileSync(node.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
 }
 
 /** Connects a polkadot.js client to a node, retrying until its RPC server answers. */
@@ -67,7 +81,7 @@ export async function connect(node, timeoutMs = 60_000) {
       s.once('error', () => resolve(false));
     });
     if (ok) break;
-    if (node.proc.exitCode !== null) throw new Error(`${node.name} exited early; see ${node.logFile}`);
+    if (node.proc.exitCode !== null) throw new Error(`${node.name} exited early:\n${logTail(node)}`);
     if (Date.now() > deadline) throw new Error(`${node.name} RPC not up after ${timeoutMs} ms; see ${node.logFile}`);
     await sleep(250);
   }
