@@ -106,6 +106,7 @@ pub fn run() -> sc_cli::Result<()> {
 			runner.sync_run(|config| cmd.run::<Block>(&config))
 		},
 		None => {
+			ensure_ports_free(&cli.run)?;
 			let runner = cli.create_runner(&cli.run)?;
 			runner.run_node_until_exit(|config| async move {
 				match config.network.network_backend {
@@ -135,4 +136,30 @@ fn run_benchmark(cli: &Cli, cmd: &frame_benchmarking_cli::BenchmarkCmd) -> sc_cl
 		BenchmarkCmd::Machine(cmd) => cmd.run(&config, SUBSTRATE_REFERENCE_HARDWARE.clone()),
 		_ => Err("only `benchmark pallet` and `benchmark machine` are supported".into()),
 	})
+}
+
+/// Fails with a clear message when a port given on the command line (`--rpc-port`, `--port`,
+/// `--prometheus-port`) is already in use. Without this check the RPC server would silently
+/// move to a random port and Prometheus would run without its endpoint.
+fn ensure_ports_free(run: &sc_cli::RunCmd) -> sc_cli::Result<()> {
+	let requested = [
+		("--rpc-port", run.rpc_params.rpc_port),
+		("--port", run.network_params.port),
+		(
+			"--prometheus-port",
+			run.prometheus_params.prometheus_port.filter(|_| !run.prometheus_params.no_prometheus),
+		),
+	];
+	for (flag, port) in requested {
+		let Some(port) = port else { continue };
+		if let Err(error) = std::net::TcpListener::bind(("0.0.0.0", port)) {
+			if error.kind() == std::io::ErrorKind::AddrInUse {
+				return Err(sc_cli::Error::Input(format!(
+					"{flag} {port}: the port is already in use (another node running?); \
+					 choose a free port"
+				)));
+			}
+		}
+	}
+	Ok(())
 }
