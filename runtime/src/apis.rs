@@ -79,6 +79,22 @@ impl_runtime_apis! {
 		) -> Result<(), aichain_zk::Error> {
 			aichain_zk::runtime_api::batch_verify_on(path, &statements)
 		}
+
+		fn prepare(
+			key: aichain_zk::VerifyingKey,
+			path: aichain_zk::runtime_api::VerificationPath,
+		) -> Result<aichain_zk::PreparedVerifyingKey, aichain_zk::Error> {
+			aichain_zk::runtime_api::prepare_on(path, &key)
+		}
+
+		fn verify_prepared(
+			key: aichain_zk::PreparedVerifyingKey,
+			proof: aichain_zk::Proof,
+			inputs: Vec<aichain_zk::ScalarBytes>,
+			path: aichain_zk::runtime_api::VerificationPath,
+		) -> Result<(), aichain_zk::Error> {
+			aichain_zk::runtime_api::verify_prepared_on(path, &key, &proof, &inputs)
+		}
 	}
 
 	impl sp_block_builder::BlockBuilder<Block> for Runtime {

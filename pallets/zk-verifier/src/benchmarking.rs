@@ -5,7 +5,7 @@
 
 use super::*;
 use crate::Pallet as ZkVerifier;
-use aichain_zk::{simulate, VerifyingKey};
+use aichain_zk::{simulate, PreparedVerifyingKey, VerifyingKey};
 use frame_benchmarking::v2::*;
 use frame_support::{
 	traits::{fungible::Mutate, Get},
@@ -19,7 +19,8 @@ where
 	T::Currency: Mutate<T::AccountId>,
 {
 	let who: T::AccountId = whitelisted_caller();
-	let largest = VerifyingKey::encoded_size(T::MaxPublicInputs::get());
+	let max = T::MaxPublicInputs::get();
+	let largest = VerifyingKey::encoded_size(max) + PreparedVerifyingKey::encoded_size(max);
 	let balance = ZkVerifier::<T>::deposit_for(largest)
 		.saturating_mul(4u32.into())
 		.saturating_add(T::Currency::minimum_balance());

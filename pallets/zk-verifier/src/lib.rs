@@ -7,7 +7,11 @@
 //!
 //! - [`Pallet::register_verifying_key`]: anyone registers a key, validated once here (every
 //!   point decoded, on the curve, in the subgroup; at most [`Config::MaxPublicInputs`] public
-//!   inputs). A deposit proportional to the key's size is held from the registrant
+//!   inputs) and *prepared* ([`aichain_zk::prepared`]: `e(α, β)` precomputed, points stored
+//!   uncompressed), so that each later verification skips the key's decompression and subgroup
+//!   checks and one of four Miller loops. The key as given is kept in [`VerifyingKeys`] (for
+//!   clients), the prepared form in [`PreparedKeys`] (for verification). A deposit
+//!   proportional to both sizes is held from the registrant
 //!   ([`HoldReason::VerifyingKeyDeposit`]) while the key is registered. The key's id is the
 //!   BLAKE2-256 hash of its SCALE encoding, so the same key always has the same id and cannot be
 //!   registered twice.
@@ -61,7 +65,7 @@ pub trait Verifier {
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
-	use aichain_zk::{host::Groth16Backend, DecodedKey, VerifyingKey};
+	use aichain_zk::{host::Groth16Backend, VerifyingKey};
 	use codec::Encode;
 	use frame_support::{
 		pallet_prelude::*,
@@ -118,9 +122,14 @@ pub mod pallet {
 		VerifyingKeyDeposit,
 	}
 
-	/// Registered verifying keys by id.
+	/// Registered verifying keys by id, as registered.
 	#[pallet::storage]
 	pub type VerifyingKeys<T: Config> = StorageMap<_, Identity, KeyId, KeyRecordOf<T>>;
+
+	/// The prepared form of each registered key (made by `Backend::prepare` at registration),
+	/// read by every verification.
+	#[pallet::storage]
+	pub type PreparedKeys<T: Config> = StorageMap<_, Identity, KeyId, PreparedKeyBytesOf<T>>;
 
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
@@ -211,9 +220,9 @@ pub mod pallet {
 		/// Registers a Groth16 verifying key.
 		///
 		/// - Origin: signed; the signer becomes the key's owner.
-		/// - Effect: validates every point of `key` once, holds a deposit of
-		///   `KeyDepositBase + KeyDepositPerByte × encoded size` from the owner, and stores the
-		///   key under its id (BLAKE2-256 of its encoding).
+		/// - Effect: validates every point of `key` once and prepares it, holds a deposit of
+		///   `KeyDepositBase + KeyDepositPerByte × (encoded size + prepared size)` from the
+		///   owner, and stores both forms under the key's id (BLAKE2-256 of its encoding).
 		/// - Event: [`Event::VerifyingKeyRegistered`].
 		/// - Errors: [`Error::TooManyPublicInputs`], [`Error::EmptyVerifyingKey`], the decoding
 		///   errors of a malformed point, [`Error::VerifyingKeyAlreadyRegistered`],
@@ -262,7 +271,7 @@ pub mod pallet {
 	}
 
 	impl<T: Config> Pallet<T> {
-		/// Deposit for a key whose encoding is `encoded_len` bytes.
+		/// Deposit for a key whose encodings (as given plus prepared) take `encoded_len` bytes.
 		pub fn deposit_for(encoded_len: usize) -> BalanceOf<T> {
 			let bytes: BalanceOf<T> = (encoded_len as u32).into();
 			T::KeyDepositBase::get().saturating_add(T::KeyDepositPerByte::get().saturating_mul(bytes))
@@ -275,17 +284,20 @@ pub mod pallet {
 		) -> Result<KeyId, DispatchError> {
 			let public_inputs = key.num_public_inputs() as u32;
 			ensure!(public_inputs <= T::MaxPublicInputs::get(), Error::<T>::TooManyPublicInputs);
-			DecodedKey::decode(&key).map_err(Error::<T>::from)?;
-
 			let encoded = key.encode();
 			let key_id = sp_io::hashing::blake2_256(&encoded);
 			ensure!(
 				!VerifyingKeys::<T>::contains_key(key_id),
 				Error::<T>::VerifyingKeyAlreadyRegistered
 			);
+			// Validates every point of the key.
+			let prepared = T::Backend::prepare(&key).map_err(Error::<T>::from)?;
+
 			let bounded: BoundedVec<u8, KeyBytesBound<T>> =
 				encoded.try_into().map_err(|_| Error::<T>::TooManyPublicInputs)?;
-			let deposit = Self::deposit_for(bounded.len());
+			let prepared: PreparedKeyBytesOf<T> =
+				prepared.encode().try_into().map_err(|_| Error::<T>::TooManyPublicInputs)?;
+			let deposit = Self::deposit_for(bounded.len() + prepared.len());
 			T::Currency::hold(&HoldReason::VerifyingKeyDeposit.into(), &owner, deposit)
 				.map_err(|_| Error::<T>::InsufficientBalanceForDeposit)?;
 
@@ -293,6 +305,7 @@ pub mod pallet {
 				key_id,
 				KeyRecord { owner: owner.clone(), deposit, public_inputs, key: bounded },
 			);
+			PreparedKeys::<T>::insert(key_id, prepared);
 			Self::deposit_event(Event::VerifyingKeyRegistered { key_id, owner, public_inputs, deposit });
 			Ok(key_id)
 		}
@@ -308,6 +321,7 @@ pub mod pallet {
 				Precision::Exact,
 			)?;
 			VerifyingKeys::<T>::remove(key_id);
+			PreparedKeys::<T>::remove(key_id);
 			Self::deposit_event(Event::VerifyingKeyUnregistered {
 				key_id,
 				owner: who,
@@ -336,8 +350,9 @@ pub mod pallet {
 		}
 
 		/// Invariants: every record's deposit is held from its owner (per owner, the held
-		/// balance equals the sum of its keys' deposits), its id is the hash of its key, and its
-		/// key decodes and has at most `MaxPublicInputs` inputs.
+		/// balance equals the sum of its keys' deposits), its id is the hash of its key, its
+		/// key decodes and has at most `MaxPublicInputs` inputs, and exactly the registered keys
+		/// have a prepared form, with the same number of inputs.
 		#[cfg(any(feature = "try-runtime", test))]
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			use frame_support::traits::fungible::InspectHold;
@@ -348,9 +363,20 @@ pub mod pallet {
 					.map_err(|_| "stored key does not decode")?;
 				ensure!(key.num_public_inputs() as u32 == record.public_inputs, "input count mismatch");
 				ensure!(record.public_inputs <= T::MaxPublicInputs::get(), "too many inputs stored");
+				let prepared = PreparedKeys::<T>::get(key_id).ok_or("registered key without prepared form")?;
+				let prepared: aichain_zk::PreparedVerifyingKey = codec::Decode::decode(&mut &prepared[..])
+					.map_err(|_| "stored prepared key does not decode")?;
+				ensure!(
+					prepared.num_public_inputs() as u32 == record.public_inputs,
+					"prepared key input count mismatch"
+				);
 				let total = per_owner.entry(record.owner.clone()).or_default();
 				*total = total.saturating_add(record.deposit);
 			}
+			ensure!(
+				PreparedKeys::<T>::iter_keys().all(|id| VerifyingKeys::<T>::contains_key(id)),
+				"prepared key without registration"
+			);
 			for (owner, total) in per_owner {
 				ensure!(
 					T::Currency::balance_on_hold(&HoldReason::VerifyingKeyDeposit.into(), &owner) == total,
@@ -367,11 +393,8 @@ pub mod pallet {
 			proof: &Proof,
 			public_inputs: &[ScalarBytes],
 		) -> Result<(), VerifyError> {
-			let key = Self::verifying_key(key_id).ok_or(VerifyError::UnknownKey)?;
-			if public_inputs.len() != key.num_public_inputs() {
-				return Err(VerifyError::Invalid(aichain_zk::Error::PublicInputCountMismatch));
-			}
-			T::Backend::verify(&key, proof, public_inputs).map_err(VerifyError::Invalid)
+			let prepared = PreparedKeys::<T>::get(key_id).ok_or(VerifyError::UnknownKey)?;
+			T::Backend::verify_prepared(&prepared, proof, public_inputs).map_err(VerifyError::Invalid)
 		}
 
 		fn public_inputs_of(key_id: &KeyId) -> Option<u32> {

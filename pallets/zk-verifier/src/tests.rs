@@ -1,10 +1,10 @@
 //! Tests of the ZK verifier pallet with real Groth16 keys and proofs (arkworks prover on a
 //! small circuit, see `aichain_zk::testing`).
 
-use crate::{mock::*, Error, Event, HoldReason, Verifier, VerifyError, VerifyingKeys};
+use crate::{mock::*, Error, Event, HoldReason, PreparedKeys, Verifier, VerifyError, VerifyingKeys};
 use aichain_zk::{
 	testing::{prove, setup},
-	G1Bytes, ScalarBytes, VerifyingKey,
+	G1Bytes, PreparedVerifyingKey, ScalarBytes, VerifyingKey,
 };
 use codec::Encode;
 use frame_support::{
@@ -22,8 +22,10 @@ fn bounded(inputs: Vec<ScalarBytes>) -> BoundedVec<ScalarBytes, MaxPublicInputs>
 	inputs.try_into().unwrap()
 }
 
+/// Base deposit plus the per-byte deposit for the key as given and its prepared form.
 fn expected_deposit(key: &VerifyingKey) -> u64 {
-	DEPOSIT_BASE + DEPOSIT_PER_BYTE * key.encode().len() as u64
+	let prepared = PreparedVerifyingKey::encoded_size(key.num_public_inputs() as u32);
+	DEPOSIT_BASE + DEPOSIT_PER_BYTE * (key.encode().len() + prepared) as u64
 }
 
 fn key_id(key: &VerifyingKey) -> [u8; 32] {
@@ -51,6 +53,9 @@ fn register_holds_exact_deposit_and_emits_event() {
 			Event::VerifyingKeyRegistered { key_id: id, owner: ALICE, public_inputs: 3, deposit }.into(),
 		);
 		assert_eq!(ZkVerifier::public_inputs_of(&id), Some(3));
+		// The prepared form that verification reads is exactly what the crate prepares.
+		let prepared = PreparedKeys::<Test>::get(id).unwrap();
+		assert_eq!(prepared.to_vec(), aichain_zk::prepare(&key).unwrap().encode());
 	});
 }
 
@@ -71,6 +76,7 @@ fn unregister_releases_exact_deposit_only_for_owner() {
 		assert_eq!(held(ALICE), 0);
 		assert_eq!(Balances::balance(&ALICE), INITIAL);
 		assert!(!VerifyingKeys::<Test>::contains_key(id));
+		assert!(!PreparedKeys::<Test>::contains_key(id));
 		System::assert_last_event(Event::VerifyingKeyUnregistered { key_id: id, owner: ALICE, deposit }.into());
 	});
 }

@@ -1,7 +1,7 @@
 //! Types stored and exchanged by the ZK verifier pallet.
 
 use crate::{BalanceOf, Config};
-use aichain_zk::VerifyingKey;
+use aichain_zk::{PreparedVerifyingKey, VerifyingKey};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{pallet_prelude::*, BoundedVec};
 use scale_info::TypeInfo;
@@ -26,6 +26,18 @@ impl<T: Config> Get<u32> for KeyBytesBound<T> {
 		VerifyingKey::encoded_size(T::MaxPublicInputs::get()) as u32
 	}
 }
+
+/// The largest SCALE encoding of a prepared key with at most `MaxPublicInputs` inputs.
+pub struct PreparedKeyBytesBound<T>(core::marker::PhantomData<T>);
+
+impl<T: Config> Get<u32> for PreparedKeyBytesBound<T> {
+	fn get() -> u32 {
+		PreparedVerifyingKey::encoded_size(T::MaxPublicInputs::get()) as u32
+	}
+}
+
+/// The SCALE encoding of a [`PreparedVerifyingKey`] made at registration.
+pub type PreparedKeyBytesOf<T> = BoundedVec<u8, PreparedKeyBytesBound<T>>;
 
 /// A registered verifying key.
 #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, TypeInfo, MaxEncodedLen)]

@@ -1,10 +1,11 @@
-//! Native Groth16 verification speed: one proof for 1, 4 and 16 public inputs; batches of 1, 8
+//! Native Groth16 verification speed: one proof for 1, 4 and 16 public inputs, with the key
+//! given in full (`aichain_zk`) and prepared as the pallet stores it (`prepared`); batches of 1, 8
 //! and 64 proofs (reported per batch: divide by the size for the per-proof cost); and, as the
 //! baseline measured in the same run, arkworks' own `Groth16::verify_proof` on the same proof.
 //!
 //! `cargo bench -p aichain-zk --features testing --bench verify`
 
-use aichain_zk::{batch_verify, simulate, verify, BatchItem};
+use aichain_zk::{batch_verify, prepare, simulate, verify, verify_prepared, BatchItem};
 use ark_bn254::Bn254;
 use ark_groth16::Groth16;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
@@ -15,6 +16,10 @@ fn single(c: &mut Criterion) {
 		let (vk, proof, inputs) = simulate::statement(n, 1, 0);
 		group.bench_with_input(BenchmarkId::new("aichain_zk", n), &n, |b, _| {
 			b.iter(|| verify(&vk, &proof, &inputs).unwrap())
+		});
+		let prepared = prepare(&vk).unwrap();
+		group.bench_with_input(BenchmarkId::new("prepared", n), &n, |b, _| {
+			b.iter(|| verify_prepared(&prepared, &proof, &inputs).unwrap())
 		});
 	}
 	// Baseline: arkworks' verifier (prepares the key, then 3 Miller loops + final exp) on a
@@ -34,6 +39,10 @@ fn single(c: &mut Criterion) {
 		})
 	});
 	group.bench_function("aichain_zk_real_proof/4", |b| b.iter(|| verify(&vk, &proof, &inputs).unwrap()));
+	let prepared = prepare(&vk).unwrap();
+	group.bench_function("prepared_real_proof/4", |b| {
+		b.iter(|| verify_prepared(&prepared, &proof, &inputs).unwrap())
+	});
 	group.finish();
 }
 

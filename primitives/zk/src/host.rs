@@ -12,7 +12,7 @@
 //! [`Groth16Backend`] lets a pallet choose: [`NativeHost`] (the host function) or [`PureWasm`]
 //! (the same verification compiled into the runtime, kept as the tested fallback).
 
-use crate::{BatchItem, Error, Proof, ScalarBytes, VerifyingKey};
+use crate::{BatchItem, Error, PreparedVerifyingKey, Proof, ScalarBytes, VerifyingKey};
 use alloc::vec::Vec;
 use codec::Encode;
 use sp_runtime_interface::{
@@ -37,10 +37,31 @@ pub trait Groth {
 		let items = decode_exact::<Vec<BatchItem>>(batch)?;
 		crate::batch_verify(&items)
 	}
+
+	/// Validates and prepares a key: `key` is a SCALE-encoded [`VerifyingKey`]; returns the
+	/// [`PreparedVerifyingKey`]. Same errors as [`crate::prepare`], plus
+	/// [`Error::MalformedEncoding`].
+	fn prepare_bn254(
+		key: PassFatPointerAndRead<&[u8]>,
+	) -> AllocateAndReturnByCodec<Result<PreparedVerifyingKey, Error>> {
+		crate::prepare(&decode_exact::<VerifyingKey>(key)?)
+	}
+
+	/// Verifies a proof under a prepared key: `key` is a SCALE-encoded
+	/// [`PreparedVerifyingKey`] made by [`crate::prepare`], `statement` the SCALE encoding of
+	/// `(Proof, Vec<ScalarBytes>)`. Same errors as [`crate::verify_prepared`], plus
+	/// [`Error::MalformedEncoding`].
+	fn verify_prepared_bn254(
+		key: PassFatPointerAndRead<&[u8]>,
+		statement: PassFatPointerAndRead<&[u8]>,
+	) -> AllocateAndReturnByCodec<Result<(), Error>> {
+		let key = decode_exact::<PreparedVerifyingKey>(key)?;
+		let (proof, inputs) = decode_exact::<(Proof, Vec<ScalarBytes>)>(statement)?;
+		crate::verify_prepared(&key, &proof, &inputs)
+	}
 }
 
 /// Decodes `T` from all of `bytes`.
-#[cfg(not(substrate_runtime))]
 fn decode_exact<T: codec::Decode>(bytes: &[u8]) -> Result<T, Error> {
 	use codec::DecodeAll;
 	T::decode_all(&mut &bytes[..]).map_err(|_| Error::MalformedEncoding)
@@ -56,6 +77,11 @@ pub trait Groth16Backend {
 	fn verify(vk: &VerifyingKey, proof: &Proof, inputs: &[ScalarBytes]) -> Result<(), Error>;
 	/// Verifies a batch; see [`crate::batch_verify`].
 	fn batch_verify(items: &[BatchItem]) -> Result<(), Error>;
+	/// Validates and prepares a key; see [`crate::prepare`].
+	fn prepare(vk: &VerifyingKey) -> Result<PreparedVerifyingKey, Error>;
+	/// Verifies one proof under a key from [`Groth16Backend::prepare`], given as its SCALE
+	/// encoding (as a pallet stores it); see [`crate::verify_prepared`].
+	fn verify_prepared(key: &[u8], proof: &Proof, inputs: &[ScalarBytes]) -> Result<(), Error>;
 }
 
 /// Verification in the node, through the [`groth`] host functions.
@@ -70,6 +96,15 @@ impl Groth16Backend for NativeHost {
 	fn batch_verify(items: &[BatchItem]) -> Result<(), Error> {
 		groth::batch_verify_bn254(&items.encode())
 	}
+
+	fn prepare(vk: &VerifyingKey) -> Result<PreparedVerifyingKey, Error> {
+		groth::prepare_bn254(&vk.encode())
+	}
+
+	fn verify_prepared(key: &[u8], proof: &Proof, inputs: &[ScalarBytes]) -> Result<(), Error> {
+		// The stored key crosses as it is stored, without being decoded in the runtime.
+		groth::verify_prepared_bn254(key, &(proof, inputs).encode())
+	}
 }
 
 /// Verification compiled into the caller (in the runtime: pure wasm).
@@ -82,5 +117,14 @@ impl Groth16Backend for PureWasm {
 
 	fn batch_verify(items: &[BatchItem]) -> Result<(), Error> {
 		crate::batch_verify(items)
+	}
+
+	fn prepare(vk: &VerifyingKey) -> Result<PreparedVerifyingKey, Error> {
+		crate::prepare(vk)
+	}
+
+	fn verify_prepared(key: &[u8], proof: &Proof, inputs: &[ScalarBytes]) -> Result<(), Error> {
+		let key = decode_exact::<PreparedVerifyingKey>(key)?;
+		crate::verify_prepared(&key, proof, inputs)
 	}
 }

@@ -12,6 +12,8 @@
 //! - [`verify()`] and [`batch_verify()`]: Groth16 verification; a batch is checked with one
 //!   random linear combination of the pairing equations (one final exponentiation for the whole
 //!   batch), with randomness derived from a hash of the batch so that all validators agree.
+//! - [`prepared`]: keys prepared once at registration (`e(α, β)` precomputed, points stored
+//!   uncompressed and validated once) and [`verify_prepared()`], the fast path for registered keys.
 //! - [`host`]: the `#[runtime_interface]` through which the runtime runs the same verification
 //!   natively in the node (polkadot-sdk's elliptic-curve host functions do not cover BN254), and
 //!   the [`host::Groth16Backend`] choice between that and the pure-wasm path.
@@ -25,6 +27,7 @@ extern crate alloc;
 pub mod decode;
 mod error;
 pub mod host;
+pub mod prepared;
 pub mod runtime_api;
 #[cfg(feature = "std")]
 pub mod snarkjs;
@@ -37,4 +40,5 @@ mod verify;
 
 pub use error::Error;
 pub use types::{G1Bytes, G2Bytes, Proof, ScalarBytes, VerifyingKey};
+pub use prepared::{prepare, verify_prepared, PreparedVerifyingKey};
 pub use verify::{batch_verify, verify, BatchItem, DecodedKey, DecodedProof};

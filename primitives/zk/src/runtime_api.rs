@@ -2,7 +2,7 @@
 //! before submitting it (no fee), and the node tests and times the runtime's two verification
 //! paths (native host function and pure wasm) on the same inputs.
 
-use crate::{BatchItem, Error};
+use crate::{BatchItem, Error, PreparedVerifyingKey, Proof, ScalarBytes, VerifyingKey};
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode};
 use scale_info::TypeInfo;
@@ -24,6 +24,19 @@ sp_api::decl_runtime_apis! {
 
 		/// Batch-verifies statements on the chosen path.
 		fn batch_verify(statements: Vec<BatchItem>, path: VerificationPath) -> Result<(), Error>;
+
+		/// Validates and prepares a key on the chosen path, as the verifier pallet does at
+		/// registration.
+		fn prepare(key: VerifyingKey, path: VerificationPath) -> Result<PreparedVerifyingKey, Error>;
+
+		/// Verifies a proof under a prepared key on the chosen path, as the verifier pallet does
+		/// for registered keys.
+		fn verify_prepared(
+			key: PreparedVerifyingKey,
+			proof: Proof,
+			inputs: Vec<ScalarBytes>,
+			path: VerificationPath,
+		) -> Result<(), Error>;
 	}
 }
 
@@ -43,5 +56,30 @@ pub fn batch_verify_on(path: VerificationPath, statements: &[BatchItem]) -> Resu
 	match path {
 		VerificationPath::NativeHost => NativeHost::batch_verify(statements),
 		VerificationPath::PureWasm => PureWasm::batch_verify(statements),
+	}
+}
+
+/// The body of `Groth16Api::prepare` in a runtime.
+pub fn prepare_on(path: VerificationPath, key: &VerifyingKey) -> Result<PreparedVerifyingKey, Error> {
+	use crate::host::{Groth16Backend, NativeHost, PureWasm};
+	match path {
+		VerificationPath::NativeHost => NativeHost::prepare(key),
+		VerificationPath::PureWasm => PureWasm::prepare(key),
+	}
+}
+
+/// The body of `Groth16Api::verify_prepared` in a runtime.
+pub fn verify_prepared_on(
+	path: VerificationPath,
+	key: &PreparedVerifyingKey,
+	proof: &Proof,
+	inputs: &[ScalarBytes],
+) -> Result<(), Error> {
+	use crate::host::{Groth16Backend, NativeHost, PureWasm};
+	use codec::Encode;
+	let key = key.encode();
+	match path {
+		VerificationPath::NativeHost => NativeHost::verify_prepared(&key, proof, inputs),
+		VerificationPath::PureWasm => PureWasm::verify_prepared(&key, proof, inputs),
 	}
 }

@@ -24,11 +24,11 @@ use sha2::{Digest, Sha256};
 /// A verifying key decoded and checked once, ready to verify many proofs.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DecodedKey {
-	alpha_g1: G1Affine,
-	beta_g2: G2Affine,
-	gamma_g2: G2Affine,
-	delta_g2: G2Affine,
-	gamma_abc_g1: Vec<G1Affine>,
+	pub(crate) alpha_g1: G1Affine,
+	pub(crate) beta_g2: G2Affine,
+	pub(crate) gamma_g2: G2Affine,
+	pub(crate) delta_g2: G2Affine,
+	pub(crate) gamma_abc_g1: Vec<G1Affine>,
 }
 
 impl DecodedKey {
@@ -93,6 +93,11 @@ pub struct DecodedProof {
 }
 
 impl DecodedProof {
+	/// The points `(A, B, C)`.
+	pub fn points(&self) -> (G1Affine, G2Affine, G1Affine) {
+		(self.a, self.b, self.c)
+	}
+
 	/// Decodes and validates the three points of `proof`.
 	pub fn decode(proof: &Proof) -> Result<Self, Error> {
 		Ok(DecodedProof { a: decode::g1(&proof.a)?, b: decode::g2(&proof.b)?, c: decode::g1(&proof.c)? })
