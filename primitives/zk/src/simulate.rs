@@ -65,16 +65,25 @@ pub fn verifying_key(public_inputs: u32, seed: u64) -> VerifyingKey {
 /// A key with `public_inputs` inputs, a valid proof for it, and the proof's inputs
 /// (`statement` selects different inputs and proof for the same key).
 pub fn statement(public_inputs: u32, seed: u64, statement: u32) -> (VerifyingKey, Proof, Vec<ScalarBytes>) {
-	let key = verifying_key(public_inputs, seed);
-	let inputs: Vec<Fr> = (0..public_inputs).map(|i| scalar(seed ^ statement as u64, b"x", i)).collect();
+	let inputs: Vec<ScalarBytes> =
+		(0..public_inputs).map(|i| scalar_bytes(scalar(seed ^ statement as u64, b"x", i))).collect();
+	let proof = proof_for(&inputs, seed, statement);
+	(verifying_key(public_inputs, seed), proof, inputs)
+}
+
+/// A valid proof for the given public inputs under `verifying_key(inputs.len(), seed)`
+/// (`nonce` selects among the many valid proofs). Inputs that are not canonical scalars are
+/// reduced modulo the scalar field.
+pub fn proof_for(inputs: &[ScalarBytes], seed: u64, nonce: u32) -> Proof {
 	let l = scalar(seed, b"ic", 0) +
-		inputs.iter().enumerate().map(|(i, x)| *x * scalar(seed, b"ic", i as u32 + 1)).sum::<Fr>();
-	let a = scalar(seed, b"a", statement);
-	let b = scalar(seed, b"b", statement);
-	let c = (a * b -
-		scalar(seed, b"alpha", 0) * scalar(seed, b"beta", 0) -
-		scalar(seed, b"gamma", 0) * l) *
+		inputs
+			.iter()
+			.enumerate()
+			.map(|(i, x)| Fr::from_le_bytes_mod_order(&x.0) * scalar(seed, b"ic", i as u32 + 1))
+			.sum::<Fr>();
+	let a = scalar(seed, b"a", nonce);
+	let b = scalar(seed, b"b", nonce);
+	let c = (a * b - scalar(seed, b"alpha", 0) * scalar(seed, b"beta", 0) - scalar(seed, b"gamma", 0) * l) *
 		scalar(seed, b"delta", 0).inverse().expect("scalars are non-zero; qed");
-	let proof = Proof { a: g1(a), b: g2(b), c: g1(c) };
-	(key, proof, inputs.into_iter().map(scalar_bytes).collect())
+	Proof { a: g1(a), b: g2(b), c: g1(c) }
 }

@@ -22,7 +22,7 @@ use sp_version::RuntimeVersion;
 use super::{
 	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
 	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask,
-	System, EXISTENTIAL_DEPOSIT, SLOT_DURATION, VERSION,
+	System, EXISTENTIAL_DEPOSIT, MILLI_UNIT, SLOT_DURATION, UNIT, VERSION,
 };
 
 /// Share of a block's weight and length available to normal (non-operational) transactions.
@@ -131,4 +131,25 @@ impl pallet_sudo::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type RuntimeCall = RuntimeCall;
 	type WeightInfo = pallet_sudo::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	/// Largest number of public inputs of a registered Groth16 key (the digits inference
+	/// circuit packs its input and output into far fewer).
+	pub const ZkMaxPublicInputs: u32 = 64;
+	/// Deposit held for every registered verifying key.
+	pub const ZkKeyDepositBase: Balance = UNIT;
+	/// Deposit held per byte of a key's stored encodings (as given and prepared).
+	pub const ZkKeyDepositPerByte: Balance = MILLI_UNIT;
+}
+
+impl pallet_zk_verifier::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	/// Verification runs natively in the node through the `groth` host functions.
+	type Backend = aichain_zk::host::NativeHost;
+	type MaxPublicInputs = ZkMaxPublicInputs;
+	type KeyDepositBase = ZkKeyDepositBase;
+	type KeyDepositPerByte = ZkKeyDepositPerByte;
+	type WeightInfo = ();
 }

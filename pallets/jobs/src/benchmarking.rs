@@ -1,0 +1,268 @@
+//! Benchmarks of the jobs pallet, each in its worst case: submissions that assign `r` workers,
+//! the last commitment and the last reveal of an `r`-worker job (which settle it), a zk result
+//! of the largest statement (its Groth16 verification included), and `on_initialize` over `n`
+//! due or pending jobs that are all reassigned or assigned.
+//!
+//! zk proofs come from [`aichain_zk::simulate`] (valid Groth16 proofs made with the trapdoor of
+//! a benchmark key), so the verifier does the work it does for a prover's proof.
+
+use super::*;
+use crate::{impls::commitment_of, Pallet as JobsPallet};
+use aichain_compute::zk_public_input_count;
+use frame_benchmarking::v2::*;
+use frame_support::{
+	traits::{fungible::Mutate, Get},
+	BoundedVec,
+};
+use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
+use pallet_zk_verifier::KeyId;
+use sp_runtime::traits::{Bounded, One, Saturating};
+
+/// Sets up what the benchmarks need in the model, worker and verifier registries.
+pub trait BenchmarkHelper<AccountId> {
+	/// Registers a trapdoor-simulated Groth16 key (`aichain_zk::simulate`, seed 1) with
+	/// `public_inputs` inputs.
+	fn verifying_key(public_inputs: u32) -> KeyId;
+	/// Registers an active model with the given key and sizes.
+	fn model(verifying_key: Option<KeyId>, max_input_len: u32, max_output_len: u32) -> ModelId;
+	/// Registers (and funds) worker number `index` for `model`.
+	fn worker(model: ModelId, index: u32) -> AccountId;
+}
+
+/// The [`BenchmarkHelper`] of a runtime built on `pallet_zk_verifier`, `pallet_models` and
+/// `pallet_workers`.
+pub struct MarketPallets<T>(core::marker::PhantomData<T>);
+
+impl<T> BenchmarkHelper<T::AccountId> for MarketPallets<T>
+where
+	T: pallet_zk_verifier::Config + pallet_models::Config + pallet_workers::Config,
+	<T as pallet_zk_verifier::Config>::Currency: Mutate<T::AccountId>,
+	<T as pallet_models::Config>::Currency: Mutate<T::AccountId>,
+	<T as pallet_workers::Config>::Currency: Mutate<T::AccountId>,
+{
+	fn verifying_key(public_inputs: u32) -> KeyId {
+		<pallet_models::benchmarking::SimulatedKeys<T> as pallet_models::BenchmarkHelper>::verifying_key(public_inputs)
+	}
+
+	fn model(verifying_key: Option<KeyId>, max_input_len: u32, max_output_len: u32) -> ModelId {
+		let owner: T::AccountId = account("model-owner", 0, 0);
+		<T as pallet_models::Config>::Currency::set_balance(
+			&owner,
+			pallet_models::BalanceOf::<T>::max_value() / 4u32.into(),
+		);
+		let spec = pallet_models::benchmarking::spec::<T>(verifying_key, max_input_len, max_output_len);
+		pallet_models::Pallet::<T>::do_register_model(owner, spec).expect("a funded owner registers a model; qed")
+	}
+
+	fn worker(model: ModelId, index: u32) -> T::AccountId {
+		let worker: T::AccountId = account("worker", index, 0);
+		<T as pallet_workers::Config>::Currency::set_balance(
+			&worker,
+			pallet_workers::BalanceOf::<T>::max_value() / 4u32.into(),
+		);
+		pallet_workers::Pallet::<T>::do_register_worker(
+			worker.clone(),
+			<T as pallet_workers::Config>::MinBond::get(),
+			pallet_workers::Capabilities { cpu_cores: 8, memory_mb: 16_384, gpu: None },
+			BoundedVec::truncate_from(alloc::vec![model]),
+		)
+		.expect("a funded worker registers for an active model; qed");
+		worker
+	}
+}
+
+/// A requester able to pay any escrow.
+fn requester<T: Config>() -> T::AccountId
+where
+	T::Currency: Mutate<T::AccountId>,
+{
+	let who: T::AccountId = whitelisted_caller();
+	T::Currency::set_balance(&who, BalanceOf::<T>::max_value() / 4u32.into());
+	who
+}
+
+/// The largest input.
+fn largest_input<T: Config>() -> BoundedVec<u8, T::MaxInputLen> {
+	BoundedVec::truncate_from(alloc::vec![7u8; T::MaxInputLen::get() as usize])
+}
+
+/// The largest output.
+fn largest_output<T: Config>() -> OutputOf<T> {
+	BoundedVec::truncate_from(alloc::vec![9u8; T::MaxOutputLen::get() as usize])
+}
+
+/// A model without a key and `workers` workers for it.
+fn plain_model<T: Config>(workers: u32) -> (ModelId, alloc::vec::Vec<T::AccountId>) {
+	let model = T::BenchmarkHelper::model(None, T::MaxInputLen::get(), T::MaxOutputLen::get());
+	let workers = (0..workers).map(|i| T::BenchmarkHelper::worker(model, i)).collect();
+	(model, workers)
+}
+
+/// Submits a redundancy job of `replicas` workers on `model`.
+fn submit_redundancy<T: Config>(who: &T::AccountId, model: ModelId, replicas: u32) -> Result<JobId, BenchmarkError>
+where
+	T::Currency: Mutate<T::AccountId>,
+{
+	let tier = Tier::Redundancy { replicas: replicas as u8 };
+	let deadline = T::MaxDeadline::get();
+	Ok(JobsPallet::<T>::do_submit_job(who.clone(), model, largest_input::<T>(), tier, BalanceOf::<T>::max_value(), deadline)?)
+}
+
+/// The workers assigned to `job`.
+fn assignees<T: Config>(job: JobId) -> alloc::vec::Vec<T::AccountId> {
+	Jobs::<T>::get(job).map(|j| j.assignments.into_iter().map(|a| a.worker).collect()).unwrap_or_default()
+}
+
+#[benchmarks(where T::Currency: Mutate<T::AccountId>)]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn submit_job(r: Linear<2, { T::MaxReplicas::get() }>) {
+		let (model, _) = plain_model::<T>(r);
+		let caller = requester::<T>();
+		let tier = Tier::Redundancy { replicas: r as u8 };
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), model, largest_input::<T>(), tier, BalanceOf::<T>::max_value(), T::MaxDeadline::get());
+
+		assert_eq!(assignees::<T>(0).len() as u32, r);
+	}
+
+	#[benchmark]
+	fn cancel_job() -> Result<(), BenchmarkError> {
+		let (model, _) = plain_model::<T>(0);
+		let caller = requester::<T>();
+		let job = submit_redundancy::<T>(&caller, model, 2)?;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), job);
+
+		assert!(!Jobs::<T>::contains_key(job));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn submit_result() -> Result<(), BenchmarkError> {
+		let (max_in, max_out) = (T::MaxInputLen::get(), T::MaxOutputLen::get());
+		let public_inputs = zk_public_input_count(max_in as usize, max_out as usize) as u32;
+		let key = T::BenchmarkHelper::verifying_key(public_inputs);
+		let model = T::BenchmarkHelper::model(Some(key), max_in, max_out);
+		let worker = T::BenchmarkHelper::worker(model, 0);
+		let caller = requester::<T>();
+		let input = largest_input::<T>();
+		let job = JobsPallet::<T>::do_submit_job(
+			caller,
+			model,
+			input.clone(),
+			Tier::Zk,
+			BalanceOf::<T>::max_value(),
+			T::MaxDeadline::get(),
+		)?;
+		let output = largest_output::<T>();
+		let proof = aichain_zk::simulate::proof_for(&aichain_compute::zk_public_inputs(&input, &output), 1, 0);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(worker), job, output, proof);
+
+		assert!(!Jobs::<T>::contains_key(job));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn commit_result(r: Linear<2, { T::MaxReplicas::get() }>) -> Result<(), BenchmarkError> {
+		let (model, _) = plain_model::<T>(r);
+		let job = submit_redundancy::<T>(&requester::<T>(), model, r)?;
+		let workers = assignees::<T>(job);
+		for worker in &workers[1..] {
+			JobsPallet::<T>::do_commit_result(worker.clone(), job, [1; 32])?;
+		}
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(workers[0].clone()), job, [1; 32]);
+
+		assert_eq!(Jobs::<T>::get(job).map(|j| j.status), Some(JobStatus::Revealing));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn reveal_result(r: Linear<2, { T::MaxReplicas::get() }>) -> Result<(), BenchmarkError> {
+		let (model, _) = plain_model::<T>(r);
+		let job = submit_redundancy::<T>(&requester::<T>(), model, r)?;
+		let workers = assignees::<T>(job);
+		let output = largest_output::<T>();
+		let salt = [3u8; 32];
+		for worker in &workers {
+			JobsPallet::<T>::do_commit_result(worker.clone(), job, commitment_of(&output, &salt))?;
+		}
+		for worker in &workers[1..] {
+			JobsPallet::<T>::do_reveal_result(worker.clone(), job, output.clone(), salt)?;
+		}
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(workers[0].clone()), job, output, salt);
+
+		assert!(!Jobs::<T>::contains_key(job));
+		Ok(())
+	}
+
+	/// `n` zk jobs whose only worker missed the deadline: each is slashed and the job
+	/// reassigned to the other worker.
+	#[benchmark]
+	fn on_initialize_deadlines(n: Linear<0, { T::MaxJobsPerBlock::get() }>) -> Result<(), BenchmarkError> {
+		let (max_in, max_out) = (T::MaxInputLen::get(), T::MaxOutputLen::get());
+		let key = T::BenchmarkHelper::verifying_key(zk_public_input_count(max_in as usize, max_out as usize) as u32);
+		let model = T::BenchmarkHelper::model(Some(key), max_in, max_out);
+		T::BenchmarkHelper::worker(model, 0);
+		T::BenchmarkHelper::worker(model, 1);
+		let caller = requester::<T>();
+		let timeout: BlockNumberFor<T> = One::one();
+		for _ in 0..n {
+			JobsPallet::<T>::do_submit_job(
+				caller.clone(),
+				model,
+				largest_input::<T>(),
+				Tier::Zk,
+				BalanceOf::<T>::max_value(),
+				timeout,
+			)?;
+		}
+		let due = frame_system::Pallet::<T>::block_number().saturating_add(timeout);
+		frame_system::Pallet::<T>::set_block_number(due);
+
+		#[block]
+		{
+			JobsPallet::<T>::process_deadlines(due);
+		}
+
+		for job in 0..n as JobId {
+			assert_eq!(Jobs::<T>::get(job).map(|j| j.reassignments), Some(1));
+		}
+		Ok(())
+	}
+
+	/// `n` pending redundancy jobs, all assigned when workers become available.
+	#[benchmark]
+	fn on_initialize_pending(n: Linear<0, { T::MaxPendingJobs::get() }>) -> Result<(), BenchmarkError> {
+		let replicas = T::MaxReplicas::get();
+		let (model, _) = plain_model::<T>(0);
+		let caller = requester::<T>();
+		for _ in 0..n {
+			submit_redundancy::<T>(&caller, model, replicas)?;
+		}
+		for i in 0..replicas {
+			T::BenchmarkHelper::worker(model, i);
+		}
+		let now = frame_system::Pallet::<T>::block_number();
+
+		#[block]
+		{
+			JobsPallet::<T>::process_pending(now);
+		}
+
+		assert!(PendingJobs::<T>::get().is_empty());
+		Ok(())
+	}
+
+	impl_benchmark_test_suite!(JobsPallet, crate::mock::new_test_ext(), crate::mock::Test);
+}

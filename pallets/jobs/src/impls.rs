@@ -1,0 +1,481 @@
+//! The logic behind the jobs pallet's calls and hooks: submission, assignment, results,
+//! settlement, deadlines and invariants.
+
+use crate::{pallet::*, selection, Assignment, Job, JobId, JobStatus, JobTerms, OnJobCompleted, RefundReason, Tier};
+use aichain_zk::Proof;
+use alloc::vec::Vec;
+use codec::Encode;
+use frame_support::{
+	pallet_prelude::*,
+	traits::{
+		fungible::MutateHold,
+		tokens::{Fortitude, Precision, Restriction},
+	},
+};
+use frame_system::pallet_prelude::BlockNumberFor;
+use pallet_models::ModelRegistry;
+use pallet_workers::{JobOutcome, WorkerRegistry};
+use pallet_zk_verifier::Verifier;
+use sp_runtime::{
+	traits::{Saturating, Zero},
+	Permill,
+};
+
+/// How many blocks past a full deadline bucket a job may be moved.
+const MAX_BUCKET_SHIFT: u32 = 16;
+
+impl<T: Config> Pallet<T> {
+	/// Checks and escrows a job, then assigns it or queues it; see [`Pallet::submit_job`].
+	pub fn do_submit_job(
+		requester: T::AccountId,
+		model: ModelId,
+		input: BoundedVec<u8, T::MaxInputLen>,
+		tier: Tier,
+		max_price: BalanceOf<T>,
+		timeout: BlockNumberFor<T>,
+	) -> Result<JobId, DispatchError> {
+		ensure!(!timeout.is_zero(), Error::<T>::ZeroDeadline);
+		ensure!(timeout <= T::MaxDeadline::get(), Error::<T>::DeadlineTooLong);
+		let model_terms = T::Models::active_model(model).ok_or(Error::<T>::UnknownModel)?;
+		ensure!(!input.is_empty(), Error::<T>::EmptyInput);
+		ensure!(input.len() as u32 <= model_terms.max_input_len, Error::<T>::InputTooLong);
+		let workers: u32 = match tier {
+			Tier::Zk => {
+				ensure!(model_terms.verifying_key.is_some(), Error::<T>::ModelNotProvable);
+				ensure!(input.len() as u32 == model_terms.max_input_len, Error::<T>::InputLengthMismatch);
+				1
+			},
+			Tier::Redundancy { replicas } => {
+				ensure!(replicas >= 2 && replicas as u32 <= T::MaxReplicas::get(), Error::<T>::InvalidReplicas);
+				replicas as u32
+			},
+			Tier::Optimistic => return Err(Error::<T>::TierNotSupported.into()),
+		};
+		let price = model_terms.price.saturating_mul(workers.into());
+		let fee = T::ProtocolFee::get() * price;
+		let escrow = price.saturating_add(fee);
+		ensure!(escrow <= max_price, Error::<T>::PriceAboveMax);
+
+		let id = NextJobId::<T>::get();
+		let next = id.checked_add(1).ok_or(Error::<T>::JobIdOverflow)?;
+		T::Currency::hold(&HoldReason::JobEscrow.into(), &requester, escrow)
+			.map_err(|_| Error::<T>::InsufficientBalance)?;
+		NextJobId::<T>::put(next);
+
+		let now = frame_system::Pallet::<T>::block_number();
+		let mut job = Job {
+			requester: requester.clone(),
+			model,
+			input,
+			tier,
+			terms: JobTerms {
+				model_owner: model_terms.owner,
+				price_per_worker: model_terms.price,
+				royalty_bps: model_terms.royalty_bps,
+				fee,
+				escrow,
+				verifying_key: model_terms.verifying_key,
+				max_output_len: model_terms.max_output_len,
+			},
+			timeout,
+			deadline: now.saturating_add(timeout),
+			status: JobStatus::Pending,
+			assignments: Default::default(),
+			revealed: Default::default(),
+			reassignments: 0,
+		};
+		Self::deposit_event(Event::JobSubmitted { job: id, requester, model, tier, escrow });
+		if !Self::try_assign(id, &mut job, now, &[])? {
+			PendingJobs::<T>::try_mutate(|queue| queue.try_push(id)).map_err(|_| Error::<T>::PendingQueueFull)?;
+		}
+		Jobs::<T>::insert(id, job);
+		Ok(id)
+	}
+
+	/// Draws the workers `job` still needs (never its requester, a current assignee or one of
+	/// `excluded`) and schedules its deadline. `Ok(false)`: not enough eligible workers, nothing
+	/// changed.
+	fn try_assign(
+		id: JobId,
+		job: &mut JobOf<T>,
+		now: BlockNumberFor<T>,
+		excluded: &[T::AccountId],
+	) -> Result<bool, DispatchError> {
+		let needed = (job.workers_needed() as usize).saturating_sub(job.assignments.len());
+		let candidates: Vec<(T::AccountId, u128)> = T::Workers::candidates(job.model)
+			.into_iter()
+			.filter(|(who, _)| {
+				*who != job.requester &&
+					!excluded.contains(who) &&
+					!job.assignments.iter().any(|a| a.worker == *who)
+			})
+			.collect();
+		let seed = (frame_system::Pallet::<T>::parent_hash(), id, job.reassignments)
+			.using_encoded(sp_io::hashing::blake2_256);
+		let Some(drawn) = selection::draw(candidates, needed, &seed) else { return Ok(false) };
+		let deadline = Self::schedule(id, now.saturating_add(job.timeout))?;
+		for worker in drawn {
+			T::Workers::job_assigned(&worker);
+			job.assignments
+				.try_push(Assignment { worker, commitment: None, revealed: None })
+				.map_err(|_| Error::<T>::InvalidReplicas)?;
+		}
+		job.status = JobStatus::Assigned;
+		job.deadline = deadline;
+		let workers = job.assignments.iter().map(|a| a.worker.clone()).collect();
+		Self::deposit_event(Event::JobAssigned { job: id, workers, deadline });
+		Ok(true)
+	}
+
+	/// Puts `id` in the first deadline bucket from `at` that has room; returns its block.
+	fn schedule(id: JobId, at: BlockNumberFor<T>) -> Result<BlockNumberFor<T>, DispatchError> {
+		for shift in 0..MAX_BUCKET_SHIFT {
+			let block = at.saturating_add(shift.into());
+			if Deadlines::<T>::try_mutate(block, |bucket| bucket.try_push(id)).is_ok() {
+				return Ok(block);
+			}
+		}
+		Err(Error::<T>::DeadlineBucketsFull.into())
+	}
+
+	/// Takes `id` out of the deadline bucket of `block`.
+	fn unschedule(id: JobId, block: BlockNumberFor<T>) {
+		Deadlines::<T>::mutate_exists(block, |bucket| {
+			if let Some(jobs) = bucket {
+				jobs.retain(|j| *j != id);
+				if jobs.is_empty() {
+					*bucket = None;
+				}
+			}
+		});
+	}
+
+	/// The open job `id`, or why there is none.
+	fn open_job(id: JobId) -> Result<JobOf<T>, DispatchError> {
+		Jobs::<T>::get(id).ok_or_else(|| {
+			if id < NextJobId::<T>::get() { Error::<T>::JobAlreadyFinished } else { Error::<T>::UnknownJob }.into()
+		})
+	}
+
+	/// The index of `worker` among the job's assignments.
+	fn assignment_of(job: &JobOf<T>, worker: &T::AccountId) -> Result<usize, DispatchError> {
+		job.assignments
+			.iter()
+			.position(|a| a.worker == *worker)
+			.ok_or_else(|| Error::<T>::NotAssignedWorker.into())
+	}
+
+	/// Cancels a pending job of `who`; see [`Pallet::cancel_job`].
+	pub fn do_cancel_job(who: T::AccountId, id: JobId) -> DispatchResult {
+		let job = Self::open_job(id)?;
+		ensure!(job.requester == who, Error::<T>::NotRequester);
+		ensure!(job.status == JobStatus::Pending, Error::<T>::AlreadyAssigned);
+		PendingJobs::<T>::mutate(|queue| queue.retain(|j| *j != id));
+		Self::refund(id, job, RefundReason::Cancelled)
+	}
+
+	/// Verifies and settles a zk result; see [`Pallet::submit_result`].
+	pub fn do_submit_result(worker: T::AccountId, id: JobId, output: OutputOf<T>, proof: Proof) -> DispatchResult {
+		let job = Self::open_job(id)?;
+		ensure!(job.tier == Tier::Zk, Error::<T>::WrongTier);
+		ensure!(job.status == JobStatus::Assigned, Error::<T>::WrongPhase);
+		Self::assignment_of(&job, &worker)?;
+		ensure!(output.len() as u32 == job.terms.max_output_len, Error::<T>::OutputLengthMismatch);
+		let key = job.terms.verifying_key.ok_or(Error::<T>::ModelNotProvable)?;
+		let public_inputs = aichain_compute::zk_public_inputs(&job.input, &output);
+		match T::Verifier::verify(&key, &proof, &public_inputs) {
+			Ok(()) => {
+				Self::unschedule(id, job.deadline);
+				Self::complete(id, job, output, alloc::vec![worker])
+			},
+			Err(reason) => {
+				T::Workers::record_failure(&worker);
+				Self::deposit_event(Event::ResultRejected { job: id, worker, reason });
+				Ok(())
+			},
+		}
+	}
+
+	/// Records a redundancy commitment; see [`Pallet::commit_result`].
+	pub fn do_commit_result(worker: T::AccountId, id: JobId, commitment: [u8; 32]) -> DispatchResult {
+		let mut job = Self::open_job(id)?;
+		ensure!(matches!(job.tier, Tier::Redundancy { .. }), Error::<T>::WrongTier);
+		ensure!(job.status == JobStatus::Assigned, Error::<T>::WrongPhase);
+		let index = Self::assignment_of(&job, &worker)?;
+		ensure!(job.assignments[index].commitment.is_none(), Error::<T>::AlreadyCommitted);
+		job.assignments[index].commitment = Some(commitment);
+		Self::deposit_event(Event::ResultCommitted { job: id, worker });
+		let all_committed = job.assignments.len() as u32 == job.workers_needed() &&
+			job.assignments.iter().all(|a| a.commitment.is_some());
+		if all_committed {
+			Self::unschedule(id, job.deadline);
+			let now = frame_system::Pallet::<T>::block_number();
+			job.deadline = Self::schedule(id, now.saturating_add(job.timeout))?;
+			job.status = JobStatus::Revealing;
+			Self::deposit_event(Event::RevealPhaseStarted { job: id, deadline: job.deadline });
+		}
+		Jobs::<T>::insert(id, job);
+		Ok(())
+	}
+
+	/// Checks and records a reveal, finishing the job after the last one; see
+	/// [`Pallet::reveal_result`].
+	pub fn do_reveal_result(worker: T::AccountId, id: JobId, output: OutputOf<T>, salt: [u8; 32]) -> DispatchResult {
+		let mut job = Self::open_job(id)?;
+		ensure!(matches!(job.tier, Tier::Redundancy { .. }), Error::<T>::WrongTier);
+		ensure!(job.status == JobStatus::Revealing, Error::<T>::WrongPhase);
+		let index = Self::assignment_of(&job, &worker)?;
+		ensure!(output.len() as u32 <= job.terms.max_output_len, Error::<T>::OutputTooLong);
+		ensure!(job.assignments[index].revealed.is_none(), Error::<T>::AlreadyRevealed);
+		ensure!(
+			job.assignments[index].commitment == Some(commitment_of(&output, &salt)),
+			Error::<T>::CommitmentMismatch
+		);
+		let output_hash = sp_io::hashing::blake2_256(&output);
+		job.assignments[index].revealed = Some(output_hash);
+		if !job.revealed.iter().any(|o| sp_io::hashing::blake2_256(o) == output_hash) {
+			job.revealed.try_push(output).map_err(|_| Error::<T>::InvalidReplicas)?;
+		}
+		Self::deposit_event(Event::ResultRevealed { job: id, worker });
+		if job.assignments.iter().all(|a| a.revealed.is_some()) {
+			Self::unschedule(id, job.deadline);
+			Self::finish_redundancy(id, job)
+		} else {
+			Jobs::<T>::insert(id, job);
+			Ok(())
+		}
+	}
+
+	/// Ends the reveal phase: the output revealed by a strict majority of the workers wins;
+	/// everyone else is slashed. Without a majority, non-revealers are slashed and the job is
+	/// refunded.
+	fn finish_redundancy(id: JobId, job: JobOf<T>) -> DispatchResult {
+		let workers = job.assignments.len();
+		let winner = job.assignments.iter().filter_map(|a| a.revealed).find(|hash| {
+			job.assignments.iter().filter(|a| a.revealed == Some(*hash)).count() * 2 > workers
+		});
+		match winner {
+			Some(hash) => {
+				let (winners, losers): (Vec<_>, Vec<_>) =
+					job.assignments.iter().cloned().partition(|a| a.revealed == Some(hash));
+				for loser in losers {
+					Self::slash_worker(id, &loser.worker);
+				}
+				let output = job
+					.revealed
+					.iter()
+					.find(|o| sp_io::hashing::blake2_256(o) == hash)
+					.cloned()
+					.ok_or(Error::<T>::CommitmentMismatch)?;
+				Self::complete(id, job, output, winners.into_iter().map(|a| a.worker).collect())
+			},
+			None => {
+				for assignment in job.assignments.iter() {
+					if assignment.revealed.is_some() {
+						T::Workers::job_finished(&assignment.worker, JobOutcome::Released);
+					} else {
+						Self::slash_worker(id, &assignment.worker);
+					}
+				}
+				Self::refund(id, job, RefundReason::NoMajority)
+			},
+		}
+	}
+
+	/// Slashes `worker` for job `id` and ends its part in the job as a failure.
+	fn slash_worker(id: JobId, worker: &T::AccountId) {
+		let amount = T::Workers::slash(worker, T::SlashAmount::get());
+		T::Workers::job_finished(worker, JobOutcome::Failed);
+		Self::deposit_event(Event::WorkerSlashed { job: id, worker: worker.clone(), amount });
+	}
+
+	/// Moves `amount` of the requester's escrow to `to`.
+	fn pay(requester: &T::AccountId, to: &T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
+		if amount.is_zero() {
+			return Ok(());
+		}
+		T::Currency::transfer_on_hold(
+			&HoldReason::JobEscrow.into(),
+			requester,
+			to,
+			amount,
+			Precision::Exact,
+			Restriction::Free,
+			Fortitude::Polite,
+		)
+		.map(|_| ())
+	}
+
+	/// Pays an accepted output from escrow — each of `winners` its price minus the royalty, the
+	/// model owner the royalties, the fee collector the fee — refunds the rest to the
+	/// requester, removes the job and calls `OnJobCompleted`.
+	fn complete(id: JobId, job: JobOf<T>, output: OutputOf<T>, winners: Vec<T::AccountId>) -> DispatchResult {
+		let terms = &job.terms;
+		let royalty_each = Permill::from_parts(terms.royalty_bps as u32 * 100) * terms.price_per_worker;
+		let worker_payment = terms.price_per_worker.saturating_sub(royalty_each);
+		let royalty = royalty_each.saturating_mul((winners.len() as u32).into());
+		for worker in &winners {
+			Self::pay(&job.requester, worker, worker_payment)?;
+			T::Workers::job_finished(worker, JobOutcome::Completed);
+		}
+		Self::pay(&job.requester, &terms.model_owner, royalty)?;
+		Self::pay(&job.requester, &T::FeeCollector::get(), terms.fee)?;
+		let paid = worker_payment
+			.saturating_mul((winners.len() as u32).into())
+			.saturating_add(royalty)
+			.saturating_add(terms.fee);
+		let refund = terms.escrow.saturating_sub(paid);
+		T::Currency::release(&HoldReason::JobEscrow.into(), &job.requester, refund, Precision::Exact)?;
+		Jobs::<T>::remove(id);
+		T::OnJobCompleted::on_job_completed(id, job.model, &job.requester, &output);
+		Self::deposit_event(Event::JobCompleted {
+			job: id,
+			output,
+			workers: winners,
+			worker_payment,
+			royalty,
+			fee: terms.fee,
+			refund,
+		});
+		Ok(())
+	}
+
+	/// Returns the whole escrow of `job` to its requester and removes the job. Workers'
+	/// outcomes must have been recorded by the caller.
+	fn refund(id: JobId, job: JobOf<T>, reason: RefundReason) -> DispatchResult {
+		T::Currency::release(&HoldReason::JobEscrow.into(), &job.requester, job.terms.escrow, Precision::Exact)?;
+		Jobs::<T>::remove(id);
+		Self::deposit_event(Event::JobRefunded { job: id, reason, amount: job.terms.escrow });
+		Ok(())
+	}
+
+	/// Ends every phase whose deadline is `now` (at most `MaxJobsPerBlock` jobs).
+	pub(crate) fn process_deadlines(now: BlockNumberFor<T>) -> Weight {
+		let due = Deadlines::<T>::take(now);
+		for id in due.iter() {
+			if let Some(job) = Jobs::<T>::get(id) {
+				let result = frame_support::storage::with_storage_layer(|| Self::deadline_passed(*id, job, now));
+				if let Err(error) = result {
+					log::error!(target: "runtime::jobs", "deadline of job {id} not processed: {error:?}");
+				}
+			}
+		}
+		T::WeightInfo::on_initialize_deadlines(due.len() as u32)
+	}
+
+	/// A phase of job `id` ended at `now`. Assigned: workers without a result (zk) or a
+	/// commitment (redundancy) are slashed and replaced if possible, otherwise the job is
+	/// refunded. Revealing: the reveals so far decide.
+	fn deadline_passed(id: JobId, mut job: JobOf<T>, now: BlockNumberFor<T>) -> DispatchResult {
+		match job.status {
+			JobStatus::Pending => Ok(()),
+			JobStatus::Revealing => Self::finish_redundancy(id, job),
+			JobStatus::Assigned => {
+				let (stayed, no_shows): (Vec<_>, Vec<_>) =
+					job.assignments.iter().cloned().partition(|a| a.commitment.is_some());
+				let no_shows: Vec<T::AccountId> = no_shows.into_iter().map(|a| a.worker).collect();
+				for worker in &no_shows {
+					Self::slash_worker(id, worker);
+				}
+				job.assignments = BoundedVec::truncate_from(stayed);
+				if job.reassignments < T::MaxReassignments::get() {
+					job.reassignments.saturating_inc();
+					if Self::try_assign(id, &mut job, now, &no_shows)? {
+						Jobs::<T>::insert(id, job);
+						return Ok(());
+					}
+				}
+				for assignment in job.assignments.iter() {
+					T::Workers::job_finished(&assignment.worker, JobOutcome::Released);
+				}
+				Self::refund(id, job, RefundReason::NoResult)
+			},
+		}
+	}
+
+	/// Retries the pending jobs: assigns those that now find workers, refunds those past their
+	/// deadline.
+	pub(crate) fn process_pending(now: BlockNumberFor<T>) -> Weight {
+		let queue = PendingJobs::<T>::get();
+		if queue.is_empty() {
+			return T::WeightInfo::on_initialize_pending(0);
+		}
+		let mut still_pending = Vec::new();
+		for id in queue.iter().copied() {
+			let Some(mut job) = Jobs::<T>::get(id) else { continue };
+			let result = frame_support::storage::with_storage_layer(|| {
+				if now >= job.deadline {
+					Self::refund(id, job, RefundReason::NotAssigned).map(|_| true)
+				} else if Self::try_assign(id, &mut job, now, &[])? {
+					Jobs::<T>::insert(id, job);
+					Ok(true)
+				} else {
+					Ok(false)
+				}
+			});
+			match result {
+				Ok(true) => {},
+				Ok(false) => still_pending.push(id),
+				Err(error) => {
+					log::error!(target: "runtime::jobs", "pending job {id} not processed: {error:?}");
+					still_pending.push(id);
+				},
+			}
+		}
+		PendingJobs::<T>::put(BoundedVec::truncate_from(still_pending));
+		T::WeightInfo::on_initialize_pending(queue.len() as u32)
+	}
+
+	/// Invariants: the escrow held from each requester equals the sum of its open jobs'
+	/// escrows; every pending job is in the pending queue once and in no deadline bucket;
+	/// every assigned job is in exactly one deadline bucket, the one of its deadline; the
+	/// indexes name only open jobs; each worker's count of held jobs equals its assignments.
+	#[cfg(any(feature = "try-runtime", test))]
+	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+		use alloc::collections::btree_map::BTreeMap;
+		use frame_support::traits::fungible::InspectHold;
+		let mut escrow = BTreeMap::<T::AccountId, BalanceOf<T>>::new();
+		let mut held_jobs = BTreeMap::<T::AccountId, u32>::new();
+		let mut in_buckets = BTreeMap::<JobId, u32>::new();
+		for (block, bucket) in Deadlines::<T>::iter() {
+			for id in bucket.iter() {
+				let job = Jobs::<T>::get(id).ok_or("deadline bucket names a finished job")?;
+				ensure!(job.deadline == block, "job in the bucket of another block");
+				*in_buckets.entry(*id).or_default() += 1;
+			}
+		}
+		let pending = PendingJobs::<T>::get();
+		for (id, job) in Jobs::<T>::iter() {
+			ensure!(id < NextJobId::<T>::get(), "job id not below NextJobId");
+			let total = escrow.entry(job.requester.clone()).or_default();
+			*total = total.saturating_add(job.terms.escrow);
+			for assignment in job.assignments.iter() {
+				*held_jobs.entry(assignment.worker.clone()).or_default() += 1;
+			}
+			let queued = pending.iter().filter(|j| **j == id).count();
+			let bucketed = in_buckets.get(&id).copied().unwrap_or(0);
+			if job.status == JobStatus::Pending {
+				ensure!(queued == 1 && bucketed == 0, "pending job not exactly once in the pending queue");
+				ensure!(job.assignments.is_empty(), "pending job with workers");
+			} else {
+				ensure!(queued == 0 && bucketed == 1, "assigned job not in exactly one deadline bucket");
+			}
+		}
+		ensure!(pending.iter().all(|id| Jobs::<T>::contains_key(id)), "pending queue names a finished job");
+		for (requester, total) in escrow {
+			ensure!(
+				T::Currency::balance_on_hold(&HoldReason::JobEscrow.into(), &requester) == total,
+				"held escrow differs from the sum of the requester's open jobs"
+			);
+		}
+		for (worker, count) in held_jobs {
+			ensure!(T::Workers::active_jobs(&worker) == count, "worker's job count differs from its assignments");
+		}
+		Ok(())
+	}
+}
+
+/// A redundancy worker's commitment: `BLAKE2-256(SCALE((output, salt)))`.
+pub fn commitment_of(output: &[u8], salt: &[u8; 32]) -> [u8; 32] {
+	(output, salt).using_encoded(sp_io::hashing::blake2_256)
+}

@@ -1,0 +1,400 @@
+//! # Jobs pallet
+//!
+//! The lifecycle and escrow of AI compute jobs: submission, assignment to workers, results,
+//! verification, payment, deadlines and refunds. See `docs/compute-market.md` for the flow.
+//!
+//! ## Overview
+//!
+//! - [`Pallet::submit_job`]: a requester posts a job for an active model with an input, a
+//!   verification [`Tier`], the most it will pay and a deadline (blocks per phase). The price
+//!   (`model price × workers`) plus the protocol fee is held from the requester
+//!   ([`HoldReason::JobEscrow`]). The job is assigned at once to eligible workers (listing the
+//!   model, bonded, heartbeat fresh), drawn without replacement with probability proportional to
+//!   bond × reputation, or queued as pending until workers are available.
+//! - [`Pallet::cancel_job`]: the requester cancels a pending job and gets everything back.
+//! - Tier **zk** — [`Pallet::submit_result`]: the assigned worker submits the output and a
+//!   Groth16 proof. The public inputs are built on chain from the job's input and the claimed
+//!   output ([`aichain_compute::zk_public_inputs`]) and checked by [`Config::Verifier`] against
+//!   the model's key. A valid proof completes the job: the worker is paid the price minus the
+//!   royalty, the model owner the royalty, the fee collector the fee. A false proof changes
+//!   nothing about the job (the worker may still submit a correct one before the deadline) but
+//!   counts as a failure in the worker's reputation ([`Event::ResultRejected`]).
+//! - Tier **redundancy(k)** — [`Pallet::commit_result`] then [`Pallet::reveal_result`]: `k`
+//!   workers commit `BLAKE2-256(SCALE(output, salt))`; once all have committed, each reveals.
+//!   The output revealed by a strict majority of the `k` wins: its workers are paid, the others
+//!   (different output or no reveal) are slashed [`Config::SlashAmount`] and their share of the
+//!   price is refunded. Without a majority the requester is refunded.
+//! - Deadlines: each open job that is assigned sits in exactly one [`Deadlines`] bucket (its
+//!   deadline block, at most [`Config::MaxJobsPerBlock`] jobs), processed in `on_initialize`,
+//!   never by scanning all jobs. A worker that missed its deadline is slashed and replaced by
+//!   another eligible worker (at most [`Config::MaxReassignments`] times), otherwise the job is
+//!   refunded. Pending jobs sit in [`PendingJobs`] (bounded) and are retried each block until
+//!   their deadline.
+//! - [`Config::OnJobCompleted`] is called with every accepted output.
+//!
+//! The **optimistic** tier (challenge window, disputes settled by a redundancy round) is not
+//! implemented yet: such jobs are refused with [`Error::TierNotSupported`].
+//!
+//! ## Randomness
+//!
+//! Workers are drawn with a seed of `BLAKE2-256(parent hash ‖ job id ‖ round)`. The block
+//! author knows the parent hash before it includes a job and can choose whether to include it,
+//! so it can bias which eligible worker gets a job it submits itself; it cannot make an
+//! ineligible worker eligible. Bonds, slashing and verification bound the damage; a VRF-based
+//! source (BABE, or a commit-reveal beacon) would remove the bias.
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+#[cfg(feature = "runtime-benchmarks")]
+pub mod benchmarking;
+pub mod impls;
+#[cfg(test)]
+mod mock;
+mod selection;
+#[cfg(test)]
+mod test_circuit;
+#[cfg(test)]
+mod tests;
+mod types;
+pub mod weights;
+
+pub use aichain_compute::{JobId, ModelId, Tier};
+pub use pallet::*;
+pub use types::*;
+pub use weights::WeightInfo;
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use aichain_zk::Proof;
+	use alloc::vec::Vec;
+	use frame_support::{
+		pallet_prelude::*,
+		traits::fungible::{Inspect, MutateHold},
+	};
+	use frame_system::pallet_prelude::*;
+	use pallet_models::ModelRegistry;
+	use pallet_workers::WorkerRegistry;
+	use pallet_zk_verifier::{Verifier, VerifyError};
+	use sp_runtime::Permill;
+
+	/// The in-code storage version.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
+	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
+	pub struct Pallet<T>(_);
+
+	/// Balance type of the escrow currency.
+	pub type BalanceOf<T> =
+		<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+
+	/// The job type of a runtime.
+	pub type JobOf<T> = Job<
+		<T as frame_system::Config>::AccountId,
+		BalanceOf<T>,
+		BlockNumberFor<T>,
+		<T as Config>::MaxInputLen,
+		<T as Config>::MaxOutputLen,
+		<T as Config>::MaxReplicas,
+	>;
+
+	/// A job's output.
+	pub type OutputOf<T> = BoundedVec<u8, <T as Config>::MaxOutputLen>;
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
+		/// The currency escrow is held in.
+		type Currency: MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+
+		/// The overarching hold reason.
+		type RuntimeHoldReason: From<HoldReason>;
+
+		/// The model registry.
+		type Models: ModelRegistry<Self::AccountId, BalanceOf<Self>>;
+
+		/// The worker registry (eligibility, reputation, slashing).
+		type Workers: WorkerRegistry<Self::AccountId, BalanceOf<Self>>;
+
+		/// The Groth16 verifier of zk-tier results.
+		type Verifier: Verifier;
+
+		/// Called with every accepted output.
+		type OnJobCompleted: OnJobCompleted<Self::AccountId>;
+
+		/// The protocol fee, as a share of a job's price, paid on completion.
+		#[pallet::constant]
+		type ProtocolFee: Get<Permill>;
+
+		/// Receives protocol fees (the rewards pot).
+		type FeeCollector: Get<Self::AccountId>;
+
+		/// Slashed from a worker's bond for a missed deadline or a losing output.
+		#[pallet::constant]
+		type SlashAmount: Get<BalanceOf<Self>>;
+
+		/// Largest job input, in bytes.
+		#[pallet::constant]
+		type MaxInputLen: Get<u32>;
+
+		/// Largest job output, in bytes.
+		#[pallet::constant]
+		type MaxOutputLen: Get<u32>;
+
+		/// Most workers of a redundancy job.
+		#[pallet::constant]
+		type MaxReplicas: Get<u32>;
+
+		/// Longest deadline (blocks per phase) a requester may ask for.
+		#[pallet::constant]
+		type MaxDeadline: Get<BlockNumberFor<Self>>;
+
+		/// Most jobs whose deadline falls in one block.
+		#[pallet::constant]
+		type MaxJobsPerBlock: Get<u32>;
+
+		/// Most jobs waiting for workers.
+		#[pallet::constant]
+		type MaxPendingJobs: Get<u32>;
+
+		/// Most times a job's no-show workers are replaced before it is refunded.
+		#[pallet::constant]
+		type MaxReassignments: Get<u32>;
+
+		/// Weights of this pallet's calls and hooks, from its benchmarks.
+		type WeightInfo: WeightInfo;
+
+		/// Registers what the benchmarks need in other pallets.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: crate::benchmarking::BenchmarkHelper<Self::AccountId>;
+	}
+
+	/// Why this pallet holds funds.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// A job's price and fee, held from the requester until the job ends.
+		JobEscrow,
+	}
+
+	/// The id the next job gets.
+	#[pallet::storage]
+	pub type NextJobId<T: Config> = StorageValue<_, JobId, ValueQuery>;
+
+	/// Open jobs. A job is removed when it completes or is refunded.
+	#[pallet::storage]
+	pub type Jobs<T: Config> = StorageMap<_, Twox64Concat, JobId, JobOf<T>>;
+
+	/// Jobs waiting for workers, oldest first.
+	#[pallet::storage]
+	pub type PendingJobs<T: Config> = StorageValue<_, BoundedVec<JobId, T::MaxPendingJobs>, ValueQuery>;
+
+	/// Assigned jobs by the block at which their current phase ends.
+	#[pallet::storage]
+	pub type Deadlines<T: Config> =
+		StorageMap<_, Twox64Concat, BlockNumberFor<T>, BoundedVec<JobId, T::MaxJobsPerBlock>, ValueQuery>;
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A job was submitted and `escrow` held from the requester.
+		JobSubmitted { job: JobId, requester: T::AccountId, model: ModelId, tier: Tier, escrow: BalanceOf<T> },
+		/// Workers were assigned; their current phase ends at `deadline`.
+		JobAssigned { job: JobId, workers: Vec<T::AccountId>, deadline: BlockNumberFor<T> },
+		/// A zk result did not verify; the job is unchanged and the worker's failures grew.
+		ResultRejected { job: JobId, worker: T::AccountId, reason: VerifyError },
+		/// A redundancy worker committed to its output.
+		ResultCommitted { job: JobId, worker: T::AccountId },
+		/// Every worker committed; reveals are due by `deadline`.
+		RevealPhaseStarted { job: JobId, deadline: BlockNumberFor<T> },
+		/// A redundancy worker revealed its output.
+		ResultRevealed { job: JobId, worker: T::AccountId },
+		/// The job completed with an accepted output: `workers` were each paid `worker_payment`,
+		/// the model owner `royalty` in total, the fee collector `fee`, and `refund` went back to
+		/// the requester.
+		JobCompleted {
+			job: JobId,
+			output: OutputOf<T>,
+			workers: Vec<T::AccountId>,
+			worker_payment: BalanceOf<T>,
+			royalty: BalanceOf<T>,
+			fee: BalanceOf<T>,
+			refund: BalanceOf<T>,
+		},
+		/// A worker was slashed for a missed deadline or a losing output.
+		WorkerSlashed { job: JobId, worker: T::AccountId, amount: BalanceOf<T> },
+		/// The job ended without a paid result and `amount` was returned to the requester.
+		JobRefunded { job: JobId, reason: RefundReason, amount: BalanceOf<T> },
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// No open job has this id and none ever had.
+		UnknownJob,
+		/// The job has already completed or been refunded.
+		JobAlreadyFinished,
+		/// The model does not exist or is retired.
+		UnknownModel,
+		/// The input is empty.
+		EmptyInput,
+		/// The input is longer than the model accepts.
+		InputTooLong,
+		/// zk tier: the input must be exactly the model's input size (its circuit's size).
+		InputLengthMismatch,
+		/// zk tier: the model has no verifying key.
+		ModelNotProvable,
+		/// Redundancy tier: replicas must be between 2 and `MaxReplicas`.
+		InvalidReplicas,
+		/// The optimistic tier is not available yet.
+		TierNotSupported,
+		/// The deadline is zero.
+		ZeroDeadline,
+		/// The deadline is longer than `MaxDeadline`.
+		DeadlineTooLong,
+		/// The price plus fee is above the requester's `max_price`.
+		PriceAboveMax,
+		/// The requester cannot afford the escrow.
+		InsufficientBalance,
+		/// Too many jobs are waiting for workers.
+		PendingQueueFull,
+		/// Every deadline bucket near the requested deadline is full.
+		DeadlineBucketsFull,
+		/// Only the requester may do this.
+		NotRequester,
+		/// The job has already been assigned.
+		AlreadyAssigned,
+		/// The signer is not assigned to this job.
+		NotAssignedWorker,
+		/// The call does not apply to this job's tier.
+		WrongTier,
+		/// The job is not in the phase this call belongs to.
+		WrongPhase,
+		/// zk tier: the output must be exactly the model's output size.
+		OutputLengthMismatch,
+		/// The output is longer than the model allows.
+		OutputTooLong,
+		/// The worker already committed.
+		AlreadyCommitted,
+		/// The worker already revealed.
+		AlreadyRevealed,
+		/// The revealed output and salt do not match the commitment.
+		CommitmentMismatch,
+		/// All job ids are used.
+		JobIdOverflow,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		/// Ends the phases whose deadline is `now` and retries pending jobs; both bounded.
+		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
+			Self::process_deadlines(now).saturating_add(Self::process_pending(now))
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Submits a job.
+		///
+		/// - Origin: signed; the signer is the requester and pays.
+		/// - Effect: holds `model price × workers + fee` (fee = `ProtocolFee` of the price),
+		///   then assigns workers or queues the job as pending. `deadline` is the number of
+		///   blocks each phase may take (and how long the job may wait for workers).
+		/// - Events: [`Event::JobSubmitted`], then [`Event::JobAssigned`] if workers were found.
+		/// - Errors: [`Error::ZeroDeadline`], [`Error::DeadlineTooLong`], [`Error::UnknownModel`],
+		///   [`Error::EmptyInput`], [`Error::InputTooLong`], [`Error::ModelNotProvable`],
+		///   [`Error::InputLengthMismatch`], [`Error::InvalidReplicas`],
+		///   [`Error::TierNotSupported`], [`Error::PriceAboveMax`], [`Error::InsufficientBalance`],
+		///   [`Error::PendingQueueFull`], [`Error::DeadlineBucketsFull`].
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::submit_job(T::MaxReplicas::get()))]
+		pub fn submit_job(
+			origin: OriginFor<T>,
+			model: ModelId,
+			input: BoundedVec<u8, T::MaxInputLen>,
+			tier: Tier,
+			max_price: BalanceOf<T>,
+			deadline: BlockNumberFor<T>,
+		) -> DispatchResult {
+			let requester = ensure_signed(origin)?;
+			Self::do_submit_job(requester, model, input, tier, max_price, deadline).map(|_| ())
+		}
+
+		/// Cancels a job that has no workers yet and returns its whole escrow.
+		///
+		/// - Origin: signed by the requester.
+		/// - Event: [`Event::JobRefunded`] with [`RefundReason::Cancelled`].
+		/// - Errors: [`Error::UnknownJob`], [`Error::JobAlreadyFinished`], [`Error::NotRequester`],
+		///   [`Error::AlreadyAssigned`].
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::cancel_job())]
+		pub fn cancel_job(origin: OriginFor<T>, job: JobId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_cancel_job(who, job)
+		}
+
+		/// Submits the output of a zk-tier job with its Groth16 proof.
+		///
+		/// - Origin: signed by the assigned worker.
+		/// - Effect: builds the public inputs from the job's input and `output` and verifies
+		///   `proof` against the model's key. Valid: pays worker, model owner and fee collector,
+		///   refunds any remainder, removes the job, calls `OnJobCompleted`. Invalid: the job is
+		///   unchanged, the worker's failure count grows.
+		/// - Events: [`Event::JobCompleted`], or [`Event::ResultRejected`].
+		/// - Errors: [`Error::UnknownJob`], [`Error::JobAlreadyFinished`], [`Error::WrongTier`],
+		///   [`Error::WrongPhase`], [`Error::NotAssignedWorker`], [`Error::OutputLengthMismatch`].
+		#[pallet::call_index(2)]
+		#[pallet::weight(
+			T::WeightInfo::submit_result().saturating_add(T::Verifier::verify_weight(
+				aichain_compute::zk_public_input_count(T::MaxInputLen::get() as usize, output.len()) as u32
+			))
+		)]
+		pub fn submit_result(origin: OriginFor<T>, job: JobId, output: OutputOf<T>, proof: Proof) -> DispatchResult {
+			let worker = ensure_signed(origin)?;
+			Self::do_submit_result(worker, job, output, proof)
+		}
+
+		/// Commits to the output of a redundancy-tier job.
+		///
+		/// - Origin: signed by an assigned worker.
+		/// - Effect: stores `commitment` = `BLAKE2-256(SCALE((output, salt)))`; when every worker
+		///   has committed, the reveal phase starts with a new deadline.
+		/// - Events: [`Event::ResultCommitted`], then [`Event::RevealPhaseStarted`] after the last
+		///   commitment.
+		/// - Errors: [`Error::UnknownJob`], [`Error::JobAlreadyFinished`], [`Error::WrongTier`],
+		///   [`Error::WrongPhase`], [`Error::NotAssignedWorker`], [`Error::AlreadyCommitted`],
+		///   [`Error::DeadlineBucketsFull`].
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::commit_result(T::MaxReplicas::get()))]
+		pub fn commit_result(origin: OriginFor<T>, job: JobId, commitment: [u8; 32]) -> DispatchResult {
+			let worker = ensure_signed(origin)?;
+			Self::do_commit_result(worker, job, commitment)
+		}
+
+		/// Reveals the output of a redundancy-tier job.
+		///
+		/// - Origin: signed by an assigned worker that committed.
+		/// - Effect: checks `(output, salt)` against the commitment and records the output; after
+		///   the last reveal, the majority output completes the job (see the pallet docs).
+		/// - Events: [`Event::ResultRevealed`], then after the last reveal [`Event::JobCompleted`]
+		///   and [`Event::WorkerSlashed`] for the minority, or [`Event::JobRefunded`].
+		/// - Errors: [`Error::UnknownJob`], [`Error::JobAlreadyFinished`], [`Error::WrongTier`],
+		///   [`Error::WrongPhase`], [`Error::NotAssignedWorker`], [`Error::OutputTooLong`],
+		///   [`Error::AlreadyRevealed`], [`Error::CommitmentMismatch`].
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::reveal_result(T::MaxReplicas::get()))]
+		pub fn reveal_result(
+			origin: OriginFor<T>,
+			job: JobId,
+			output: OutputOf<T>,
+			salt: [u8; 32],
+		) -> DispatchResult {
+			let worker = ensure_signed(origin)?;
+			Self::do_reveal_result(worker, job, output, salt)
+		}
+	}
+}

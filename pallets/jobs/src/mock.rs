@@ -1,0 +1,176 @@
+//! The test runtime of the jobs pallet: System, Balances and the real ZK verifier, models and
+//! workers pallets (zk-tier results are checked with real Groth16 proofs).
+
+use crate as pallet_jobs;
+use frame_support::{
+	derive_impl, parameter_types,
+	traits::{ConstU32, ConstU64, Hooks},
+};
+use sp_runtime::{BuildStorage, Permill};
+
+type Block = frame_system::mocking::MockBlock<Test>;
+
+#[frame_support::runtime]
+mod runtime {
+	#[runtime::runtime]
+	#[runtime::derive(RuntimeCall, RuntimeEvent, RuntimeError, RuntimeOrigin, RuntimeHoldReason, RuntimeFreezeReason, RuntimeTask)]
+	pub struct Test;
+
+	#[runtime::pallet_index(0)]
+	pub type System = frame_system;
+	#[runtime::pallet_index(1)]
+	pub type Balances = pallet_balances;
+	#[runtime::pallet_index(2)]
+	pub type ZkVerifier = pallet_zk_verifier;
+	#[runtime::pallet_index(3)]
+	pub type Models = pallet_models;
+	#[runtime::pallet_index(4)]
+	pub type Workers = pallet_workers;
+	#[runtime::pallet_index(5)]
+	pub type Jobs = pallet_jobs;
+}
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+	type AccountData = pallet_balances::AccountData<u64>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type AccountStore = System;
+	type RuntimeHoldReason = RuntimeHoldReason;
+}
+
+impl pallet_zk_verifier::Config for Test {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Backend = aichain_zk::host::NativeHost;
+	type MaxPublicInputs = ConstU32<16>;
+	type KeyDepositBase = ConstU64<10>;
+	type KeyDepositPerByte = ConstU64<0>;
+	type WeightInfo = ();
+}
+
+impl pallet_models::Config for Test {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Verifier = ZkVerifier;
+	type ModelDeposit = ConstU64<50>;
+	type MaxNameLength = ConstU32<32>;
+	type MaxContentAddressLength = ConstU32<64>;
+	type MaxInputLimit = ConstU32<64>;
+	type MaxOutputLimit = ConstU32<32>;
+	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = pallet_models::benchmarking::SimulatedKeys<Test>;
+}
+
+pub const TREASURY: u64 = 100;
+pub const POT: u64 = 101;
+pub const MIN_BOND: u64 = 1_000;
+pub const SLASH: u64 = 300;
+
+parameter_types! {
+	pub const Treasury: u64 = TREASURY;
+	pub const Pot: u64 = POT;
+	pub const Fee: Permill = Permill::from_percent(10);
+}
+
+impl pallet_workers::Config for Test {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Models = Models;
+	type MinBond = ConstU64<MIN_BOND>;
+	type HeartbeatTimeout = ConstU64<100>;
+	type UnbondingPeriod = ConstU64<10>;
+	type MaxModelsPerWorker = ConstU32<4>;
+	type MaxWorkersPerModel = ConstU32<8>;
+	type SlashBeneficiary = Treasury;
+	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = pallet_workers::benchmarking::RegisteredModels<Test>;
+}
+
+std::thread_local! {
+	/// Outputs passed to `OnJobCompleted`, in order.
+	pub static COMPLETED: std::cell::RefCell<Vec<(u64, u32, u64, Vec<u8>)>> = Default::default();
+}
+
+/// Records every completed job (what governance or a training round would act on).
+pub struct RecordCompleted;
+
+impl crate::OnJobCompleted<u64> for RecordCompleted {
+	fn on_job_completed(job: u64, model: u32, requester: &u64, output: &[u8]) {
+		COMPLETED.with(|c| c.borrow_mut().push((job, model, *requester, output.to_vec())));
+	}
+}
+
+pub const DEADLINE: u64 = 5;
+
+impl pallet_jobs::Config for Test {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Models = Models;
+	type Workers = Workers;
+	type Verifier = ZkVerifier;
+	type OnJobCompleted = RecordCompleted;
+	type ProtocolFee = Fee;
+	type FeeCollector = Pot;
+	type SlashAmount = ConstU64<SLASH>;
+	type MaxInputLen = ConstU32<64>;
+	type MaxOutputLen = ConstU32<32>;
+	type MaxReplicas = ConstU32<5>;
+	type MaxDeadline = ConstU64<100>;
+	type MaxJobsPerBlock = ConstU32<4>;
+	type MaxPendingJobs = ConstU32<3>;
+	type MaxReassignments = ConstU32<1>;
+	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = crate::benchmarking::MarketPallets<Test>;
+}
+
+pub const ALICE: u64 = 1;
+pub const BOB: u64 = 2;
+pub const CHARLIE: u64 = 3;
+pub const DAVE: u64 = 4;
+pub const OWNER: u64 = 10;
+pub const REQUESTER: u64 = 20;
+pub const POOR: u64 = 21;
+pub const INITIAL: u64 = 1_000_000;
+
+/// Everyone but `POOR` holds `INITIAL`; `POOR` holds 100.
+pub fn new_test_ext() -> sp_io::TestExternalities {
+	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	let rich = [ALICE, BOB, CHARLIE, DAVE, OWNER, REQUESTER, TREASURY, POT];
+	pallet_balances::GenesisConfig::<Test> {
+		balances: rich.iter().map(|a| (*a, INITIAL)).chain([(POOR, 100)]).collect(),
+		..Default::default()
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
+	let mut ext = sp_io::TestExternalities::new(storage);
+	ext.execute_with(|| System::set_block_number(1));
+	ext
+}
+
+/// Runs `test` and then checks the invariants of every market pallet.
+pub fn run_test(test: impl FnOnce()) {
+	COMPLETED.with(|c| c.borrow_mut().clear());
+	new_test_ext().execute_with(|| {
+		test();
+		Jobs::do_try_state().expect("jobs invariants hold");
+		Workers::do_try_state().expect("workers invariants hold");
+		Models::do_try_state().expect("models invariants hold");
+		ZkVerifier::do_try_state().expect("verifier invariants hold");
+	});
+}
+
+/// Advances to block `n`, running the jobs pallet's `on_initialize` for each block.
+pub fn run_to_block(n: u64) {
+	while System::block_number() < n {
+		let next = System::block_number() + 1;
+		System::set_block_number(next);
+		Jobs::on_initialize(next);
+	}
+}

@@ -1,0 +1,115 @@
+//! Types stored and exchanged by the jobs pallet.
+
+use aichain_compute::{ModelId, Tier};
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use frame_support::{pallet_prelude::*, BoundedVec};
+use pallet_zk_verifier::KeyId;
+use scale_info::TypeInfo;
+
+/// Where a job is in its life. Finished jobs are removed from storage (their outcome is in the
+/// events), so every stored job is open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
+pub enum JobStatus {
+	/// Waiting for enough eligible workers; in the pending queue.
+	Pending,
+	/// Workers are assigned and computing (zk: one result with a proof; redundancy: one
+	/// commitment per worker). Indexed by its deadline.
+	Assigned,
+	/// Redundancy: every worker committed; reveals are due by the deadline.
+	Revealing,
+}
+
+/// One worker's part in a job.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
+pub struct Assignment<AccountId> {
+	/// The assigned worker.
+	pub worker: AccountId,
+	/// Redundancy: `BLAKE2-256(SCALE(output, salt))`, once committed.
+	pub commitment: Option<[u8; 32]>,
+	/// Redundancy: BLAKE2-256 of the revealed output, once revealed (the output itself is in
+	/// [`Job::revealed`]).
+	pub revealed: Option<[u8; 32]>,
+}
+
+/// What a job pays, fixed when it is submitted.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
+pub struct JobTerms<AccountId, Balance> {
+	/// Receives the royalty.
+	pub model_owner: AccountId,
+	/// Paid per worker whose result is accepted (royalty included).
+	pub price_per_worker: Balance,
+	/// The model owner's share of each worker's price, in basis points.
+	pub royalty_bps: u16,
+	/// The protocol fee, paid to the fee collector when the job completes.
+	pub fee: Balance,
+	/// Everything held from the requester for this job: `price_per_worker × workers + fee`.
+	pub escrow: Balance,
+	/// The model's Groth16 key (zk tier).
+	pub verifying_key: Option<KeyId>,
+	/// Longest output accepted.
+	pub max_output_len: u32,
+}
+
+/// A job.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo, MaxEncodedLen)]
+#[scale_info(skip_type_params(MaxInput, MaxOutput, MaxReplicas))]
+pub struct Job<AccountId, Balance, BlockNumber, MaxInput: Get<u32>, MaxOutput: Get<u32>, MaxReplicas: Get<u32>> {
+	/// Who submitted and pays.
+	pub requester: AccountId,
+	/// The model to run.
+	pub model: ModelId,
+	/// The model's input.
+	pub input: BoundedVec<u8, MaxInput>,
+	/// How the result is verified.
+	pub tier: Tier,
+	/// What it pays, fixed at submission.
+	pub terms: JobTerms<AccountId, Balance>,
+	/// Blocks each phase may take (the requester's `deadline`).
+	pub timeout: BlockNumber,
+	/// When the current phase ends: for a pending job, when it expires unassigned.
+	pub deadline: BlockNumber,
+	/// Where the job is.
+	pub status: JobStatus,
+	/// The assigned workers (one, or `replicas` for redundancy).
+	pub assignments: BoundedVec<Assignment<AccountId>, MaxReplicas>,
+	/// Redundancy: the distinct revealed outputs.
+	pub revealed: BoundedVec<BoundedVec<u8, MaxOutput>, MaxReplicas>,
+	/// How many times no-show workers were replaced.
+	pub reassignments: u32,
+}
+
+impl<AccountId, Balance, BlockNumber, MaxInput: Get<u32>, MaxOutput: Get<u32>, MaxReplicas: Get<u32>>
+	Job<AccountId, Balance, BlockNumber, MaxInput, MaxOutput, MaxReplicas>
+{
+	/// Number of workers the job needs.
+	pub fn workers_needed(&self) -> u32 {
+		match self.tier {
+			Tier::Redundancy { replicas } => replicas as u32,
+			Tier::Zk | Tier::Optimistic => 1,
+		}
+	}
+}
+
+/// Why a job ended without a paid result.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
+pub enum RefundReason {
+	/// The requester cancelled it before assignment.
+	Cancelled,
+	/// No eligible worker took it before its deadline.
+	NotAssigned,
+	/// Workers missed the deadline and no replacement was available.
+	NoResult,
+	/// Redundancy: the revealed outputs had no majority.
+	NoMajority,
+}
+
+/// Called when a job completes with an accepted output: governance and training rounds act on
+/// verified results through this.
+pub trait OnJobCompleted<AccountId> {
+	/// `job` of `requester` on `model` completed with `output`.
+	fn on_job_completed(job: aichain_compute::JobId, model: ModelId, requester: &AccountId, output: &[u8]);
+}
+
+impl<AccountId> OnJobCompleted<AccountId> for () {
+	fn on_job_completed(_: aichain_compute::JobId, _: ModelId, _: &AccountId, _: &[u8]) {}
+}

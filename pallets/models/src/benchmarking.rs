@@ -1,0 +1,112 @@
+//! Benchmarks of the models pallet. Registration is measured with a verifying key of the
+//! largest allowed model (the heavier path: the key is looked up in the verifier).
+
+use super::*;
+use crate::Pallet as ModelsPallet;
+use pallet_zk_verifier::KeyId;
+use frame_benchmarking::v2::*;
+use frame_support::traits::{fungible::Mutate, Get};
+use frame_system::RawOrigin;
+use sp_runtime::traits::Bounded;
+
+/// An account able to pay any deposit.
+fn funded<T: Config>() -> T::AccountId
+where
+	T::Currency: Mutate<T::AccountId>,
+{
+	let who: T::AccountId = whitelisted_caller();
+	T::Currency::set_balance(&who, BalanceOf::<T>::max_value() / 4u32.into());
+	who
+}
+
+/// A spec with the longest name and content address, a price of 1,000, 1% royalty, and the
+/// given key and sizes.
+pub fn spec<T: Config>(verifying_key: Option<KeyId>, max_input_len: u32, max_output_len: u32) -> ModelSpecOf<T> {
+	ModelSpec {
+		max_input_len,
+		max_output_len,
+		verifying_key,
+		..largest_spec::<T>()
+	}
+}
+
+/// The longest spec the runtime allows, without a verifying key.
+fn largest_spec<T: Config>() -> ModelSpecOf<T> {
+	ModelSpec {
+		name: alloc::vec![b'n'; T::MaxNameLength::get() as usize].try_into().expect("at the limit; qed"),
+		kind: ModelKind::Classifier,
+		weights_sha256: [1; 32],
+		content_address: alloc::vec![b'a'; T::MaxContentAddressLength::get() as usize]
+			.try_into()
+			.expect("at the limit; qed"),
+		verifying_key: None,
+		price: 1000u32.into(),
+		royalty_bps: 100,
+		max_input_len: T::MaxInputLimit::get(),
+		max_output_len: T::MaxOutputLimit::get(),
+	}
+}
+
+/// The [`BenchmarkHelper`] of a runtime whose verifier is `pallet_zk_verifier`: registers
+/// trapdoor-simulated keys ([`aichain_zk::simulate`]) from a funded account.
+pub struct SimulatedKeys<T>(core::marker::PhantomData<T>);
+
+impl<T: pallet_zk_verifier::Config> BenchmarkHelper for SimulatedKeys<T>
+where
+	<T as pallet_zk_verifier::Config>::Currency: Mutate<T::AccountId>,
+{
+	fn verifying_key(public_inputs: u32) -> KeyId {
+		let owner: T::AccountId = account("key-owner", public_inputs, 0);
+		let balance = pallet_zk_verifier::BalanceOf::<T>::max_value() / 4u32.into();
+		<T as pallet_zk_verifier::Config>::Currency::set_balance(&owner, balance);
+		pallet_zk_verifier::register_for::<T>(owner, aichain_zk::simulate::verifying_key(public_inputs, 1))
+			.expect("a funded owner registers a valid key; qed")
+	}
+}
+
+#[benchmarks(where T::Currency: Mutate<T::AccountId>)]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn register_model() -> Result<(), BenchmarkError> {
+		let caller = funded::<T>();
+		let mut spec = largest_spec::<T>();
+		let inputs = aichain_compute::zk_public_input_count(
+			spec.max_input_len as usize,
+			spec.max_output_len as usize,
+		);
+		spec.verifying_key = Some(T::BenchmarkHelper::verifying_key(inputs as u32));
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), spec);
+
+		assert!(Models::<T>::contains_key(0));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn update_price() -> Result<(), BenchmarkError> {
+		let caller = funded::<T>();
+		let model = ModelsPallet::<T>::do_register_model(caller.clone(), largest_spec::<T>())?;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), model, 7u32.into());
+
+		Ok(())
+	}
+
+	#[benchmark]
+	fn retire_model() -> Result<(), BenchmarkError> {
+		let caller = funded::<T>();
+		let model = ModelsPallet::<T>::do_register_model(caller.clone(), largest_spec::<T>())?;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), model);
+
+		assert!(<ModelsPallet<T> as ModelRegistry<_, _>>::active_model(model).is_none());
+		Ok(())
+	}
+
+	impl_benchmark_test_suite!(ModelsPallet, crate::mock::new_test_ext(), crate::mock::Test);
+}

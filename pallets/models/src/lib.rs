@@ -1,0 +1,331 @@
+//! # Models pallet
+//!
+//! The marketplace registry of AI models that jobs run on.
+//!
+//! ## Overview
+//!
+//! - [`Pallet::register_model`]: anyone registers a model ([`ModelSpec`]: name, kind, SHA-256 and
+//!   content address of the weights, for zk-provable models the id of the circuit's registered
+//!   Groth16 key, price per job, owner royalty in basis points, input/output limits). A deposit
+//!   of [`Config::ModelDeposit`] is held from the owner ([`HoldReason::ModelDeposit`]).
+//!   A model's id is a counter and is never reused.
+//! - [`Pallet::update_price`]: the owner changes the price of future jobs.
+//! - [`Pallet::retire_model`]: the owner retires the model: it accepts no new jobs (jobs already
+//!   submitted keep their terms and finish), and the deposit is released. The record stays as a
+//!   tombstone so that ids are never reused and past jobs stay traceable.
+//! - [`ModelRegistry`]: what the jobs pallet reads: the terms of an *active* model.
+//!
+//! For a zk-provable model the key must exist in the verifier and have exactly
+//! [`aichain_compute::zk_public_input_count`]`(max_input_len, max_output_len)` public inputs: a zk
+//! job's public inputs are built on chain from its input and output
+//! ([`aichain_compute::zk_public_inputs`]), so the circuit has fixed input and output sizes.
+//!
+//! Only the owner changes a model; bad input returns its own [`Error`] and changes nothing.
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+#[cfg(feature = "runtime-benchmarks")]
+pub mod benchmarking;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+mod types;
+pub mod weights;
+
+pub use aichain_compute::{ModelId, ModelKind};
+pub use pallet::*;
+pub use types::*;
+pub use weights::WeightInfo;
+
+/// Sets up what the benchmarks need from other pallets.
+#[cfg(feature = "runtime-benchmarks")]
+pub trait BenchmarkHelper {
+	/// Registers a Groth16 key with `public_inputs` public inputs in the verifier; returns its id.
+	fn verifying_key(public_inputs: u32) -> pallet_zk_verifier::KeyId;
+}
+
+/// What the jobs pallet needs from the model registry.
+pub trait ModelRegistry<AccountId, Balance> {
+	/// The terms of `model` if it exists and is active, `None` otherwise.
+	fn active_model(model: ModelId) -> Option<ModelTerms<AccountId, Balance>>;
+}
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use frame_support::{
+		pallet_prelude::*,
+		traits::{
+			fungible::{Inspect, MutateHold},
+			tokens::Precision,
+		},
+	};
+	use frame_system::pallet_prelude::*;
+	use pallet_zk_verifier::Verifier;
+
+	/// The in-code storage version.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
+	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
+	pub struct Pallet<T>(_);
+
+	/// Balance type of the deposit currency.
+	pub type BalanceOf<T> =
+		<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
+		/// The currency deposits are held in and prices are quoted in.
+		type Currency: MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+
+		/// The overarching hold reason.
+		type RuntimeHoldReason: From<HoldReason>;
+
+		/// The registry of Groth16 keys that zk-provable models refer to.
+		type Verifier: Verifier;
+
+		/// Deposit held for every active model.
+		#[pallet::constant]
+		type ModelDeposit: Get<BalanceOf<Self>>;
+
+		/// Longest model name, in bytes.
+		#[pallet::constant]
+		type MaxNameLength: Get<u32>;
+
+		/// Longest content address of the weights, in bytes.
+		#[pallet::constant]
+		type MaxContentAddressLength: Get<u32>;
+
+		/// Largest `max_input_len` a model may declare (bounds the input stored with a job).
+		#[pallet::constant]
+		type MaxInputLimit: Get<u32>;
+
+		/// Largest `max_output_len` a model may declare (bounds the output stored with a job).
+		#[pallet::constant]
+		type MaxOutputLimit: Get<u32>;
+
+		/// Weights of this pallet's calls, from its benchmarks.
+		type WeightInfo: WeightInfo;
+
+		/// Registers what the benchmarks need in other pallets.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: BenchmarkHelper;
+	}
+
+	/// Why this pallet holds funds.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// The deposit of an active model.
+		ModelDeposit,
+	}
+
+	/// The id the next registered model gets.
+	#[pallet::storage]
+	pub type NextModelId<T: Config> = StorageValue<_, ModelId, ValueQuery>;
+
+	/// Registered models by id (retired ones included).
+	#[pallet::storage]
+	pub type Models<T: Config> = StorageMap<_, Twox64Concat, ModelId, ModelInfoOf<T>>;
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A model was registered and its deposit held.
+		ModelRegistered { model: ModelId, owner: T::AccountId, deposit: BalanceOf<T> },
+		/// The owner changed the price of future jobs.
+		PriceUpdated { model: ModelId, price: BalanceOf<T> },
+		/// The model accepts no new jobs; its deposit was released.
+		ModelRetired { model: ModelId, deposit_released: BalanceOf<T> },
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// No model has this id.
+		UnknownModel,
+		/// Only the model's owner may do this.
+		NotModelOwner,
+		/// The model is retired.
+		ModelRetired,
+		/// The model name is empty.
+		EmptyName,
+		/// The royalty is above 10,000 basis points.
+		RoyaltyTooHigh,
+		/// An input or output limit is zero.
+		ZeroLimit,
+		/// An input or output limit is above the runtime's maximum.
+		LimitTooHigh,
+		/// The verifying key is not registered in the verifier.
+		UnknownVerifyingKey,
+		/// The verifying key's number of public inputs does not match the model's input and
+		/// output sizes.
+		VerifyingKeyMismatch,
+		/// The owner cannot afford the model deposit.
+		InsufficientBalanceForDeposit,
+		/// All model ids are used.
+		ModelIdOverflow,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Registers a model.
+		///
+		/// - Origin: signed; the signer becomes the owner.
+		/// - Effect: checks `spec`, holds [`Config::ModelDeposit`] from the owner and stores the
+		///   model, active, under the next id.
+		/// - Event: [`Event::ModelRegistered`].
+		/// - Errors: [`Error::EmptyName`], [`Error::RoyaltyTooHigh`], [`Error::ZeroLimit`],
+		///   [`Error::LimitTooHigh`], [`Error::UnknownVerifyingKey`],
+		///   [`Error::VerifyingKeyMismatch`], [`Error::InsufficientBalanceForDeposit`],
+		///   [`Error::ModelIdOverflow`].
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::register_model())]
+		pub fn register_model(origin: OriginFor<T>, spec: ModelSpecOf<T>) -> DispatchResult {
+			let owner = ensure_signed(origin)?;
+			Self::do_register_model(owner, spec).map(|_| ())
+		}
+
+		/// Changes the price of future jobs of a model (jobs already submitted keep theirs).
+		///
+		/// - Origin: signed by the model's owner.
+		/// - Event: [`Event::PriceUpdated`].
+		/// - Errors: [`Error::UnknownModel`], [`Error::NotModelOwner`], [`Error::ModelRetired`].
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::update_price())]
+		pub fn update_price(origin: OriginFor<T>, model: ModelId, price: BalanceOf<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_update_price(who, model, price)
+		}
+
+		/// Retires a model: it accepts no new jobs, and its deposit is released.
+		///
+		/// - Origin: signed by the model's owner.
+		/// - Event: [`Event::ModelRetired`].
+		/// - Errors: [`Error::UnknownModel`], [`Error::NotModelOwner`], [`Error::ModelRetired`].
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::retire_model())]
+		pub fn retire_model(origin: OriginFor<T>, model: ModelId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_retire_model(who, model)
+		}
+	}
+
+	impl<T: Config> Pallet<T> {
+		/// Checks `spec` and registers it for `owner`; returns the new model's id.
+		pub fn do_register_model(owner: T::AccountId, spec: ModelSpecOf<T>) -> Result<ModelId, DispatchError> {
+			Self::ensure_valid_spec(&spec)?;
+			let model = NextModelId::<T>::get();
+			let next = model.checked_add(1).ok_or(Error::<T>::ModelIdOverflow)?;
+			let deposit = T::ModelDeposit::get();
+			T::Currency::hold(&HoldReason::ModelDeposit.into(), &owner, deposit)
+				.map_err(|_| Error::<T>::InsufficientBalanceForDeposit)?;
+			NextModelId::<T>::put(next);
+			Models::<T>::insert(
+				model,
+				ModelInfo { owner: owner.clone(), deposit, status: ModelStatus::Active, spec },
+			);
+			Self::deposit_event(Event::ModelRegistered { model, owner, deposit });
+			Ok(model)
+		}
+
+		/// The checks of [`Pallet::register_model`] on its spec.
+		fn ensure_valid_spec(spec: &ModelSpecOf<T>) -> DispatchResult {
+			ensure!(!spec.name.is_empty(), Error::<T>::EmptyName);
+			ensure!(spec.royalty_bps <= MAX_ROYALTY_BPS, Error::<T>::RoyaltyTooHigh);
+			ensure!(spec.max_input_len > 0 && spec.max_output_len > 0, Error::<T>::ZeroLimit);
+			ensure!(
+				spec.max_input_len <= T::MaxInputLimit::get() &&
+					spec.max_output_len <= T::MaxOutputLimit::get(),
+				Error::<T>::LimitTooHigh
+			);
+			if let Some(key) = spec.verifying_key {
+				let inputs = T::Verifier::public_inputs_of(&key).ok_or(Error::<T>::UnknownVerifyingKey)?;
+				let expected = aichain_compute::zk_public_input_count(
+					spec.max_input_len as usize,
+					spec.max_output_len as usize,
+				);
+				ensure!(inputs as usize == expected, Error::<T>::VerifyingKeyMismatch);
+			}
+			Ok(())
+		}
+
+		/// The model `model` if `who` owns it and it is active.
+		fn owned_active(who: &T::AccountId, model: ModelId) -> Result<ModelInfoOf<T>, DispatchError> {
+			let info = Models::<T>::get(model).ok_or(Error::<T>::UnknownModel)?;
+			ensure!(info.owner == *who, Error::<T>::NotModelOwner);
+			ensure!(info.status == ModelStatus::Active, Error::<T>::ModelRetired);
+			Ok(info)
+		}
+
+		/// Sets the price of `model` if `who` owns it and it is active.
+		pub fn do_update_price(who: T::AccountId, model: ModelId, price: BalanceOf<T>) -> DispatchResult {
+			let mut info = Self::owned_active(&who, model)?;
+			info.spec.price = price;
+			Models::<T>::insert(model, info);
+			Self::deposit_event(Event::PriceUpdated { model, price });
+			Ok(())
+		}
+
+		/// Retires `model` if `who` owns it and it is active, releasing the deposit.
+		pub fn do_retire_model(who: T::AccountId, model: ModelId) -> DispatchResult {
+			let mut info = Self::owned_active(&who, model)?;
+			let deposit = info.deposit;
+			T::Currency::release(&HoldReason::ModelDeposit.into(), &who, deposit, Precision::Exact)?;
+			info.status = ModelStatus::Retired;
+			info.deposit = Default::default();
+			Models::<T>::insert(model, info);
+			Self::deposit_event(Event::ModelRetired { model, deposit_released: deposit });
+			Ok(())
+		}
+
+		/// Invariants: ids are below [`NextModelId`]; retired models hold nothing; per owner, the
+		/// held model deposit equals the sum of its active models' deposits.
+		#[cfg(any(feature = "try-runtime", test))]
+		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+			use frame_support::traits::fungible::InspectHold;
+			use sp_runtime::Saturating;
+			let next = NextModelId::<T>::get();
+			let mut per_owner = alloc::collections::btree_map::BTreeMap::<T::AccountId, BalanceOf<T>>::new();
+			for (model, info) in Models::<T>::iter() {
+				ensure!(model < next, "model id not below NextModelId");
+				if info.status == ModelStatus::Retired {
+					ensure!(info.deposit == Default::default(), "retired model still has a deposit");
+				}
+				let total = per_owner.entry(info.owner.clone()).or_default();
+				*total = total.saturating_add(info.deposit);
+			}
+			for (owner, total) in per_owner {
+				ensure!(
+					T::Currency::balance_on_hold(&HoldReason::ModelDeposit.into(), &owner) == total,
+					"held model deposit differs from the sum of the owner's active models"
+				);
+			}
+			Ok(())
+		}
+	}
+
+	impl<T: Config> ModelRegistry<T::AccountId, BalanceOf<T>> for Pallet<T> {
+		fn active_model(model: ModelId) -> Option<ModelTerms<T::AccountId, BalanceOf<T>>> {
+			let info = Models::<T>::get(model).filter(|info| info.status == ModelStatus::Active)?;
+			Some(ModelTerms {
+				owner: info.owner,
+				kind: info.spec.kind,
+				price: info.spec.price,
+				royalty_bps: info.spec.royalty_bps,
+				verifying_key: info.spec.verifying_key,
+				max_input_len: info.spec.max_input_len,
+				max_output_len: info.spec.max_output_len,
+			})
+		}
+	}
+}

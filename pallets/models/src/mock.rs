@@ -1,0 +1,100 @@
+//! A minimal runtime for the pallet's tests: System, Balances, the ZK verifier (for models
+//! with verifying keys) and the models pallet.
+
+use crate as pallet_models;
+use frame_support::{derive_impl, parameter_types, traits::ConstU64};
+use sp_runtime::BuildStorage;
+
+type Block = frame_system::mocking::MockBlock<Test>;
+
+#[frame_support::runtime]
+mod runtime {
+	#[runtime::runtime]
+	#[runtime::derive(RuntimeCall, RuntimeEvent, RuntimeError, RuntimeOrigin, RuntimeHoldReason, RuntimeFreezeReason, RuntimeTask)]
+	pub struct Test;
+
+	#[runtime::pallet_index(0)]
+	pub type System = frame_system;
+	#[runtime::pallet_index(1)]
+	pub type Balances = pallet_balances;
+	#[runtime::pallet_index(2)]
+	pub type ZkVerifier = pallet_zk_verifier;
+	#[runtime::pallet_index(3)]
+	pub type Models = pallet_models;
+}
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+	type AccountData = pallet_balances::AccountData<u64>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type AccountStore = System;
+	type RuntimeHoldReason = RuntimeHoldReason;
+}
+
+parameter_types! {
+	pub const MaxPublicInputs: u32 = 16;
+}
+
+impl pallet_zk_verifier::Config for Test {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Backend = aichain_zk::host::NativeHost;
+	type MaxPublicInputs = MaxPublicInputs;
+	type KeyDepositBase = ConstU64<10>;
+	type KeyDepositPerByte = ConstU64<0>;
+	type WeightInfo = ();
+}
+
+pub const MODEL_DEPOSIT: u64 = 500;
+
+parameter_types! {
+	pub const MaxNameLength: u32 = 32;
+	pub const MaxContentAddressLength: u32 = 64;
+	pub const MaxInputLimit: u32 = 256;
+	pub const MaxOutputLimit: u32 = 64;
+}
+
+impl pallet_models::Config for Test {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Verifier = ZkVerifier;
+	type ModelDeposit = ConstU64<MODEL_DEPOSIT>;
+	type MaxNameLength = MaxNameLength;
+	type MaxContentAddressLength = MaxContentAddressLength;
+	type MaxInputLimit = MaxInputLimit;
+	type MaxOutputLimit = MaxOutputLimit;
+	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = crate::benchmarking::SimulatedKeys<Test>;
+}
+
+pub const ALICE: u64 = 1;
+pub const BOB: u64 = 2;
+pub const POOR: u64 = 3;
+pub const INITIAL: u64 = 1_000_000;
+
+/// Alice and Bob hold `INITIAL`; `POOR` holds barely more than the existential deposit.
+pub fn new_test_ext() -> sp_io::TestExternalities {
+	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	pallet_balances::GenesisConfig::<Test> {
+		balances: vec![(ALICE, INITIAL), (BOB, INITIAL), (POOR, 10)],
+		..Default::default()
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
+	let mut ext = sp_io::TestExternalities::new(storage);
+	ext.execute_with(|| System::set_block_number(1));
+	ext
+}
+
+/// Runs `test` and then checks the pallet's invariants.
+pub fn run_test(test: impl FnOnce()) {
+	new_test_ext().execute_with(|| {
+		test();
+		Models::do_try_state().expect("invariants hold");
+	});
+}

@@ -1,0 +1,521 @@
+//! # Workers pallet
+//!
+//! The registry of compute providers ("workers") that run jobs.
+//!
+//! ## Overview
+//!
+//! - [`Pallet::register_worker`]: a provider bonds at least [`Config::MinBond`] (held with
+//!   [`HoldReason::WorkerBond`]), declares its [`Capabilities`] (CPU cores, memory, optional GPU)
+//!   and the models it runs. It is listed under each model in [`ModelWorkers`] (at most
+//!   [`Config::MaxWorkersPerModel`] per model), which is where the jobs pallet draws workers
+//!   from without scanning all workers.
+//! - [`Pallet::heartbeat`]: signed by the worker's account, usually by its node's offchain
+//!   worker. A worker whose last heartbeat is [`Config::HeartbeatTimeout`] blocks old gets no
+//!   new jobs.
+//! - [`Pallet::bond_extra`]: adds to the bond (e.g. to get back above `MinBond` after a slash).
+//! - [`Pallet::unbond`] then [`Pallet::withdraw_unbonded`]: a worker holding no jobs stops
+//!   taking jobs at once and gets its bond back [`Config::UnbondingPeriod`] blocks later (so it
+//!   can still be slashed for what it did before).
+//! - Reputation: completed and failed job counts, kept by the jobs pallet through
+//!   [`WorkerRegistry`]. A worker's selection weight is its bond scaled by
+//!   `(completed + 1) / (completed + failed + 2)`.
+//! - Slashing ([`WorkerRegistry::slash`], used by the jobs pallet): the slashed part of the bond
+//!   goes to [`Config::SlashBeneficiary`] (the treasury).
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+#[cfg(feature = "runtime-benchmarks")]
+pub mod benchmarking;
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+mod types;
+pub mod weights;
+
+pub use aichain_compute::ModelId;
+pub use pallet::*;
+pub use types::*;
+pub use weights::WeightInfo;
+
+use alloc::vec::Vec;
+
+/// How a job ended for the worker that held it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JobOutcome {
+	/// The worker's result was accepted.
+	Completed,
+	/// The worker failed the job (missed deadline, lost vote, successful challenge).
+	Failed,
+	/// The job ended without a verdict on the worker (e.g. refunded after a tie).
+	Released,
+}
+
+/// Sets up what the benchmarks need from other pallets.
+#[cfg(feature = "runtime-benchmarks")]
+pub trait BenchmarkHelper {
+	/// The id of an active model, a different one for each `index` (registering it if needed).
+	fn active_model(index: u32) -> ModelId;
+}
+
+/// What the jobs pallet needs from the worker registry.
+pub trait WorkerRegistry<AccountId, Balance> {
+	/// Workers that may take a new job of `model` now, each with its selection weight
+	/// (non-zero): active, bonded at least `MinBond`, heartbeat fresh, and listing `model`.
+	fn candidates(model: ModelId) -> Vec<(AccountId, u128)>;
+	/// Counts a newly assigned job against `who` (it cannot unbond while holding jobs).
+	fn job_assigned(who: &AccountId);
+	/// Releases a job held by `who` and records the outcome in its reputation.
+	fn job_finished(who: &AccountId, outcome: JobOutcome);
+	/// Records a rejected result of `who` without releasing the job.
+	fn record_failure(who: &AccountId);
+	/// Moves up to `amount` of `who`'s bond to the slash beneficiary; returns what was moved.
+	fn slash(who: &AccountId, amount: Balance) -> Balance;
+	/// The bond of an active worker, `None` if `who` is not an active worker.
+	fn active_bond(who: &AccountId) -> Option<Balance>;
+	/// Number of jobs `who` currently holds (for the jobs pallet's invariants).
+	fn active_jobs(who: &AccountId) -> u32;
+}
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use frame_support::{
+		pallet_prelude::*,
+		traits::{
+			fungible::{Inspect, InspectHold, MutateHold},
+			tokens::{Fortitude, Precision, Restriction},
+		},
+	};
+	use frame_system::pallet_prelude::*;
+	use pallet_models::ModelRegistry;
+	use sp_runtime::{
+		traits::{Saturating, UniqueSaturatedInto, Zero},
+		Perbill,
+	};
+
+	/// The in-code storage version.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
+	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
+	pub struct Pallet<T>(_);
+
+	/// Balance type of the bond currency.
+	pub type BalanceOf<T> =
+		<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+
+	/// The worker record type of a runtime.
+	pub type WorkerInfoOf<T> =
+		WorkerInfo<BalanceOf<T>, BlockNumberFor<T>, <T as Config>::MaxModelsPerWorker>;
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
+		/// The currency bonds are held in.
+		type Currency: MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+
+		/// The overarching hold reason.
+		type RuntimeHoldReason: From<HoldReason>;
+
+		/// The model registry: a worker may only list active models.
+		type Models: ModelRegistry<Self::AccountId, BalanceOf<Self>>;
+
+		/// Smallest bond of a worker that gets jobs.
+		#[pallet::constant]
+		type MinBond: Get<BalanceOf<Self>>;
+
+		/// Blocks after its last heartbeat at which a worker stops getting new jobs.
+		#[pallet::constant]
+		type HeartbeatTimeout: Get<BlockNumberFor<Self>>;
+
+		/// Blocks between `unbond` and the bond becoming withdrawable.
+		#[pallet::constant]
+		type UnbondingPeriod: Get<BlockNumberFor<Self>>;
+
+		/// Most models one worker may list.
+		#[pallet::constant]
+		type MaxModelsPerWorker: Get<u32>;
+
+		/// Most workers listed under one model.
+		#[pallet::constant]
+		type MaxWorkersPerModel: Get<u32>;
+
+		/// Receives slashed bonds (the treasury).
+		type SlashBeneficiary: Get<Self::AccountId>;
+
+		/// Weights of this pallet's calls, from its benchmarks.
+		type WeightInfo: WeightInfo;
+
+		/// Registers what the benchmarks need in other pallets.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: BenchmarkHelper;
+	}
+
+	/// Why this pallet holds funds.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// A worker's bond.
+		WorkerBond,
+	}
+
+	/// Registered workers.
+	#[pallet::storage]
+	pub type Workers<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, WorkerInfoOf<T>>;
+
+	/// The active workers listing each model: where jobs draw their workers from.
+	#[pallet::storage]
+	pub type ModelWorkers<T: Config> =
+		StorageMap<_, Twox64Concat, ModelId, BoundedVec<T::AccountId, T::MaxWorkersPerModel>, ValueQuery>;
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A worker registered and its bond was held.
+		WorkerRegistered { worker: T::AccountId, bond: BalanceOf<T> },
+		/// A worker added to its bond.
+		BondIncreased { worker: T::AccountId, bond: BalanceOf<T> },
+		/// A worker stopped taking jobs; its bond is withdrawable from `withdrawable_at`.
+		Unbonding { worker: T::AccountId, withdrawable_at: BlockNumberFor<T> },
+		/// An unbonded worker withdrew its bond and left the registry.
+		Withdrawn { worker: T::AccountId, amount: BalanceOf<T> },
+		/// Part of a worker's bond was slashed to the slash beneficiary.
+		Slashed { worker: T::AccountId, amount: BalanceOf<T> },
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The account is already a registered worker.
+		AlreadyRegistered,
+		/// The account is not a registered worker.
+		NotWorker,
+		/// The bond is below `MinBond`.
+		BondTooLow,
+		/// The account cannot afford the bond.
+		InsufficientBalanceForBond,
+		/// A worker must list at least one model.
+		NoModels,
+		/// A model is listed twice.
+		DuplicateModel,
+		/// A listed model does not exist or is retired.
+		UnknownModel,
+		/// A listed model already has `MaxWorkersPerModel` workers.
+		TooManyWorkersForModel,
+		/// Capabilities with zero CPU cores or zero memory.
+		InvalidCapabilities,
+		/// The worker is unbonding.
+		WorkerUnbonding,
+		/// The worker still holds jobs.
+		WorkerHasJobs,
+		/// The worker is not unbonding.
+		NotUnbonding,
+		/// The unbonding period has not passed yet.
+		StillUnbonding,
+		/// The amount is zero.
+		ZeroAmount,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Registers the signer as a worker.
+		///
+		/// - Origin: signed; the signer is the worker (its node signs heartbeats and results
+		///   with this account).
+		/// - Effect: holds `bond`, stores the worker as active with a heartbeat now, and lists it
+		///   under each of `models`.
+		/// - Event: [`Event::WorkerRegistered`].
+		/// - Errors: [`Error::AlreadyRegistered`], [`Error::BondTooLow`],
+		///   [`Error::InvalidCapabilities`], [`Error::NoModels`], [`Error::DuplicateModel`],
+		///   [`Error::UnknownModel`], [`Error::TooManyWorkersForModel`],
+		///   [`Error::InsufficientBalanceForBond`].
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::register_worker(models.len() as u32))]
+		pub fn register_worker(
+			origin: OriginFor<T>,
+			bond: BalanceOf<T>,
+			capabilities: Capabilities,
+			models: BoundedVec<ModelId, T::MaxModelsPerWorker>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_register_worker(who, bond, capabilities, models)
+		}
+
+		/// Records that the worker is alive.
+		///
+		/// - Origin: signed by a registered worker.
+		/// - Effect: sets its last heartbeat to the current block. No event (it is frequent).
+		/// - Errors: [`Error::NotWorker`], [`Error::WorkerUnbonding`].
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::heartbeat())]
+		pub fn heartbeat(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_heartbeat(who)
+		}
+
+		/// Adds `amount` to the worker's bond.
+		///
+		/// - Origin: signed by a registered, active worker.
+		/// - Event: [`Event::BondIncreased`].
+		/// - Errors: [`Error::ZeroAmount`], [`Error::NotWorker`], [`Error::WorkerUnbonding`],
+		///   [`Error::InsufficientBalanceForBond`].
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::bond_extra())]
+		pub fn bond_extra(origin: OriginFor<T>, amount: BalanceOf<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_bond_extra(who, amount)
+		}
+
+		/// Stops taking jobs and starts the unbonding period.
+		///
+		/// - Origin: signed by a registered, active worker holding no jobs.
+		/// - Effect: the worker leaves the model lists at once; its bond stays held (and
+		///   slashable) for `UnbondingPeriod` blocks.
+		/// - Event: [`Event::Unbonding`].
+		/// - Errors: [`Error::NotWorker`], [`Error::WorkerUnbonding`], [`Error::WorkerHasJobs`].
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::unbond(T::MaxModelsPerWorker::get()))]
+		pub fn unbond(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_unbond(who)
+		}
+
+		/// Releases the bond of an unbonded worker and removes it from the registry.
+		///
+		/// - Origin: signed by a worker whose unbonding period has passed.
+		/// - Event: [`Event::Withdrawn`].
+		/// - Errors: [`Error::NotWorker`], [`Error::NotUnbonding`], [`Error::StillUnbonding`].
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::withdraw_unbonded())]
+		pub fn withdraw_unbonded(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_withdraw_unbonded(who)
+		}
+	}
+
+	impl<T: Config> Pallet<T> {
+		/// Registers `who`; see [`Pallet::register_worker`].
+		pub fn do_register_worker(
+			who: T::AccountId,
+			bond: BalanceOf<T>,
+			capabilities: Capabilities,
+			models: BoundedVec<ModelId, T::MaxModelsPerWorker>,
+		) -> DispatchResult {
+			ensure!(!Workers::<T>::contains_key(&who), Error::<T>::AlreadyRegistered);
+			ensure!(bond >= T::MinBond::get(), Error::<T>::BondTooLow);
+			ensure!(capabilities.cpu_cores > 0 && capabilities.memory_mb > 0, Error::<T>::InvalidCapabilities);
+			ensure!(!models.is_empty(), Error::<T>::NoModels);
+			for (i, model) in models.iter().enumerate() {
+				ensure!(!models[..i].contains(model), Error::<T>::DuplicateModel);
+				ensure!(T::Models::active_model(*model).is_some(), Error::<T>::UnknownModel);
+				ensure!(
+					(ModelWorkers::<T>::decode_len(model).unwrap_or(0) as u32) < T::MaxWorkersPerModel::get(),
+					Error::<T>::TooManyWorkersForModel
+				);
+			}
+			T::Currency::hold(&HoldReason::WorkerBond.into(), &who, bond)
+				.map_err(|_| Error::<T>::InsufficientBalanceForBond)?;
+			for model in models.iter() {
+				ModelWorkers::<T>::try_mutate(model, |list| list.try_push(who.clone()))
+					.map_err(|_| Error::<T>::TooManyWorkersForModel)?;
+			}
+			Workers::<T>::insert(
+				&who,
+				WorkerInfo {
+					bond,
+					capabilities,
+					models,
+					status: WorkerStatus::Active,
+					last_heartbeat: frame_system::Pallet::<T>::block_number(),
+					completed: 0,
+					failed: 0,
+					active_jobs: 0,
+				},
+			);
+			Self::deposit_event(Event::WorkerRegistered { worker: who, bond });
+			Ok(())
+		}
+
+		/// The record of `who` if it is an active worker.
+		fn active_worker(who: &T::AccountId) -> Result<WorkerInfoOf<T>, DispatchError> {
+			let info = Workers::<T>::get(who).ok_or(Error::<T>::NotWorker)?;
+			ensure!(info.status == WorkerStatus::Active, Error::<T>::WorkerUnbonding);
+			Ok(info)
+		}
+
+		/// Records a heartbeat of `who`.
+		pub fn do_heartbeat(who: T::AccountId) -> DispatchResult {
+			let mut info = Self::active_worker(&who)?;
+			info.last_heartbeat = frame_system::Pallet::<T>::block_number();
+			Workers::<T>::insert(&who, info);
+			Ok(())
+		}
+
+		/// Adds `amount` to the bond of `who`.
+		pub fn do_bond_extra(who: T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
+			ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
+			let mut info = Self::active_worker(&who)?;
+			T::Currency::hold(&HoldReason::WorkerBond.into(), &who, amount)
+				.map_err(|_| Error::<T>::InsufficientBalanceForBond)?;
+			info.bond = info.bond.saturating_add(amount);
+			let bond = info.bond;
+			Workers::<T>::insert(&who, info);
+			Self::deposit_event(Event::BondIncreased { worker: who, bond });
+			Ok(())
+		}
+
+		/// Starts the unbonding of `who`.
+		pub fn do_unbond(who: T::AccountId) -> DispatchResult {
+			let mut info = Self::active_worker(&who)?;
+			ensure!(info.active_jobs == 0, Error::<T>::WorkerHasJobs);
+			for model in info.models.iter() {
+				ModelWorkers::<T>::mutate(model, |list| list.retain(|w| *w != who));
+			}
+			let withdrawable_at =
+				frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingPeriod::get());
+			info.status = WorkerStatus::Unbonding { withdrawable_at };
+			Workers::<T>::insert(&who, info);
+			Self::deposit_event(Event::Unbonding { worker: who, withdrawable_at });
+			Ok(())
+		}
+
+		/// Releases the bond of `who` after its unbonding period and removes it.
+		pub fn do_withdraw_unbonded(who: T::AccountId) -> DispatchResult {
+			let info = Workers::<T>::get(&who).ok_or(Error::<T>::NotWorker)?;
+			let WorkerStatus::Unbonding { withdrawable_at } = info.status else {
+				return Err(Error::<T>::NotUnbonding.into());
+			};
+			ensure!(frame_system::Pallet::<T>::block_number() >= withdrawable_at, Error::<T>::StillUnbonding);
+			T::Currency::release(&HoldReason::WorkerBond.into(), &who, info.bond, Precision::Exact)?;
+			Workers::<T>::remove(&who);
+			Self::deposit_event(Event::Withdrawn { worker: who, amount: info.bond });
+			Ok(())
+		}
+
+		/// Selection weight of a worker: its bond scaled by `(completed + 1) / (completed +
+		/// failed + 2)`, at least 1.
+		pub fn selection_weight(info: &WorkerInfoOf<T>) -> u128 {
+			let reputation = Perbill::from_rational(
+				info.completed.saturating_add(1),
+				info.completed.saturating_add(info.failed).saturating_add(2),
+			);
+			let bond: u128 = info.bond.unique_saturated_into();
+			reputation.mul_floor(bond).max(1)
+		}
+
+		/// Whether `info` may take a new job now.
+		fn takes_jobs(info: &WorkerInfoOf<T>, now: BlockNumberFor<T>) -> bool {
+			info.status == WorkerStatus::Active &&
+				info.bond >= T::MinBond::get() &&
+				now.saturating_sub(info.last_heartbeat) < T::HeartbeatTimeout::get()
+		}
+
+		/// Invariants: each worker's bond is exactly what is held from it; a model list holds
+		/// only active workers that list that model, and each active worker is in the lists of
+		/// all its models.
+		#[cfg(any(feature = "try-runtime", test))]
+		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+			for (who, info) in Workers::<T>::iter() {
+				ensure!(
+					T::Currency::balance_on_hold(&HoldReason::WorkerBond.into(), &who) == info.bond,
+					"held bond differs from the worker's bond"
+				);
+				if info.status == WorkerStatus::Active {
+					for model in info.models.iter() {
+						ensure!(ModelWorkers::<T>::get(model).contains(&who), "active worker missing from a model list");
+					}
+				}
+			}
+			for (model, list) in ModelWorkers::<T>::iter() {
+				for who in list.iter() {
+					let info = Workers::<T>::get(who).ok_or("model list names a non-worker")?;
+					ensure!(info.status == WorkerStatus::Active, "model list names an unbonding worker");
+					ensure!(info.models.contains(&model), "model list names a worker not listing the model");
+				}
+			}
+			Ok(())
+		}
+	}
+
+	impl<T: Config> WorkerRegistry<T::AccountId, BalanceOf<T>> for Pallet<T> {
+		fn candidates(model: ModelId) -> Vec<(T::AccountId, u128)> {
+			let now = frame_system::Pallet::<T>::block_number();
+			ModelWorkers::<T>::get(model)
+				.into_iter()
+				.filter_map(|who| {
+					let info = Workers::<T>::get(&who)?;
+					Self::takes_jobs(&info, now).then(|| {
+						let weight = Self::selection_weight(&info);
+						(who, weight)
+					})
+				})
+				.collect()
+		}
+
+		fn job_assigned(who: &T::AccountId) {
+			Workers::<T>::mutate(who, |info| {
+				if let Some(info) = info {
+					info.active_jobs.saturating_inc();
+				}
+			});
+		}
+
+		fn job_finished(who: &T::AccountId, outcome: JobOutcome) {
+			Workers::<T>::mutate(who, |info| {
+				if let Some(info) = info {
+					info.active_jobs.saturating_dec();
+					match outcome {
+						JobOutcome::Completed => info.completed.saturating_inc(),
+						JobOutcome::Failed => info.failed.saturating_inc(),
+						JobOutcome::Released => {},
+					}
+				}
+			});
+		}
+
+		fn record_failure(who: &T::AccountId) {
+			Workers::<T>::mutate(who, |info| {
+				if let Some(info) = info {
+					info.failed.saturating_inc();
+				}
+			});
+		}
+
+		fn slash(who: &T::AccountId, amount: BalanceOf<T>) -> BalanceOf<T> {
+			let Some(mut info) = Workers::<T>::get(who) else { return Zero::zero() };
+			let amount = amount.min(info.bond);
+			if amount.is_zero() {
+				return amount;
+			}
+			let moved = T::Currency::transfer_on_hold(
+				&HoldReason::WorkerBond.into(),
+				who,
+				&T::SlashBeneficiary::get(),
+				amount,
+				Precision::BestEffort,
+				Restriction::Free,
+				Fortitude::Force,
+			)
+			.unwrap_or_else(|_| Zero::zero());
+			info.bond = info.bond.saturating_sub(moved);
+			Workers::<T>::insert(who, info);
+			Self::deposit_event(Event::Slashed { worker: who.clone(), amount: moved });
+			moved
+		}
+
+		fn active_jobs(who: &T::AccountId) -> u32 {
+			Workers::<T>::get(who).map_or(0, |info| info.active_jobs)
+		}
+
+		fn active_bond(who: &T::AccountId) -> Option<BalanceOf<T>> {
+			Workers::<T>::get(who).filter(|info| info.status == WorkerStatus::Active).map(|info| info.bond)
+		}
+	}
+}

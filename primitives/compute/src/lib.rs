@@ -1,0 +1,99 @@
+//! # Shared types of the compute market
+//!
+//! What the runtime's market pallets (`models`, `workers`, `jobs`), the node's compute engine
+//! and clients must agree on, byte for byte:
+//!
+//! - ids ([`ModelId`], [`JobId`]), [`ModelKind`], the verification [`Tier`] of a job;
+//! - [`zk_public_inputs`]: the public inputs of a zk-tier job, built **on chain** from what the
+//!   requester posted (the input) and what the worker claims (the output). The worker never
+//!   supplies public inputs, so a proof cannot be presented for another input or output. The
+//!   circuit of a model must expose exactly these inputs.
+#![cfg_attr(not(feature = "std"), no_std)]
+#![forbid(unsafe_code)]
+
+extern crate alloc;
+
+use aichain_zk::ScalarBytes;
+use alloc::vec::Vec;
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use scale_info::TypeInfo;
+
+/// Id of a registered model (a counter, never reused).
+pub type ModelId = u32;
+
+/// Id of a job (a counter, never reused).
+pub type JobId = u64;
+
+/// What a model computes, which tells a provider's engine how to run it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
+pub enum ModelKind {
+	/// Classification: input features, output class scores or a label.
+	Classifier,
+	/// Sentence embeddings: input text, output a vector.
+	Embedding,
+	/// A training step set on a data shard: input global weights and shard, output an update.
+	TrainingStep,
+}
+
+/// How a job's result is verified (and priced).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
+pub enum Tier {
+	/// A Groth16 proof of `output = model(input)`, checked on chain.
+	Zk,
+	/// `replicas` workers compute the same deterministic output; the majority is paid.
+	Redundancy {
+		/// Number of workers (at least 2).
+		replicas: u8,
+	},
+	/// One worker; accepted after a challenge window unless a bonded challenger disputes it.
+	Optimistic,
+}
+
+/// Bytes packed into one scalar: 31, so every packed value is below the BN254 scalar modulus.
+pub const BYTES_PER_SCALAR: usize = 31;
+
+/// Packs `bytes` into scalars, 31 little-endian bytes each (the last one zero-padded).
+pub fn pack_bytes(bytes: &[u8]) -> impl Iterator<Item = ScalarBytes> + '_ {
+	bytes.chunks(BYTES_PER_SCALAR).map(|chunk| {
+		let mut scalar = [0u8; 32];
+		scalar[..chunk.len()].copy_from_slice(chunk);
+		ScalarBytes(scalar)
+	})
+}
+
+/// Number of public inputs of a zk job with `input_len` input and `output_len` output bytes.
+pub fn zk_public_input_count(input_len: usize, output_len: usize) -> usize {
+	1 + input_len.div_ceil(BYTES_PER_SCALAR) + output_len.div_ceil(BYTES_PER_SCALAR)
+}
+
+/// The public inputs of a zk-tier job: `[input_len + 2³²·output_len, pack(input)…,
+/// pack(output)…]`. The lengths come first so that inputs differing only in trailing zero
+/// bytes are different statements.
+pub fn zk_public_inputs(input: &[u8], output: &[u8]) -> Vec<ScalarBytes> {
+	let lengths = input.len() as u64 | ((output.len() as u64) << 32);
+	core::iter::once(ScalarBytes::from_u64(lengths))
+		.chain(pack_bytes(input))
+		.chain(pack_bytes(output))
+		.collect()
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn public_inputs_bind_lengths_input_and_output() {
+		let inputs = zk_public_inputs(&[1, 2, 3], &[9]);
+		assert_eq!(inputs.len(), zk_public_input_count(3, 1));
+		assert_eq!(inputs[0], ScalarBytes::from_u64(3 | (1 << 32)));
+		assert_eq!(&inputs[1].0[..4], &[1, 2, 3, 0]);
+		assert_eq!(inputs[2].0[0], 9);
+		// A trailing zero byte is another statement.
+		assert_ne!(zk_public_inputs(&[1, 2, 3, 0], &[9]), inputs);
+		// 31 bytes fill one scalar, 32 need two; the top byte of every scalar is zero.
+		assert_eq!(pack_bytes(&[0xff; 31]).count(), 1);
+		assert_eq!(pack_bytes(&[0xff; 32]).count(), 2);
+		assert!(pack_bytes(&[0xff; 100]).all(|s| s.0[31] == 0));
+		assert_eq!(zk_public_input_count(64, 10), 1 + 3 + 1);
+	}
+}
