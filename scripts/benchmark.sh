@@ -12,11 +12,15 @@ bash "$ROOT/scripts/setup.sh"
 source "$ROOT/scripts/env.sh"
 cd "$ROOT"
 
+# frame-benchmarking-cli's storage-access test runtime is a wasm crate from the registry; with
+# WASM_BUILD_WORKSPACE_HINT pointing at this workspace its build cannot find itself. It is only
+# used by `benchmark storage`, which this project does not run.
+export SKIP_FRAME_STORAGE_ACCESS_TEST_RUNTIME_WASM_BUILD=1
 cargo build --release --locked -p aichain-node --features runtime-benchmarks
 BENCH_BIN="$CARGO_TARGET_DIR/release/aichain-node"
 
 pallets=("$@")
-[ ${#pallets[@]} -gt 0 ] || pallets=(pallet_zk_verifier)
+[ ${#pallets[@]} -gt 0 ] || pallets=(pallet_zk_verifier pallet_models pallet_workers pallet_jobs)
 for pallet in "${pallets[@]}"; do
   dir="pallets/$(echo "${pallet#pallet_}" | tr _ -)"
   echo "== benchmarking $pallet into $dir/src/weights.rs"

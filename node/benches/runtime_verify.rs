@@ -1,6 +1,8 @@
 //! Groth16 verification inside the wasm runtime, with and without the host function, timed
 //! through the node's executor (the same call a validator makes): one proof with 1, 4 and 16
-//! public inputs, and batches of 1, 8 and 64 proofs with 4 inputs. The runtime-call overhead
+//! public inputs, with the key given in full (`runtime_verify`) and prepared as the verifier
+//! pallet stores registered keys (`runtime_verify_prepared`, the path of `verify_proof` and of
+//! zk job results), and batches of 1, 8 and 64 proofs with 4 inputs. The runtime-call overhead
 //! (instantiation, argument copying) is included, as it is on chain.
 //!
 //! `cargo bench -p aichain-node --bench runtime_verify`
@@ -29,6 +31,19 @@ fn single(c: &mut Criterion) {
 		for (path, name) in paths() {
 			group.bench_with_input(BenchmarkId::new(name, n), &item, |b, item| {
 				b.iter(|| exec.verify(item, path).unwrap())
+			});
+		}
+	}
+	group.finish();
+
+	let mut group = c.benchmark_group("runtime_verify_prepared");
+	group.sample_size(20);
+	for n in [1u32, 4, 16] {
+		let item = statement(n, 0);
+		let key = exec.prepare(&item.vk, VerificationPath::NativeHost).unwrap();
+		for (path, name) in paths() {
+			group.bench_with_input(BenchmarkId::new(name, n), &item, |b, item| {
+				b.iter(|| exec.verify_prepared(&key, &item.proof, &item.inputs, path).unwrap())
 			});
 		}
 	}

@@ -1,6 +1,7 @@
 //! The runtime's two Groth16 verification paths agree: the `groth` host functions (native code
 //! in the node) and the pure-wasm fallback, both run inside the real wasm runtime through the
-//! `Groth16Api` runtime API, on valid proofs, tampered proofs and garbage.
+//! `Groth16Api` runtime API, on valid proofs, tampered proofs and garbage — for keys given in
+//! full and for keys prepared as the verifier pallet stores them.
 
 use aichain_zk::{
 	runtime_api::VerificationPath,
@@ -18,6 +19,20 @@ fn both_paths(exec: &RuntimeExecutor, item: &BatchItem) -> Result<(), Error> {
 	let wasm = exec.verify(item, VerificationPath::PureWasm);
 	assert_eq!(host, wasm, "host and wasm paths disagree");
 	assert_eq!(host, aichain_zk::verify(&item.vk, &item.proof, &item.inputs), "runtime and native crate disagree");
+
+	// The path of registered keys: prepared in the runtime, then verified prepared.
+	let prepared = exec.prepare(&item.vk, VerificationPath::NativeHost);
+	assert_eq!(prepared, exec.prepare(&item.vk, VerificationPath::PureWasm), "paths prepare differently");
+	assert_eq!(prepared, aichain_zk::prepare(&item.vk), "runtime and native crate prepare differently");
+	match prepared {
+		Ok(key) => {
+			let on = |path| exec.verify_prepared(&key, &item.proof, &item.inputs, path);
+			assert_eq!(on(VerificationPath::NativeHost), host, "prepared host path disagrees");
+			assert_eq!(on(VerificationPath::PureWasm), host, "prepared wasm path disagrees");
+		},
+		// A bad key fails verification with the same error.
+		Err(error) => assert_eq!(host, Err(error)),
+	}
 	host
 }
 

@@ -5,10 +5,11 @@
 //!   Alice is sudo.
 //!
 //! Both endow the well-known development accounts (Alice..Ferdie and their stashes) with
-//! [`ENDOWMENT`] each. The node builds chain specs from these presets through the
+//! [`ENDOWMENT`] each, and create the treasury and reward-pot accounts with the existential
+//! deposit. The node builds chain specs from these presets through the
 //! `GenesisBuilder` runtime API, so the chain spec and the runtime cannot disagree.
 
-use crate::{AccountId, BalancesConfig, RuntimeGenesisConfig, SudoConfig, UNIT};
+use crate::{AccountId, BalancesConfig, RuntimeGenesisConfig, SudoConfig, EXISTENTIAL_DEPOSIT, UNIT};
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
 use serde_json::Value;
@@ -28,7 +29,12 @@ fn testnet_genesis(
 ) -> Value {
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig {
-			balances: endowed_accounts.iter().cloned().map(|k| (k, ENDOWMENT)).collect::<Vec<_>>(),
+			balances: endowed_accounts
+				.iter()
+				.cloned()
+				.map(|k| (k, ENDOWMENT))
+				.chain(market_accounts().into_iter().map(|k| (k, EXISTENTIAL_DEPOSIT)))
+				.collect::<Vec<_>>(),
 		},
 		aura: pallet_aura::GenesisConfig {
 			authorities: initial_authorities.iter().map(|x| x.0.clone()).collect::<Vec<_>>(),
@@ -38,6 +44,12 @@ fn testnet_genesis(
 		},
 		sudo: SudoConfig { key: Some(root) },
 	})
+}
+
+/// The treasury (receives slashed bonds) and the reward pot (receives protocol fees): they
+/// exist from genesis with the existential deposit, so that any amount can be paid to them.
+pub fn market_accounts() -> Vec<AccountId> {
+	vec![crate::configs::TreasuryAccount::get(), crate::configs::RewardPotAccount::get()]
 }
 
 /// The Aura (sr25519) and GRANDPA (ed25519) keys of a well-known development validator.

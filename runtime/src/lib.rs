@@ -198,4 +198,13 @@ mod runtime {
 
 	#[runtime::pallet_index(7)]
 	pub type ZkVerifier = pallet_zk_verifier;
+
+	#[runtime::pallet_index(8)]
+	pub type Models = pallet_models;
+
+	#[runtime::pallet_index(9)]
+	pub type Workers = pallet_workers;
+
+	#[runtime::pallet_index(10)]
+	pub type Jobs = pallet_jobs;
 }

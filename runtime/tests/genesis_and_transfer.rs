@@ -75,8 +75,15 @@ fn local_testnet_genesis_has_four_authorities_and_endowed_accounts() {
 		let grandpa = pallet_grandpa::Pallet::<Runtime>::grandpa_authorities();
 		assert_eq!(grandpa.len(), 4);
 		assert!(grandpa.iter().all(|(_, weight)| *weight == 1));
-		// Alice..Ferdie and their six stashes.
-		assert_eq!(pallet_balances::TotalIssuance::<Runtime>::get(), 12 * ENDOWMENT);
+		// Alice..Ferdie and their six stashes, plus the treasury and reward pot at the
+		// existential deposit.
+		for account in aichain_runtime::genesis_config_presets::market_accounts() {
+			assert_eq!(Balances::free_balance(&account), aichain_runtime::EXISTENTIAL_DEPOSIT);
+		}
+		assert_eq!(
+			pallet_balances::TotalIssuance::<Runtime>::get(),
+			12 * ENDOWMENT + 2 * aichain_runtime::EXISTENTIAL_DEPOSIT
+		);
 	});
 }
 

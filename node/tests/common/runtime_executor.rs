@@ -3,7 +3,9 @@
 //! in-runtime verification.
 #![allow(dead_code)]
 
-use aichain_zk::{runtime_api::VerificationPath, BatchItem, Error};
+use aichain_zk::{
+	runtime_api::VerificationPath, BatchItem, Error, PreparedVerifyingKey, Proof, ScalarBytes, VerifyingKey,
+};
 use codec::{Decode, Encode};
 use sc_executor::WasmExecutor;
 use sp_core::traits::{CallContext, CodeExecutor, RuntimeCode, WrappedRuntimeCode};
@@ -44,5 +46,21 @@ impl RuntimeExecutor {
 	/// `Groth16Api::batch_verify` in the runtime.
 	pub fn batch_verify(&self, items: &[BatchItem], path: VerificationPath) -> Result<(), Error> {
 		self.call("Groth16Api_batch_verify", &(items, path).encode())
+	}
+
+	/// `Groth16Api::prepare` in the runtime.
+	pub fn prepare(&self, key: &VerifyingKey, path: VerificationPath) -> Result<PreparedVerifyingKey, Error> {
+		self.call("Groth16Api_prepare", &(key, path).encode())
+	}
+
+	/// `Groth16Api::verify_prepared` in the runtime.
+	pub fn verify_prepared(
+		&self,
+		key: &PreparedVerifyingKey,
+		proof: &Proof,
+		inputs: &[ScalarBytes],
+		path: VerificationPath,
+	) -> Result<(), Error> {
+		self.call("Groth16Api_verify_prepared", &(key, proof, inputs, path).encode())
 	}
 }

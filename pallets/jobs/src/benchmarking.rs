@@ -48,7 +48,7 @@ where
 		let owner: T::AccountId = account("model-owner", 0, 0);
 		<T as pallet_models::Config>::Currency::set_balance(
 			&owner,
-			pallet_models::BalanceOf::<T>::max_value() / 4u32.into(),
+			pallet_models::BalanceOf::<T>::max_value() / 1_000_000u32.into(),
 		);
 		let spec = pallet_models::benchmarking::spec::<T>(verifying_key, max_input_len, max_output_len);
 		pallet_models::Pallet::<T>::do_register_model(owner, spec).expect("a funded owner registers a model; qed")
@@ -58,7 +58,7 @@ where
 		let worker: T::AccountId = account("worker", index, 0);
 		<T as pallet_workers::Config>::Currency::set_balance(
 			&worker,
-			pallet_workers::BalanceOf::<T>::max_value() / 4u32.into(),
+			pallet_workers::BalanceOf::<T>::max_value() / 1_000_000u32.into(),
 		);
 		pallet_workers::Pallet::<T>::do_register_worker(
 			worker.clone(),
@@ -77,7 +77,7 @@ where
 	T::Currency: Mutate<T::AccountId>,
 {
 	let who: T::AccountId = whitelisted_caller();
-	T::Currency::set_balance(&who, BalanceOf::<T>::max_value() / 4u32.into());
+	T::Currency::set_balance(&who, BalanceOf::<T>::max_value() / 1_000_000u32.into());
 	who
 }
 

@@ -1,7 +1,10 @@
 //! The logic behind the jobs pallet's calls and hooks: submission, assignment, results,
 //! settlement, deadlines and invariants.
 
-use crate::{pallet::*, selection, Assignment, Job, JobId, JobStatus, JobTerms, OnJobCompleted, RefundReason, Tier};
+use crate::{
+	pallet::*, selection, weights::WeightInfo, Assignment, Job, JobId, JobStatus, JobTerms, ModelId, OnJobCompleted,
+	RefundReason, Tier,
+};
 use aichain_zk::Proof;
 use alloc::vec::Vec;
 use codec::Encode;

@@ -348,11 +348,8 @@ pub mod pallet {
 		/// - Errors: [`Error::UnknownJob`], [`Error::JobAlreadyFinished`], [`Error::WrongTier`],
 		///   [`Error::WrongPhase`], [`Error::NotAssignedWorker`], [`Error::OutputLengthMismatch`].
 		#[pallet::call_index(2)]
-		#[pallet::weight(
-			T::WeightInfo::submit_result().saturating_add(T::Verifier::verify_weight(
-				aichain_compute::zk_public_input_count(T::MaxInputLen::get() as usize, output.len()) as u32
-			))
-		)]
+		// Benchmarked with the largest statement, Groth16 verification included.
+		#[pallet::weight(T::WeightInfo::submit_result())]
 		pub fn submit_result(origin: OriginFor<T>, job: JobId, output: OutputOf<T>, proof: Proof) -> DispatchResult {
 			let worker = ensure_signed(origin)?;
 			Self::do_submit_result(worker, job, output, proof)

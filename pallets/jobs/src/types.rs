@@ -2,7 +2,9 @@
 
 use aichain_compute::{ModelId, Tier};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use frame_support::{pallet_prelude::*, BoundedVec};
+use frame_support::{
+	pallet_prelude::*, BoundedVec, CloneNoBound, EqNoBound, PartialEqNoBound, DebugNoBound,
+};
 use pallet_zk_verifier::KeyId;
 use scale_info::TypeInfo;
 
@@ -51,9 +53,16 @@ pub struct JobTerms<AccountId, Balance> {
 }
 
 /// A job.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo, MaxEncodedLen)]
+#[derive(CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, TypeInfo, MaxEncodedLen)]
 #[scale_info(skip_type_params(MaxInput, MaxOutput, MaxReplicas))]
-pub struct Job<AccountId, Balance, BlockNumber, MaxInput: Get<u32>, MaxOutput: Get<u32>, MaxReplicas: Get<u32>> {
+pub struct Job<
+	AccountId: Clone + PartialEq + Eq + core::fmt::Debug,
+	Balance: Clone + PartialEq + Eq + core::fmt::Debug,
+	BlockNumber: Clone + PartialEq + Eq + core::fmt::Debug,
+	MaxInput: Get<u32>,
+	MaxOutput: Get<u32>,
+	MaxReplicas: Get<u32>,
+> {
 	/// Who submitted and pays.
 	pub requester: AccountId,
 	/// The model to run.
@@ -78,8 +87,14 @@ pub struct Job<AccountId, Balance, BlockNumber, MaxInput: Get<u32>, MaxOutput: G
 	pub reassignments: u32,
 }
 
-impl<AccountId, Balance, BlockNumber, MaxInput: Get<u32>, MaxOutput: Get<u32>, MaxReplicas: Get<u32>>
-	Job<AccountId, Balance, BlockNumber, MaxInput, MaxOutput, MaxReplicas>
+impl<
+		AccountId: Clone + PartialEq + Eq + core::fmt::Debug,
+		Balance: Clone + PartialEq + Eq + core::fmt::Debug,
+		BlockNumber: Clone + PartialEq + Eq + core::fmt::Debug,
+		MaxInput: Get<u32>,
+		MaxOutput: Get<u32>,
+		MaxReplicas: Get<u32>,
+	> Job<AccountId, Balance, BlockNumber, MaxInput, MaxOutput, MaxReplicas>
 {
 	/// Number of workers the job needs.
 	pub fn workers_needed(&self) -> u32 {

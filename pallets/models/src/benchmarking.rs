@@ -15,7 +15,7 @@ where
 	T::Currency: Mutate<T::AccountId>,
 {
 	let who: T::AccountId = whitelisted_caller();
-	T::Currency::set_balance(&who, BalanceOf::<T>::max_value() / 4u32.into());
+	T::Currency::set_balance(&who, BalanceOf::<T>::max_value() / 1_000_000u32.into());
 	who
 }
 
@@ -57,7 +57,7 @@ where
 {
 	fn verifying_key(public_inputs: u32) -> KeyId {
 		let owner: T::AccountId = account("key-owner", public_inputs, 0);
-		let balance = pallet_zk_verifier::BalanceOf::<T>::max_value() / 4u32.into();
+		let balance = pallet_zk_verifier::BalanceOf::<T>::max_value() / 1_000_000u32.into();
 		<T as pallet_zk_verifier::Config>::Currency::set_balance(&owner, balance);
 		pallet_zk_verifier::register_for::<T>(owner, aichain_zk::simulate::verifying_key(public_inputs, 1))
 			.expect("a funded owner registers a valid key; qed")

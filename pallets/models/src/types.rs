@@ -3,7 +3,9 @@
 use crate::{BalanceOf, Config};
 use aichain_compute::ModelKind;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use frame_support::{pallet_prelude::*, BoundedVec};
+use frame_support::{
+	pallet_prelude::*, BoundedVec, CloneNoBound, EqNoBound, PartialEqNoBound, DebugNoBound,
+};
 use pallet_zk_verifier::KeyId;
 use scale_info::TypeInfo;
 
@@ -20,9 +22,23 @@ pub enum ModelStatus {
 }
 
 /// What a model owner registers.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
+#[derive(
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	DebugNoBound,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	TypeInfo,
+	MaxEncodedLen,
+)]
 #[scale_info(skip_type_params(NameLimit, AddressLimit))]
-pub struct ModelSpec<Balance, NameLimit: Get<u32>, AddressLimit: Get<u32>> {
+pub struct ModelSpec<
+	Balance: Clone + PartialEq + Eq + core::fmt::Debug,
+	NameLimit: Get<u32>,
+	AddressLimit: Get<u32>,
+> {
 	/// Human-readable name, e.g. `digits-mlp-v1`.
 	pub name: BoundedVec<u8, NameLimit>,
 	/// What the model computes.
@@ -48,9 +64,14 @@ pub type ModelSpecOf<T> =
 	ModelSpec<BalanceOf<T>, <T as Config>::MaxNameLength, <T as Config>::MaxContentAddressLength>;
 
 /// A registered model.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo, MaxEncodedLen)]
+#[derive(CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, TypeInfo, MaxEncodedLen)]
 #[scale_info(skip_type_params(NameLimit, AddressLimit))]
-pub struct ModelInfo<AccountId, Balance, NameLimit: Get<u32>, AddressLimit: Get<u32>> {
+pub struct ModelInfo<
+	AccountId: Clone + PartialEq + Eq + core::fmt::Debug,
+	Balance: Clone + PartialEq + Eq + core::fmt::Debug,
+	NameLimit: Get<u32>,
+	AddressLimit: Get<u32>,
+> {
 	/// Who registered the model, changes it and receives its royalties.
 	pub owner: AccountId,
 	/// The deposit held from the owner while the model is active.

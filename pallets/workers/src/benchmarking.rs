@@ -4,7 +4,10 @@
 use super::*;
 use crate::Pallet as WorkersPallet;
 use frame_benchmarking::v2::*;
-use frame_support::traits::{fungible::Mutate, Get};
+use frame_support::{
+	traits::{fungible::Mutate, Get},
+	BoundedVec,
+};
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use sp_runtime::traits::{Bounded, Saturating};
 
@@ -14,7 +17,7 @@ where
 	T::Currency: Mutate<T::AccountId>,
 {
 	let who: T::AccountId = account(name, 0, 0);
-	T::Currency::set_balance(&who, BalanceOf::<T>::max_value() / 4u32.into());
+	T::Currency::set_balance(&who, BalanceOf::<T>::max_value() / 1_000_000u32.into());
 	who
 }
 
@@ -50,7 +53,7 @@ where
 {
 	fn active_model(index: u32) -> ModelId {
 		let owner: T::AccountId = account("model-owner", index, 0);
-		let balance = pallet_models::BalanceOf::<T>::max_value() / 4u32.into();
+		let balance = pallet_models::BalanceOf::<T>::max_value() / 1_000_000u32.into();
 		<T as pallet_models::Config>::Currency::set_balance(&owner, balance);
 		let spec = pallet_models::benchmarking::spec::<T>(None, 8, 8);
 		pallet_models::Pallet::<T>::do_register_model(owner, spec).expect("a funded owner registers a model; qed")

@@ -84,7 +84,7 @@ pub mod pallet {
 	use frame_support::{
 		pallet_prelude::*,
 		traits::{
-			fungible::{Inspect, InspectHold, MutateHold},
+			fungible::{Inspect, MutateHold},
 			tokens::{Fortitude, Precision, Restriction},
 		},
 	};
@@ -422,6 +422,7 @@ pub mod pallet {
 		/// all its models.
 		#[cfg(any(feature = "try-runtime", test))]
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+			use frame_support::traits::fungible::InspectHold;
 			for (who, info) in Workers::<T>::iter() {
 				ensure!(
 					T::Currency::balance_on_hold(&HoldReason::WorkerBond.into(), &who) == info.bond,

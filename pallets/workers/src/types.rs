@@ -2,7 +2,9 @@
 
 use aichain_compute::ModelId;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use frame_support::{pallet_prelude::*, BoundedVec};
+use frame_support::{
+	pallet_prelude::*, BoundedVec, CloneNoBound, EqNoBound, PartialEqNoBound, DebugNoBound,
+};
 use scale_info::TypeInfo;
 
 /// The accelerator family of a GPU, which decides which engine build can use it.
@@ -49,9 +51,13 @@ pub enum WorkerStatus<BlockNumber> {
 }
 
 /// A registered worker (compute provider).
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo, MaxEncodedLen)]
+#[derive(CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, TypeInfo, MaxEncodedLen)]
 #[scale_info(skip_type_params(MaxModels))]
-pub struct WorkerInfo<Balance, BlockNumber, MaxModels: Get<u32>> {
+pub struct WorkerInfo<
+	Balance: Clone + PartialEq + Eq + core::fmt::Debug,
+	BlockNumber: Clone + PartialEq + Eq + core::fmt::Debug,
+	MaxModels: Get<u32>,
+> {
 	/// The bond held from the worker (what slashing takes from).
 	pub bond: Balance,
 	/// What the worker's machine offers.

@@ -8,9 +8,13 @@ use crate::Pallet as ZkVerifier;
 use aichain_zk::{simulate, PreparedVerifyingKey, VerifyingKey};
 use frame_benchmarking::v2::*;
 use frame_support::{
-	traits::{fungible::Mutate, Get},
+	traits::{
+		fungible::{Inspect, Mutate},
+		Get,
+	},
 	BoundedVec,
 };
+use sp_runtime::Saturating;
 use frame_system::RawOrigin;
 
 /// An account able to pay the largest key deposit.

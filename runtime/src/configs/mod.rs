@@ -5,6 +5,7 @@
 
 use frame_support::{
 	derive_impl,
+	PalletId,
 	dispatch::DispatchClass,
 	parameter_types,
 	traits::{ConstBool, ConstU128, ConstU32, ConstU64, ConstU8, VariantCountOf},
@@ -16,11 +17,14 @@ use frame_support::{
 use frame_system::limits::{BlockLength, BlockWeights};
 use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier};
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
-use sp_runtime::{traits::One, Perbill};
+use sp_runtime::{
+	traits::{AccountIdConversion, One},
+	Perbill, Permill,
+};
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
+	AccountId, Aura, Balance, Balances, Models, Workers, ZkVerifier, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
 	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask,
 	System, EXISTENTIAL_DEPOSIT, MILLI_UNIT, SLOT_DURATION, UNIT, VERSION,
 };
@@ -152,4 +156,77 @@ impl pallet_zk_verifier::Config for Runtime {
 	type KeyDepositBase = ZkKeyDepositBase;
 	type KeyDepositPerByte = ZkKeyDepositPerByte;
 	type WeightInfo = ();
+}
+
+parameter_types! {
+	/// Receives slashed worker bonds.
+	pub const TreasuryPalletId: PalletId = PalletId(*b"aic/trsy");
+	/// Collects protocol fees for provider rewards.
+	pub const RewardPotPalletId: PalletId = PalletId(*b"aic/rwrd");
+	/// The treasury account.
+	pub TreasuryAccount: AccountId = TreasuryPalletId::get().into_account_truncating();
+	/// The reward pot account.
+	pub RewardPotAccount: AccountId = RewardPotPalletId::get().into_account_truncating();
+	/// Protocol fee on every job's price.
+	pub const JobProtocolFee: Permill = Permill::from_percent(5);
+}
+
+/// Largest job input: 1 KiB.
+pub const MAX_JOB_INPUT: u32 = 1024;
+/// Largest job output: 512 bytes. A zk job of the largest sizes has
+/// `1 + ⌈1024/31⌉ + ⌈512/31⌉ = 52` public inputs, within `ZkMaxPublicInputs`.
+pub const MAX_JOB_OUTPUT: u32 = 512;
+
+impl pallet_models::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Verifier = ZkVerifier;
+	type ModelDeposit = ConstU128<{ 10 * UNIT }>;
+	type MaxNameLength = ConstU32<64>;
+	type MaxContentAddressLength = ConstU32<128>;
+	type MaxInputLimit = ConstU32<MAX_JOB_INPUT>;
+	type MaxOutputLimit = ConstU32<MAX_JOB_OUTPUT>;
+	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = pallet_models::benchmarking::SimulatedKeys<Runtime>;
+}
+
+impl pallet_workers::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Models = Models;
+	type MinBond = ConstU128<{ 100 * UNIT }>;
+	/// Ten minutes without a heartbeat: no new jobs.
+	type HeartbeatTimeout = ConstU32<100>;
+	/// One hour.
+	type UnbondingPeriod = ConstU32<600>;
+	type MaxModelsPerWorker = ConstU32<16>;
+	type MaxWorkersPerModel = ConstU32<64>;
+	type SlashBeneficiary = TreasuryAccount;
+	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = pallet_workers::benchmarking::RegisteredModels<Runtime>;
+}
+
+impl pallet_jobs::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Models = Models;
+	type Workers = Workers;
+	type Verifier = ZkVerifier;
+	type OnJobCompleted = ();
+	type ProtocolFee = JobProtocolFee;
+	type FeeCollector = RewardPotAccount;
+	type SlashAmount = ConstU128<{ 10 * UNIT }>;
+	type MaxInputLen = ConstU32<MAX_JOB_INPUT>;
+	type MaxOutputLen = ConstU32<MAX_JOB_OUTPUT>;
+	type MaxReplicas = ConstU32<5>;
+	/// One hour per phase at most.
+	type MaxDeadline = ConstU32<600>;
+	type MaxJobsPerBlock = ConstU32<64>;
+	type MaxPendingJobs = ConstU32<64>;
+	type MaxReassignments = ConstU32<2>;
+	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = pallet_jobs::benchmarking::MarketPallets<Runtime>;
 }
