@@ -25,7 +25,7 @@ pub trait BenchmarkHelper<AccountId> {
 	fn verifying_key(public_inputs: u32) -> KeyId;
 	/// Registers an active model with the given key and sizes.
 	fn model(verifying_key: Option<KeyId>, max_input_len: u32, max_output_len: u32) -> ModelId;
-	/// Registers (and funds) worker number `index` for `model`.
+	/// Registers (and funds) worker number `index` for `model`, bonded far above the minimum.
 	fn worker(model: ModelId, index: u32) -> AccountId;
 }
 
@@ -62,7 +62,8 @@ where
 		);
 		pallet_workers::Pallet::<T>::do_register_worker(
 			worker.clone(),
-			<T as pallet_workers::Config>::MinBond::get(),
+			// Far above the minimum, so that slashing in a benchmark never makes it ineligible.
+			<T as pallet_workers::Config>::MinBond::get().saturating_mul(1000u32.into()),
 			pallet_workers::Capabilities { cpu_cores: 8, memory_mb: 16_384, gpu: None },
 			BoundedVec::truncate_from(alloc::vec![model]),
 		)

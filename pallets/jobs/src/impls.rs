@@ -20,7 +20,7 @@ use pallet_models::ModelRegistry;
 use pallet_workers::{JobOutcome, WorkerRegistry};
 use pallet_zk_verifier::Verifier;
 use sp_runtime::{
-	traits::{Saturating, Zero},
+	traits::{One, Saturating, Zero},
 	Permill,
 };
 
@@ -270,7 +270,9 @@ impl<T: Config> Pallet<T> {
 					.find(|o| sp_io::hashing::blake2_256(o) == hash)
 					.cloned()
 					.ok_or(Error::<T>::CommitmentMismatch)?;
-				Self::complete(id, job, output, winners.into_iter().map(|a| a.worker).collect())
+				let mut winners: Vec<T::AccountId> = winners.into_iter().map(|a| a.worker).collect();
+				winners.sort();
+				Self::complete(id, job, output, winners)
 			},
 			None => {
 				for assignment in job.assignments.iter() {
@@ -328,7 +330,9 @@ impl<T: Config> Pallet<T> {
 			.saturating_add(royalty)
 			.saturating_add(terms.fee);
 		let refund = terms.escrow.saturating_sub(paid);
-		T::Currency::release(&HoldReason::JobEscrow.into(), &job.requester, refund, Precision::Exact)?;
+		if !refund.is_zero() {
+			T::Currency::release(&HoldReason::JobEscrow.into(), &job.requester, refund, Precision::Exact)?;
+		}
 		Jobs::<T>::remove(id);
 		T::OnJobCompleted::on_job_completed(id, job.model, &job.requester, &output);
 		Self::deposit_event(Event::JobCompleted {
@@ -360,6 +364,14 @@ impl<T: Config> Pallet<T> {
 				let result = frame_support::storage::with_storage_layer(|| Self::deadline_passed(*id, job, now));
 				if let Err(error) = result {
 					log::error!(target: "runtime::jobs", "deadline of job {id} not processed: {error:?}");
+					// Keep the job indexed: try again at the next block.
+					if let Ok(block) = Self::schedule(*id, now.saturating_add(One::one())) {
+						Jobs::<T>::mutate(id, |job| {
+							if let Some(job) = job {
+								job.deadline = block;
+							}
+						});
+					}
 				}
 			}
 		}

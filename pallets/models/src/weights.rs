@@ -61,8 +61,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2133`
 		//  Estimated: `5857`
-		// Minimum execution time: 94_356_000 picoseconds.
-		Weight::from_parts(120_768_000, 5857)
+		// Minimum execution time: 105_508_000 picoseconds.
+		Weight::from_parts(166_743_000, 5857)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -72,8 +72,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `371`
 		//  Estimated: `3814`
-		// Minimum execution time: 16_404_000 picoseconds.
-		Weight::from_parts(33_993_000, 3814)
+		// Minimum execution time: 15_893_000 picoseconds.
+		Weight::from_parts(26_628_000, 3814)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -85,8 +85,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `426`
 		//  Estimated: `3814`
-		// Minimum execution time: 56_240_000 picoseconds.
-		Weight::from_parts(61_134_000, 3814)
+		// Minimum execution time: 55_916_000 picoseconds.
+		Weight::from_parts(67_413_000, 3814)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -95,17 +95,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measured weights with ParityDb's database weights, for tests and mock runtimes.
 impl WeightInfo for () {
 	fn register_model() -> Weight {
-		Weight::from_parts(120_768_000, 5857)
+		Weight::from_parts(166_743_000, 5857)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn update_price() -> Weight {
-		Weight::from_parts(33_993_000, 3814)
+		Weight::from_parts(26_628_000, 3814)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn retire_model() -> Weight {
-		Weight::from_parts(61_134_000, 3814)
+		Weight::from_parts(67_413_000, 3814)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}

@@ -56,14 +56,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ZkVerifier::PreparedKeys` (r:0 w:1)
 	/// Proof: `ZkVerifier::PreparedKeys` (`max_values`: None, `max_size`: Some(4836), added: 7311, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[1, 64]`.
-	fn register_verifying_key(n: u32, ) -> Weight {
+	fn register_verifying_key(_n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `6`
 		//  Estimated: `5857`
-		// Minimum execution time: 1_649_210_000 picoseconds.
-		Weight::from_parts(1_686_689_302, 5857)
-			// Standard Error: 1_170_713
-			.saturating_add(Weight::from_parts(25_092_102, 0).saturating_mul(n.into()))
+		// Minimum execution time: 1_981_577_000 picoseconds.
+		Weight::from_parts(2_951_453_348, 5857)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -77,8 +75,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2514`
 		//  Estimated: `5857`
-		// Minimum execution time: 77_805_000 picoseconds.
-		Weight::from_parts(125_198_000, 5857)
+		// Minimum execution time: 87_351_000 picoseconds.
+		Weight::from_parts(138_759_000, 5857)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -89,30 +87,29 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `806 + n * (64 ±0)`
 		//  Estimated: `8301`
-		// Minimum execution time: 1_900_470_000 picoseconds.
-		Weight::from_parts(1_584_491_402, 8301)
-			// Standard Error: 1_143_957
-			.saturating_add(Weight::from_parts(54_021_903, 0).saturating_mul(n.into()))
+		// Minimum execution time: 1_928_068_000 picoseconds.
+		Weight::from_parts(2_326_195_707, 8301)
+			// Standard Error: 1_393_089
+			.saturating_add(Weight::from_parts(48_876_480, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 	}
 }
 
 /// The same measured weights with ParityDb's database weights, for tests and mock runtimes.
 impl WeightInfo for () {
-	fn register_verifying_key(n: u32, ) -> Weight {
-		Weight::from_parts(1_686_689_302, 5857)
-			.saturating_add(Weight::from_parts(25_092_102, 0).saturating_mul(n.into()))
+	fn register_verifying_key(_n: u32, ) -> Weight {
+		Weight::from_parts(2_951_453_348, 5857)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn unregister_verifying_key() -> Weight {
-		Weight::from_parts(125_198_000, 5857)
+		Weight::from_parts(138_759_000, 5857)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn verify_proof(n: u32, ) -> Weight {
-		Weight::from_parts(1_584_491_402, 8301)
-			.saturating_add(Weight::from_parts(54_021_903, 0).saturating_mul(n.into()))
+		Weight::from_parts(2_326_195_707, 8301)
+			.saturating_add(Weight::from_parts(48_876_480, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 	}
 }

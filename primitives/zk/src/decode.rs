@@ -104,8 +104,8 @@ pub fn scalars(inputs: &[ScalarBytes]) -> Result<alloc::vec::Vec<Fr>, Error> {
 	inputs.iter().map(scalar).collect()
 }
 
-#[cfg(feature = "std")]
-/// Encoding helpers for native code (provers, clients, tests): the inverse of the decoders.
+/// Encoding helpers (provers, clients, tests, benchmark statements): the inverse of the
+/// decoders.
 pub mod encode {
 	use super::*;
 	use ark_serialize::CanonicalSerialize;
@@ -132,6 +132,7 @@ pub mod encode {
 	}
 
 	/// The chain encoding of an arkworks verifying key.
+	#[cfg(feature = "std")]
 	pub fn verifying_key(vk: &ark_groth16::VerifyingKey<ark_bn254::Bn254>) -> crate::VerifyingKey {
 		crate::VerifyingKey {
 			alpha_g1: g1(&vk.alpha_g1),
@@ -143,6 +144,7 @@ pub mod encode {
 	}
 
 	/// The chain encoding of an arkworks proof.
+	#[cfg(feature = "std")]
 	pub fn proof(proof: &ark_groth16::Proof<ark_bn254::Bn254>) -> crate::Proof {
 		crate::Proof { a: g1(&proof.a), b: g2(&proof.b), c: g1(&proof.c) }
 	}

@@ -8,12 +8,11 @@
 //! what a benchmark must measure. A key built here has a known trapdoor: never use it for
 //! anything but benchmarks and tests.
 
-use crate::{types::*, Proof, VerifyingKey};
+use crate::{decode::encode, types::*, Proof, VerifyingKey};
 use alloc::vec::Vec;
 use ark_bn254::{Fr, G1Affine, G2Affine};
 use ark_ec::{AffineRepr, CurveGroup};
 use ark_ff::{Field, PrimeField};
-use ark_serialize::CanonicalSerialize;
 use sha2::{Digest, Sha256};
 
 /// A non-zero scalar derived from `(seed, label, index)`.
@@ -27,28 +26,14 @@ fn scalar(seed: u64, label: &[u8], index: u32) -> Fr {
 	if x == Fr::from(0u64) { Fr::from(1u64) } else { x }
 }
 
+/// `x·G₁`, encoded.
 fn g1(x: Fr) -> G1Bytes {
-	let mut out = [0u8; G1_COMPRESSED_SIZE];
-	(G1Affine::generator() * x)
-		.into_affine()
-		.serialize_compressed(&mut out[..])
-		.expect("a G1 point compresses to 32 bytes; qed");
-	G1Bytes(out)
+	encode::g1(&(G1Affine::generator() * x).into_affine())
 }
 
+/// `x·G₂`, encoded.
 fn g2(x: Fr) -> G2Bytes {
-	let mut out = [0u8; G2_COMPRESSED_SIZE];
-	(G2Affine::generator() * x)
-		.into_affine()
-		.serialize_compressed(&mut out[..])
-		.expect("a G2 point compresses to 64 bytes; qed");
-	G2Bytes(out)
-}
-
-fn scalar_bytes(x: Fr) -> ScalarBytes {
-	let mut out = [0u8; SCALAR_SIZE];
-	x.serialize_compressed(&mut out[..]).expect("a scalar encodes to 32 bytes; qed");
-	ScalarBytes(out)
+	encode::g2(&(G2Affine::generator() * x).into_affine())
 }
 
 /// A key with `public_inputs` inputs (same `seed`, same key).
@@ -66,7 +51,7 @@ pub fn verifying_key(public_inputs: u32, seed: u64) -> VerifyingKey {
 /// (`statement` selects different inputs and proof for the same key).
 pub fn statement(public_inputs: u32, seed: u64, statement: u32) -> (VerifyingKey, Proof, Vec<ScalarBytes>) {
 	let inputs: Vec<ScalarBytes> =
-		(0..public_inputs).map(|i| scalar_bytes(scalar(seed ^ statement as u64, b"x", i))).collect();
+		(0..public_inputs).map(|i| encode::scalar(&scalar(seed ^ statement as u64, b"x", i))).collect();
 	let proof = proof_for(&inputs, seed, statement);
 	(verifying_key(public_inputs, seed), proof, inputs)
 }

@@ -96,7 +96,7 @@ impl pallet_timestamp::Config for Runtime {
 	type Moment = u64;
 	type OnTimestampSet = Aura;
 	type MinimumPeriod = ConstU64<{ SLOT_DURATION / 2 }>;
-	type WeightInfo = ();
+	type WeightInfo = pallet_timestamp::weights::SubstrateWeight<Runtime>;
 }
 
 impl pallet_balances::Config for Runtime {
@@ -155,7 +155,7 @@ impl pallet_zk_verifier::Config for Runtime {
 	type MaxPublicInputs = ZkMaxPublicInputs;
 	type KeyDepositBase = ZkKeyDepositBase;
 	type KeyDepositPerByte = ZkKeyDepositPerByte;
-	type WeightInfo = ();
+	type WeightInfo = pallet_zk_verifier::weights::SubstrateWeight<Runtime>;
 }
 
 parameter_types! {
@@ -186,7 +186,7 @@ impl pallet_models::Config for Runtime {
 	type MaxContentAddressLength = ConstU32<128>;
 	type MaxInputLimit = ConstU32<MAX_JOB_INPUT>;
 	type MaxOutputLimit = ConstU32<MAX_JOB_OUTPUT>;
-	type WeightInfo = ();
+	type WeightInfo = pallet_models::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = pallet_models::benchmarking::SimulatedKeys<Runtime>;
 }
@@ -203,7 +203,7 @@ impl pallet_workers::Config for Runtime {
 	type MaxModelsPerWorker = ConstU32<16>;
 	type MaxWorkersPerModel = ConstU32<64>;
 	type SlashBeneficiary = TreasuryAccount;
-	type WeightInfo = ();
+	type WeightInfo = pallet_workers::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = pallet_workers::benchmarking::RegisteredModels<Runtime>;
 }
@@ -226,7 +226,7 @@ impl pallet_jobs::Config for Runtime {
 	type MaxJobsPerBlock = ConstU32<64>;
 	type MaxPendingJobs = ConstU32<64>;
 	type MaxReassignments = ConstU32<2>;
-	type WeightInfo = ();
+	type WeightInfo = pallet_jobs::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = pallet_jobs::benchmarking::MarketPallets<Runtime>;
 }
