@@ -445,7 +445,6 @@ impl<T: Config> Pallet<T> {
 	/// escrows; every pending job is in the pending queue once and in no deadline bucket;
 	/// every assigned job is in exactly one deadline bucket, the one of its deadline; the
 	/// indexes name only open jobs; each worker's count of held jobs equals its assignments.
-	#[cfg(any(feature = "try-runtime", test))]
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		use alloc::collections::btree_map::BTreeMap;
 		use frame_support::traits::fungible::InspectHold;

@@ -261,8 +261,8 @@ fn redundancy_majority_is_paid_and_the_dissenter_slashed() {
 		workers.sort();
 		assert_eq!(workers, vec![ALICE, BOB, CHARLIE]);
 
-		let good = b"embedding".to_vec();
-		let bad = b"garbage".to_vec();
+		let good = b"vector".to_vec();
+		let bad = b"noise".to_vec();
 		let salts = [commit_and_keep(job, ALICE, &good), commit_and_keep(job, BOB, &good)];
 		assert_noop!(Jobs::reveal_result(origin(ALICE), job, output(&good), salts[0]), Error::<Test>::WrongPhase);
 		let charlie_salt = commit_and_keep(job, CHARLIE, &bad);

@@ -290,7 +290,6 @@ pub mod pallet {
 
 		/// Invariants: ids are below [`NextModelId`]; retired models hold nothing; per owner, the
 		/// held model deposit equals the sum of its active models' deposits.
-		#[cfg(any(feature = "try-runtime", test))]
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			use frame_support::traits::fungible::InspectHold;
 			use sp_runtime::Saturating;

@@ -420,7 +420,6 @@ pub mod pallet {
 		/// Invariants: each worker's bond is exactly what is held from it; a model list holds
 		/// only active workers that list that model, and each active worker is in the lists of
 		/// all its models.
-		#[cfg(any(feature = "try-runtime", test))]
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			use frame_support::traits::fungible::InspectHold;
 			for (who, info) in Workers::<T>::iter() {

@@ -353,7 +353,6 @@ pub mod pallet {
 		/// balance equals the sum of its keys' deposits), its id is the hash of its key, its
 		/// key decodes and has at most `MaxPublicInputs` inputs, and exactly the registered keys
 		/// have a prepared form, with the same number of inputs.
-		#[cfg(any(feature = "try-runtime", test))]
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			use frame_support::traits::fungible::InspectHold;
 			let mut per_owner = alloc::collections::btree_map::BTreeMap::<T::AccountId, BalanceOf<T>>::new();
