@@ -4,7 +4,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
-import { startNode, connect, stop, waitFor } from './lib/chain.js';
+import { startNode, connect, stop, waitFor, submitFinalized, feePaid } from './lib/chain.js';
 
 const UNIT = 10n ** 12n;
 let node;
@@ -34,8 +34,7 @@ test('dev node: a signed transfer is finalized and moves exactly the amount plus
   const ok = await submitFinalized(api, api.tx.balances.transferKeepAlive(bob.address, amount), alice);
   assert.equal(ok.dispatchError, undefined, 'the transfer succeeds');
   assert.ok(ok.events.some(({ event }) => api.events.balances.Transfer.is(event)), 'Balances.Transfer emitted');
-  const fee = ok.events.find(({ event }) => api.events.transactionPayment.TransactionFeePaid.is(event))
-    .event.data.actualFee.toBigInt();
+  const fee = feePaid(api, ok);
   const blockHash = ok.blockHash;
 
   // The block that holds the transfer is finalized.
@@ -55,25 +54,8 @@ test('dev node: a signed transfer is finalized and moves exactly the amount plus
   const tooMuch = aliceAfter.data.free.toBigInt() * 2n;
   const bad = await submitFinalized(api, api.tx.balances.transferKeepAlive(bob.address, tooMuch), alice);
   assert.ok(bad.dispatchError, 'the over-balance transfer fails');
-  const badFee = bad.events.find(({ event }) => api.events.transactionPayment.TransactionFeePaid.is(event))
-    .event.data.actualFee.toBigInt();
+  const badFee = feePaid(api, bad);
   const [aliceEnd, bobEnd] = await api.query.system.account.multi([alice.address, bob.address]);
   assert.equal(bobEnd.data.free.toBigInt(), bobAfter.data.free.toBigInt());
   assert.equal(aliceAfter.data.free.toBigInt() - aliceEnd.data.free.toBigInt(), badFee);
 });
-
-/** Signs and submits `tx`, resolving when its block is finalized with its events. */
-function submitFinalized(api, tx, signer) {
-  return new Promise((resolve, reject) => {
-    let unsub;
-    tx.signAndSend(signer, ({ status, events, dispatchError }) => {
-      if (status.isInvalid || status.isDropped || status.isUsurped) {
-        unsub?.();
-        reject(new Error(`transaction ${status.type}`));
-      } else if (status.isFinalized) {
-        unsub?.();
-        resolve({ blockHash: status.asFinalized, events, dispatchError });
-      }
-    }).then((u) => { unsub = u; }, reject);
-  });
-}

@@ -1,5 +1,6 @@
 //! Helpers for tests that run real `aichain-node` processes: spawning nodes on free loopback
-//! ports, connecting a polkadot.js client, waiting for best/finalized heights, and cleanup.
+//! ports, connecting a polkadot.js client, waiting for best/finalized heights, submitting
+//! signed transactions, and cleanup.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, openSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -120,4 +121,27 @@ export async function kill(node) {
 export async function stop(node) {
   await kill(node);
   rmSync(node.basePath, { recursive: true, force: true });
+}
+
+/** Signs and submits `tx`, resolving when its block is finalized with its events. */
+export function submitFinalized(api, tx, signer) {
+  return new Promise((resolve, reject) => {
+    let unsub;
+    tx.signAndSend(signer, ({ status, events, dispatchError }) => {
+      if (status.isInvalid || status.isDropped || status.isUsurped) {
+        unsub?.();
+        reject(new Error(`transaction ${status.type}`));
+      } else if (status.isFinalized) {
+        unsub?.();
+        resolve({ blockHash: status.asFinalized, events, dispatchError });
+      }
+    }).then((u) => { unsub = u; }, reject);
+  });
+}
+
+/** The fee a submitted transaction paid (its `TransactionFeePaid` event). */
+export function feePaid(api, result) {
+  return result.events
+    .find(({ event }) => api.events.transactionPayment.TransactionFeePaid.is(event))
+    .event.data.actualFee.toBigInt();
 }

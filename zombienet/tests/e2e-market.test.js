@@ -1,0 +1,132 @@
+//! End to end on the dev node, through polkadot.js and the runtime's metadata: a model owner
+//! registers a model, two providers register as workers, a requester submits a redundancy-tier
+//! job; the job is assigned to both, they commit and reveal the same output, and the escrow is
+//! paid out exactly (workers, model owner, reward pot), with every transaction's fee accounted.
+//! Bad input (an unknown model, a wrong reveal) fails with the pallet's named error.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Keyring } from '@polkadot/keyring';
+import { blake2AsU8a, encodeAddress } from '@polkadot/util-crypto';
+import { startNode, connect, stop, waitFor, submitFinalized, feePaid } from './lib/chain.js';
+
+const UNIT = 10n ** 12n;
+let node;
+after(async () => { if (node) await stop(node); });
+
+/** SCALE encoding of a byte vector (compact length prefix, lengths below 2¹⁴). */
+function scaleBytes(bytes) {
+  const prefix = bytes.length < 64 ? [bytes.length << 2] : [((bytes.length << 2) | 1) & 0xff, bytes.length >> 6];
+  return Uint8Array.from([...prefix, ...bytes]);
+}
+
+/** A redundancy commitment: BLAKE2-256 of SCALE((output, salt)). */
+function commitment(output, salt) {
+  return blake2AsU8a(Uint8Array.from([...scaleBytes(output), ...salt]), 256);
+}
+
+/** The account of a `PalletId` (`"modl" ‖ id`, zero-padded to 32 bytes). */
+function palletAccount(id) {
+  const bytes = new Uint8Array(32);
+  bytes.set(new TextEncoder().encode('modl' + id));
+  return encodeAddress(bytes, 42);
+}
+
+/** The event `section.method` among a transaction's events, or undefined. */
+function findEvent(result, section, method) {
+  return result.events.map(({ event }) => event).find((e) => e.section === section && e.method === method);
+}
+
+/** The named module error of a failed transaction, as `Section.Name`. */
+function errorName(api, result) {
+  assert.ok(result.dispatchError?.isModule, 'the transaction fails with a module error');
+  const { section, name } = api.registry.findMetaError(result.dispatchError.asModule);
+  return `${section}.${name}`;
+}
+
+test('dev node: a redundancy job is assigned, committed, revealed and paid out exactly', { timeout: 300_000 }, async () => {
+  node = await startNode('market', { args: ['--dev'] });
+  const api = await connect(node);
+  await waitFor(api, (h) => h.finalized >= 1, 60_000, 'first finalized block');
+
+  const keyring = new Keyring({ type: 'sr25519' });
+  const [alice, bob, charlie, dave] = ['//Alice', '//Bob', '//Charlie', '//Dave'].map((u) => keyring.addFromUri(u));
+  const pot = palletAccount('aic/rwrd');
+  const free = async (who) => (await api.query.system.account(who)).data.free.toBigInt();
+  const reserved = async (who) => (await api.query.system.account(who)).data.reserved.toBigInt();
+
+  // The model: 2 AIC per worker, 5% royalty to Dave.
+  const price = 2n * UNIT;
+  const royaltyBps = 500n;
+  const spec = {
+    name: 'echo-v1', kind: 'Embedding', weightsSha256: '0x' + '11'.repeat(32), contentAddress: 'ipfs://echo',
+    verifyingKey: null, price, royaltyBps, maxInputLen: 64, maxOutputLen: 64,
+  };
+  const registered = await submitFinalized(api, api.tx.models.registerModel(spec), dave);
+  assert.equal(registered.dispatchError, undefined, 'the model registers');
+  const model = findEvent(registered, 'models', 'ModelRegistered').data.model.toNumber();
+
+  // Two workers bond 100 AIC each for it.
+  const caps = { cpuCores: 2, memoryMb: 2048, gpu: null };
+  const workerRegs = await Promise.all([bob, charlie].map((w) =>
+    submitFinalized(api, api.tx.workers.registerWorker(100n * UNIT, caps, [model]), w)));
+  workerRegs.forEach((r) => assert.equal(r.dispatchError, undefined, 'the worker registers'));
+  assert.equal(await reserved(bob.address), 100n * UNIT);
+
+  // A job for a model that does not exist is refused with the pallet's error.
+  const unknown = await submitFinalized(
+    api, api.tx.jobs.submitJob(model + 100, '0x01', { Redundancy: { replicas: 2 } }, 10n * UNIT, 50), alice);
+  assert.equal(errorName(api, unknown), 'jobs.UnknownModel');
+
+  // Alice submits the job: 2 workers × 2 AIC + 5% protocol fee held in escrow.
+  const aliceBefore = await free(alice.address);
+  const fee = (2n * price * 5n) / 100n;
+  const escrow = 2n * price + fee;
+  const submitted = await submitFinalized(
+    api, api.tx.jobs.submitJob(model, '0x68656c6c6f', { Redundancy: { replicas: 2 } }, escrow, 50), alice);
+  assert.equal(submitted.dispatchError, undefined, 'the job is submitted');
+  const job = findEvent(submitted, 'jobs', 'JobSubmitted').data.job.toNumber();
+  assert.equal(findEvent(submitted, 'jobs', 'JobSubmitted').data.escrow.toBigInt(), escrow);
+  const assigned = findEvent(submitted, 'jobs', 'JobAssigned').data.workers.map((w) => w.toString()).sort();
+  assert.deepEqual(assigned, [bob.address, charlie.address].sort());
+  assert.equal(await reserved(alice.address), escrow);
+  assert.equal(await free(alice.address), aliceBefore - escrow - feePaid(api, submitted));
+
+  // Both commit to the same output, with their own salts.
+  const output = new TextEncoder().encode('world');
+  const salts = [new Uint8Array(32).fill(1), new Uint8Array(32).fill(2)];
+  const commits = await Promise.all([bob, charlie].map((w, i) =>
+    submitFinalized(api, api.tx.jobs.commitResult(job, commitment(output, salts[i])), w)));
+  commits.forEach((r) => assert.equal(r.dispatchError, undefined, 'the commitment is accepted'));
+  assert.ok(commits.some((r) => findEvent(r, 'jobs', 'RevealPhaseStarted')), 'the reveal phase starts');
+
+  // A reveal that does not match the commitment is refused.
+  const wrong = await submitFinalized(api, api.tx.jobs.revealResult(job, '0x00', salts[0]), bob);
+  assert.equal(errorName(api, wrong), 'jobs.CommitmentMismatch');
+
+  // Both reveal: the job completes and the escrow is paid out.
+  const who = [bob.address, charlie.address, dave.address, pot];
+  const before = await Promise.all(who.map(free));
+  const reveals = await Promise.all([bob, charlie].map((w, i) =>
+    submitFinalized(api, api.tx.jobs.revealResult(job, '0x' + Buffer.from(output).toString('hex'), salts[i]), w)));
+  reveals.forEach((r) => assert.equal(r.dispatchError, undefined, 'the reveal is accepted'));
+  const completed = reveals.map((r) => findEvent(r, 'jobs', 'JobCompleted')).find((e) => e);
+  assert.ok(completed, 'JobCompleted emitted');
+  const royalty = (price * royaltyBps) / 10_000n;
+  assert.equal(Buffer.from(completed.data.output.toU8a(true)).toString(), 'world');
+  assert.equal(completed.data.workerPayment.toBigInt(), price - royalty);
+  assert.equal(completed.data.royalty.toBigInt(), 2n * royalty);
+  assert.equal(completed.data.fee.toBigInt(), fee);
+  assert.equal(completed.data.refund.toBigInt(), 0n);
+
+  const after = await Promise.all(who.map(free));
+  assert.equal(after[0] - before[0], price - royalty - feePaid(api, reveals[0]), 'Bob: price minus royalty minus his fee');
+  assert.equal(after[1] - before[1], price - royalty - feePaid(api, reveals[1]), 'Charlie likewise');
+  assert.equal(after[2] - before[2], 2n * royalty, 'Dave: the royalties');
+  assert.equal(after[3] - before[3], fee, 'the reward pot: the protocol fee');
+  assert.equal(await reserved(alice.address), 0n, 'no escrow left');
+  assert.equal(await free(alice.address), aliceBefore - escrow - feePaid(api, submitted));
+  assert.equal((await api.query.jobs.jobs(job)).isNone, true, 'the finished job is removed');
+  const bobWorker = (await api.query.workers.workers(bob.address)).unwrap();
+  assert.equal(bobWorker.completed.toNumber(), 1);
+  assert.equal(bobWorker.activeJobs.toNumber(), 0);
+});
