@@ -1,7 +1,8 @@
 //! Benchmarks of the jobs pallet, each in its worst case: submissions that assign `r` workers,
 //! the last commitment and the last reveal of an `r`-worker job (which settle it), a zk result
-//! of the largest statement (its Groth16 verification included), and `on_initialize` over `n`
-//! due or pending jobs that are all reassigned or assigned.
+//! of the largest statement (its Groth16 verification included), an optimistic proposal of the
+//! largest output and a challenge drawing its dispute round from a full model worker list, and
+//! `on_initialize` over `n` due or pending jobs that are all reassigned or assigned.
 //!
 //! zk proofs come from [`aichain_zk::simulate`] (valid Groth16 proofs made with the trapdoor of
 //! a benchmark key), so the verifier does the work it does for a prover's proof.
@@ -27,6 +28,8 @@ pub trait BenchmarkHelper<AccountId> {
 	fn model(verifying_key: Option<KeyId>, max_input_len: u32, max_output_len: u32) -> ModelId;
 	/// Registers (and funds) worker number `index` for `model`, bonded far above the minimum.
 	fn worker(model: ModelId, index: u32) -> AccountId;
+	/// The most workers one model can list.
+	fn max_workers_per_model() -> u32;
 }
 
 /// The [`BenchmarkHelper`] of a runtime built on `pallet_zk_verifier`, `pallet_models` and
@@ -70,6 +73,10 @@ where
 		.expect("a funded worker registers for an active model; qed");
 		worker
 	}
+
+	fn max_workers_per_model() -> u32 {
+		<T as pallet_workers::Config>::MaxWorkersPerModel::get()
+	}
 }
 
 /// A requester able to pay any escrow.
@@ -107,6 +114,22 @@ where
 	let tier = Tier::Redundancy { replicas: replicas as u8 };
 	let deadline = T::MaxDeadline::get();
 	Ok(JobsPallet::<T>::do_submit_job(who.clone(), model, largest_input::<T>(), tier, BalanceOf::<T>::max_value(), deadline)?)
+}
+
+/// Submits an optimistic job on `model`.
+fn submit_optimistic<T: Config>(who: &T::AccountId, model: ModelId) -> Result<JobId, BenchmarkError>
+where
+	T::Currency: Mutate<T::AccountId>,
+{
+	let deadline = T::MaxDeadline::get();
+	Ok(JobsPallet::<T>::do_submit_job(
+		who.clone(),
+		model,
+		largest_input::<T>(),
+		Tier::Optimistic,
+		BalanceOf::<T>::max_value(),
+		deadline,
+	)?)
 }
 
 /// The workers assigned to `job`.
@@ -262,6 +285,36 @@ mod benchmarks {
 		}
 
 		assert!(PendingJobs::<T>::get().is_empty());
+		Ok(())
+	}
+
+	/// The worker of an optimistic job proposes the largest output.
+	#[benchmark]
+	fn propose_result() -> Result<(), BenchmarkError> {
+		let (model, workers) = plain_model::<T>(1);
+		let job = submit_optimistic::<T>(&requester::<T>(), model)?;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(workers[0].clone()), job, largest_output::<T>());
+
+		assert_eq!(Jobs::<T>::get(job).map(|j| j.status), Some(JobStatus::Challengeable));
+		Ok(())
+	}
+
+	/// A challenge that bonds the challenger and draws `DisputeReplicas` workers from the most
+	/// workers a model can list.
+	#[benchmark]
+	fn challenge_result() -> Result<(), BenchmarkError> {
+		let (model, _) = plain_model::<T>(T::BenchmarkHelper::max_workers_per_model());
+		let caller = requester::<T>();
+		let job = submit_optimistic::<T>(&caller, model)?;
+		let proposer = assignees::<T>(job)[0].clone();
+		JobsPallet::<T>::do_propose_result(proposer, job, largest_output::<T>())?;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), job);
+
+		assert_eq!(assignees::<T>(job).len() as u32, T::DisputeReplicas::get());
 		Ok(())
 	}
 

@@ -2,8 +2,8 @@
 //! settlement, deadlines and invariants.
 
 use crate::{
-	pallet::*, selection, weights::WeightInfo, Assignment, Job, JobId, JobStatus, JobTerms, ModelId, OnJobCompleted,
-	RefundReason, Tier,
+	pallet::*, selection, weights::WeightInfo, Assignment, Challenge, DisputeVerdict, Job, JobId, JobStatus, JobTerms,
+	ModelId, OnJobCompleted, Proposal, RefundReason, Tier,
 };
 use aichain_zk::Proof;
 use alloc::vec::Vec;
@@ -42,21 +42,22 @@ impl<T: Config> Pallet<T> {
 		let model_terms = T::Models::active_model(model).ok_or(Error::<T>::UnknownModel)?;
 		ensure!(!input.is_empty(), Error::<T>::EmptyInput);
 		ensure!(input.len() as u32 <= model_terms.max_input_len, Error::<T>::InputTooLong);
-		let workers: u32 = match tier {
+		// Workers paid in the normal case, and prices reserved for an optimistic dispute.
+		let (workers, reserved): (u32, u32) = match tier {
 			Tier::Zk => {
 				ensure!(model_terms.verifying_key.is_some(), Error::<T>::ModelNotProvable);
 				ensure!(input.len() as u32 == model_terms.max_input_len, Error::<T>::InputLengthMismatch);
-				1
+				(1, 0)
 			},
 			Tier::Redundancy { replicas } => {
 				ensure!(replicas >= 2 && replicas as u32 <= T::MaxReplicas::get(), Error::<T>::InvalidReplicas);
-				replicas as u32
+				(replicas as u32, 0)
 			},
-			Tier::Optimistic => return Err(Error::<T>::TierNotSupported.into()),
+			Tier::Optimistic => (1, T::DisputeReplicas::get()),
 		};
 		let price = model_terms.price.saturating_mul(workers.into());
 		let fee = T::ProtocolFee::get() * price;
-		let escrow = price.saturating_add(fee);
+		let escrow = model_terms.price.saturating_mul(reserved.into()).saturating_add(price).saturating_add(fee);
 		ensure!(escrow <= max_price, Error::<T>::PriceAboveMax);
 
 		let id = NextJobId::<T>::get();
@@ -85,6 +86,7 @@ impl<T: Config> Pallet<T> {
 			status: JobStatus::Pending,
 			assignments: Default::default(),
 			revealed: Default::default(),
+			proposal: None,
 			reassignments: 0,
 		};
 		Self::deposit_event(Event::JobSubmitted { job: id, requester, model, tier, escrow });
@@ -95,22 +97,27 @@ impl<T: Config> Pallet<T> {
 		Ok(id)
 	}
 
-	/// Draws the workers `job` still needs (never its requester, a current assignee or one of
-	/// `excluded`) and schedules its deadline. `Ok(false)`: not enough eligible workers, nothing
-	/// changed.
+	/// Draws the workers `job` still needs (never its requester, a current assignee, an
+	/// optimistic proposer or challenger, or one of `excluded`) and schedules its deadline.
+	/// `Ok(false)`: not enough eligible workers, nothing changed.
 	fn try_assign(
 		id: JobId,
 		job: &mut JobOf<T>,
 		now: BlockNumberFor<T>,
 		excluded: &[T::AccountId],
 	) -> Result<bool, DispatchError> {
-		let needed = (job.workers_needed() as usize).saturating_sub(job.assignments.len());
+		let needed = (Self::workers_needed(job) as usize).saturating_sub(job.assignments.len());
+		let proposal = job.proposal.as_ref();
+		let is_party = |who: &T::AccountId| {
+			*who == job.requester ||
+				proposal.is_some_and(|p| {
+					p.worker == *who || p.challenge.as_ref().is_some_and(|c| c.challenger == *who)
+				})
+		};
 		let candidates: Vec<(T::AccountId, u128)> = T::Workers::candidates(job.model)
 			.into_iter()
 			.filter(|(who, _)| {
-				*who != job.requester &&
-					!excluded.contains(who) &&
-					!job.assignments.iter().any(|a| a.worker == *who)
+				!is_party(who) && !excluded.contains(who) && !job.assignments.iter().any(|a| a.worker == *who)
 			})
 			.collect();
 		let seed = (frame_system::Pallet::<T>::parent_hash(), id, job.reassignments)
@@ -151,6 +158,11 @@ impl<T: Config> Pallet<T> {
 				}
 			}
 		});
+	}
+
+	/// Number of workers the current round of `job` needs.
+	fn workers_needed(job: &JobOf<T>) -> u32 {
+		job.workers_needed(T::DisputeReplicas::get())
 	}
 
 	/// The open job `id`, or why there is none.
@@ -202,13 +214,13 @@ impl<T: Config> Pallet<T> {
 	/// Records a redundancy commitment; see [`Pallet::commit_result`].
 	pub fn do_commit_result(worker: T::AccountId, id: JobId, commitment: [u8; 32]) -> DispatchResult {
 		let mut job = Self::open_job(id)?;
-		ensure!(matches!(job.tier, Tier::Redundancy { .. }), Error::<T>::WrongTier);
-		ensure!(job.status == JobStatus::Assigned, Error::<T>::WrongPhase);
+		ensure!(matches!(job.tier, Tier::Redundancy { .. } | Tier::Optimistic), Error::<T>::WrongTier);
+		ensure!(job.status == JobStatus::Assigned && job.commits_and_reveals(), Error::<T>::WrongPhase);
 		let index = Self::assignment_of(&job, &worker)?;
 		ensure!(job.assignments[index].commitment.is_none(), Error::<T>::AlreadyCommitted);
 		job.assignments[index].commitment = Some(commitment);
 		Self::deposit_event(Event::ResultCommitted { job: id, worker });
-		let all_committed = job.assignments.len() as u32 == job.workers_needed() &&
+		let all_committed = job.assignments.len() as u32 == Self::workers_needed(&job) &&
 			job.assignments.iter().all(|a| a.commitment.is_some());
 		if all_committed {
 			Self::unschedule(id, job.deadline);
@@ -225,7 +237,7 @@ impl<T: Config> Pallet<T> {
 	/// [`Pallet::reveal_result`].
 	pub fn do_reveal_result(worker: T::AccountId, id: JobId, output: OutputOf<T>, salt: [u8; 32]) -> DispatchResult {
 		let mut job = Self::open_job(id)?;
-		ensure!(matches!(job.tier, Tier::Redundancy { .. }), Error::<T>::WrongTier);
+		ensure!(matches!(job.tier, Tier::Redundancy { .. } | Tier::Optimistic), Error::<T>::WrongTier);
 		ensure!(job.status == JobStatus::Revealing, Error::<T>::WrongPhase);
 		let index = Self::assignment_of(&job, &worker)?;
 		ensure!(output.len() as u32 <= job.terms.max_output_len, Error::<T>::OutputTooLong);
@@ -249,45 +261,168 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Ends the reveal phase: the output revealed by a strict majority of the workers wins;
+	/// Ends the reveal phase: the output revealed by a strict majority of the workers wins and
 	/// everyone else is slashed. Without a majority, non-revealers are slashed and the job is
-	/// refunded.
+	/// refunded. A disputed optimistic job is then settled against its proposal.
 	fn finish_redundancy(id: JobId, job: JobOf<T>) -> DispatchResult {
 		let workers = job.assignments.len();
 		let winner = job.assignments.iter().filter_map(|a| a.revealed).find(|hash| {
 			job.assignments.iter().filter(|a| a.revealed == Some(*hash)).count() * 2 > workers
 		});
-		match winner {
-			Some(hash) => {
-				let (winners, losers): (Vec<_>, Vec<_>) =
-					job.assignments.iter().cloned().partition(|a| a.revealed == Some(hash));
-				for loser in losers {
-					Self::slash_worker(id, &loser.worker);
+		let Some(hash) = winner else {
+			for assignment in job.assignments.iter() {
+				if assignment.revealed.is_some() {
+					T::Workers::job_finished(&assignment.worker, JobOutcome::Released);
+				} else {
+					Self::slash_worker(id, &assignment.worker);
 				}
-				let output = job
-					.revealed
-					.iter()
-					.find(|o| sp_io::hashing::blake2_256(o) == hash)
-					.cloned()
-					.ok_or(Error::<T>::CommitmentMismatch)?;
-				let mut winners: Vec<T::AccountId> = winners.into_iter().map(|a| a.worker).collect();
-				winners.sort();
-				Self::complete(id, job, output, winners)
-			},
-			None => {
-				for assignment in job.assignments.iter() {
-					if assignment.revealed.is_some() {
-						T::Workers::job_finished(&assignment.worker, JobOutcome::Released);
-					} else {
-						Self::slash_worker(id, &assignment.worker);
-					}
-				}
-				Self::refund(id, job, RefundReason::NoMajority)
-			},
+			}
+			return Self::abandon(id, job, RefundReason::NoMajority);
+		};
+		let (winners, losers): (Vec<_>, Vec<_>) =
+			job.assignments.iter().cloned().partition(|a| a.revealed == Some(hash));
+		for loser in losers {
+			Self::slash_worker(id, &loser.worker);
+		}
+		let output = job
+			.revealed
+			.iter()
+			.find(|o| sp_io::hashing::blake2_256(o) == hash)
+			.cloned()
+			.ok_or(Error::<T>::CommitmentMismatch)?;
+		let mut winners: Vec<T::AccountId> = winners.into_iter().map(|a| a.worker).collect();
+		winners.sort();
+		match job.proposal.clone() {
+			Some(Proposal { worker: proposer, output: proposed, challenge: Some(challenge) }) =>
+				Self::settle_dispute(id, job, output == proposed, proposer, challenge, winners, output),
+			_ => Self::complete(id, job, output, winners),
 		}
 	}
 
-	/// Slashes `worker` for job `id` and ends its part in the job as a failure.
+	/// Settles a dispute whose round agreed on `output` with `winners`. The loser pays: if the
+	/// proposal was `upheld`, the challenger's bond first reimburses the requester for the
+	/// dispute round's prices and the rest goes to the treasury, and the proposer is paid with
+	/// the winners; otherwise the proposer is slashed `SlashAmount` to the challenger, whose
+	/// bond is returned, and the winners alone are paid.
+	fn settle_dispute(
+		id: JobId,
+		job: JobOf<T>,
+		upheld: bool,
+		proposer: T::AccountId,
+		challenge: Challenge<T::AccountId, BalanceOf<T>>,
+		mut winners: Vec<T::AccountId>,
+		output: OutputOf<T>,
+	) -> DispatchResult {
+		let (verdict, slashed) = if upheld {
+			let dispute_cost = job.terms.price_per_worker.saturating_mul((winners.len() as u32).into());
+			let reimbursed = dispute_cost.min(challenge.bond);
+			Self::move_challenge_bond(&challenge.challenger, &job.requester, reimbursed)?;
+			Self::move_challenge_bond(&challenge.challenger, &T::Treasury::get(), challenge.bond.saturating_sub(reimbursed))?;
+			let slashed = challenge.bond;
+			winners.insert(0, proposer);
+			(DisputeVerdict::ProposalUpheld, slashed)
+		} else {
+			Self::release_challenge_bond(&challenge)?;
+			let slashed = T::Workers::slash_to(&proposer, T::SlashAmount::get(), &challenge.challenger);
+			T::Workers::job_finished(&proposer, JobOutcome::Failed);
+			Self::deposit_event(Event::WorkerSlashed { job: id, worker: proposer, amount: slashed });
+			(DisputeVerdict::ProposalOverturned, slashed)
+		};
+		Self::deposit_event(Event::DisputeSettled { job: id, verdict, slashed });
+		Self::complete(id, job, output, winners)
+	}
+
+	/// Moves `amount` of `challenger`'s bond to `to` (released if `to` is the challenger).
+	fn move_challenge_bond(challenger: &T::AccountId, to: &T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
+		if amount.is_zero() {
+			return Ok(());
+		}
+		let reason = HoldReason::ChallengeBond.into();
+		if to == challenger {
+			T::Currency::release(&reason, challenger, amount, Precision::Exact)?;
+		} else {
+			T::Currency::transfer_on_hold(
+				&reason,
+				challenger,
+				to,
+				amount,
+				Precision::Exact,
+				Restriction::Free,
+				Fortitude::Force,
+			)?;
+		}
+		Ok(())
+	}
+
+	/// Returns a challenger's bond.
+	fn release_challenge_bond(challenge: &Challenge<T::AccountId, BalanceOf<T>>) -> DispatchResult {
+		T::Currency::release(&HoldReason::ChallengeBond.into(), &challenge.challenger, challenge.bond, Precision::Exact)
+			.map(|_| ())
+	}
+
+	/// Refunds a job that ended without an accepted output. An optimistic proposer is released
+	/// unslashed and a challenger gets its bond back (the dispute was inconclusive). The
+	/// current round's workers must have been released or slashed by the caller.
+	fn abandon(id: JobId, job: JobOf<T>, reason: RefundReason) -> DispatchResult {
+		if let Some(proposal) = &job.proposal {
+			T::Workers::job_finished(&proposal.worker, JobOutcome::Released);
+			if let Some(challenge) = &proposal.challenge {
+				Self::release_challenge_bond(challenge)?;
+				Self::deposit_event(Event::DisputeSettled {
+					job: id,
+					verdict: DisputeVerdict::Inconclusive,
+					slashed: Zero::zero(),
+				});
+			}
+		}
+		Self::refund(id, job, reason)
+	}
+
+	/// Records an optimistic proposal and opens its challenge window; see
+	/// [`Pallet::propose_result`].
+	pub fn do_propose_result(worker: T::AccountId, id: JobId, output: OutputOf<T>) -> DispatchResult {
+		let mut job = Self::open_job(id)?;
+		ensure!(job.tier == Tier::Optimistic, Error::<T>::WrongTier);
+		ensure!(job.status == JobStatus::Assigned && job.proposal.is_none(), Error::<T>::WrongPhase);
+		Self::assignment_of(&job, &worker)?;
+		ensure!(output.len() as u32 <= job.terms.max_output_len, Error::<T>::OutputTooLong);
+		Self::unschedule(id, job.deadline);
+		let now = frame_system::Pallet::<T>::block_number();
+		job.deadline = Self::schedule(id, now.saturating_add(T::ChallengePeriod::get()))?;
+		job.status = JobStatus::Challengeable;
+		// The proposer now lives in the proposal; the assignments are the dispute round's.
+		job.assignments = Default::default();
+		job.proposal = Some(Proposal { worker: worker.clone(), output: output.clone(), challenge: None });
+		Self::deposit_event(Event::ResultProposed { job: id, worker, output, challenge_deadline: job.deadline });
+		Jobs::<T>::insert(id, job);
+		Ok(())
+	}
+
+	/// Bonds a challenger and starts a dispute round; see [`Pallet::challenge_result`].
+	pub fn do_challenge_result(challenger: T::AccountId, id: JobId) -> DispatchResult {
+		let mut job = Self::open_job(id)?;
+		ensure!(job.tier == Tier::Optimistic, Error::<T>::WrongTier);
+		ensure!(job.status == JobStatus::Challengeable, Error::<T>::NotChallengeable);
+		let proposal = job.proposal.as_mut().ok_or(Error::<T>::NotChallengeable)?;
+		ensure!(proposal.worker != challenger, Error::<T>::OwnProposal);
+		let bond = T::ChallengeBond::get();
+		T::Currency::hold(&HoldReason::ChallengeBond.into(), &challenger, bond)
+			.map_err(|_| Error::<T>::InsufficientChallengeBond)?;
+		proposal.challenge = Some(Challenge { challenger: challenger.clone(), bond });
+		let challenge_deadline = job.deadline;
+		let now = frame_system::Pallet::<T>::block_number();
+		// Assign before unscheduling: on failure the call's storage changes are reverted.
+		if !Self::try_assign(id, &mut job, now, &[])? {
+			return Err(Error::<T>::NotEnoughDisputeWorkers.into());
+		}
+		Self::unschedule(id, challenge_deadline);
+		Self::deposit_event(Event::ResultChallenged { job: id, challenger, bond });
+		Jobs::<T>::insert(id, job);
+		Ok(())
+	}
+
+	/// Slashes `worker` for job `id` to the workers' slash beneficiary and ends its part in the
+	/// job as a failure.
 	fn slash_worker(id: JobId, worker: &T::AccountId) {
 		let amount = T::Workers::slash(worker, T::SlashAmount::get());
 		T::Workers::job_finished(worker, JobOutcome::Failed);
@@ -385,6 +520,10 @@ impl<T: Config> Pallet<T> {
 		match job.status {
 			JobStatus::Pending => Ok(()),
 			JobStatus::Revealing => Self::finish_redundancy(id, job),
+			JobStatus::Challengeable => {
+				let proposal = job.proposal.clone().ok_or(Error::<T>::WrongPhase)?;
+				Self::complete(id, job, proposal.output, alloc::vec![proposal.worker])
+			},
 			JobStatus::Assigned => {
 				let (stayed, no_shows): (Vec<_>, Vec<_>) =
 					job.assignments.iter().cloned().partition(|a| a.commitment.is_some());
@@ -403,7 +542,7 @@ impl<T: Config> Pallet<T> {
 				for assignment in job.assignments.iter() {
 					T::Workers::job_finished(&assignment.worker, JobOutcome::Released);
 				}
-				Self::refund(id, job, RefundReason::NoResult)
+				Self::abandon(id, job, RefundReason::NoResult)
 			},
 		}
 	}
@@ -442,13 +581,16 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Invariants: the escrow held from each requester equals the sum of its open jobs'
-	/// escrows; every pending job is in the pending queue once and in no deadline bucket;
-	/// every assigned job is in exactly one deadline bucket, the one of its deadline; the
-	/// indexes name only open jobs; each worker's count of held jobs equals its assignments.
+	/// escrows, and the challenge bond held from each account the sum of its open challenges;
+	/// every pending job is in the pending queue once and in no deadline bucket; every other
+	/// open job is in exactly one deadline bucket, the one of its deadline; the indexes name
+	/// only open jobs; each worker's count of held jobs equals its assignments and proposals;
+	/// only optimistic jobs have proposals, and a job awaiting challenges has no assignments.
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		use alloc::collections::btree_map::BTreeMap;
 		use frame_support::traits::fungible::InspectHold;
 		let mut escrow = BTreeMap::<T::AccountId, BalanceOf<T>>::new();
+		let mut challenge_bonds = BTreeMap::<T::AccountId, BalanceOf<T>>::new();
 		let mut held_jobs = BTreeMap::<T::AccountId, u32>::new();
 		let mut in_buckets = BTreeMap::<JobId, u32>::new();
 		for (block, bucket) in Deadlines::<T>::iter() {
@@ -466,6 +608,17 @@ impl<T: Config> Pallet<T> {
 			for assignment in job.assignments.iter() {
 				*held_jobs.entry(assignment.worker.clone()).or_default() += 1;
 			}
+			if let Some(proposal) = &job.proposal {
+				ensure!(job.tier == Tier::Optimistic, "proposal on a job that is not optimistic");
+				*held_jobs.entry(proposal.worker.clone()).or_default() += 1;
+				if let Some(challenge) = &proposal.challenge {
+					let total = challenge_bonds.entry(challenge.challenger.clone()).or_default();
+					*total = total.saturating_add(challenge.bond);
+				}
+			}
+			if job.status == JobStatus::Challengeable {
+				ensure!(job.proposal.is_some() && job.assignments.is_empty(), "challengeable job without a lone proposal");
+			}
 			let queued = pending.iter().filter(|j| **j == id).count();
 			let bucketed = in_buckets.get(&id).copied().unwrap_or(0);
 			if job.status == JobStatus::Pending {
@@ -480,6 +633,12 @@ impl<T: Config> Pallet<T> {
 			ensure!(
 				T::Currency::balance_on_hold(&HoldReason::JobEscrow.into(), &requester) == total,
 				"held escrow differs from the sum of the requester's open jobs"
+			);
+		}
+		for (challenger, total) in challenge_bonds {
+			ensure!(
+				T::Currency::balance_on_hold(&HoldReason::ChallengeBond.into(), &challenger) == total,
+				"held challenge bond differs from the sum of the account's open challenges"
 			);
 		}
 		for (worker, count) in held_jobs {

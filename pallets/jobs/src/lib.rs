@@ -32,8 +32,19 @@
 //!   their deadline.
 //! - [`Config::OnJobCompleted`] is called with every accepted output.
 //!
-//! The **optimistic** tier (challenge window, disputes settled by a redundancy round) is not
-//! implemented yet: such jobs are refused with [`Error::TierNotSupported`].
+//! - Tier **optimistic** — [`Pallet::propose_result`], [`Pallet::challenge_result`]: the
+//!   assigned worker proposes an output without a proof; it is accepted when the challenge
+//!   window ([`Config::ChallengePeriod`]) closes unchallenged, and the requester pays one
+//!   worker's price and the fee. The escrow also reserves [`Config::DisputeReplicas`] more
+//!   prices for a dispute (refunded when unused). Anyone but the proposer may challenge within
+//!   the window by bonding [`Config::ChallengeBond`]; [`Config::DisputeReplicas`] fresh workers
+//!   then run a redundancy round (commit, reveal). Their strict majority decides:
+//!   the same output — the loser pays: the challenger's bond reimburses the requester for the
+//!   dispute workers' prices and the rest goes to [`Config::Treasury`]; the proposer and the
+//!   agreeing dispute workers are paid; another output — the proposer is
+//!   slashed [`Config::SlashAmount`] to the challenger, whose bond is returned, and the dispute
+//!   majority is paid with its output accepted; no majority — bonds are returned, the job is
+//!   refunded. Dispute workers in the minority or not revealing are slashed as in redundancy.
 //!
 //! ## Randomness
 //!
@@ -162,6 +173,23 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxReassignments: Get<u32>;
 
+		/// Optimistic tier: blocks during which a proposed result may be challenged.
+		#[pallet::constant]
+		type ChallengePeriod: Get<BlockNumberFor<Self>>;
+
+		/// Optimistic tier: workers of a dispute round (at least 1, at most `MaxReplicas`).
+		#[pallet::constant]
+		type DisputeReplicas: Get<u32>;
+
+		/// Optimistic tier: held from a challenger until the dispute ends; slashed if the
+		/// dispute upholds the proposal. At least `DisputeReplicas` model prices, so that a
+		/// losing challenger reimburses the whole dispute round.
+		#[pallet::constant]
+		type ChallengeBond: Get<BalanceOf<Self>>;
+
+		/// Receives the bonds of challengers who lost (beyond the requester's reimbursement).
+		type Treasury: Get<Self::AccountId>;
+
 		/// Weights of this pallet's calls and hooks, from its benchmarks.
 		type WeightInfo: WeightInfo;
 
@@ -175,6 +203,8 @@ pub mod pallet {
 	pub enum HoldReason {
 		/// A job's price and fee, held from the requester until the job ends.
 		JobEscrow,
+		/// A challenger's bond, held until the dispute of an optimistic result ends.
+		ChallengeBond,
 	}
 
 	/// The id the next job gets.
@@ -225,6 +255,16 @@ pub mod pallet {
 		WorkerSlashed { job: JobId, worker: T::AccountId, amount: BalanceOf<T> },
 		/// The job ended without a paid result and `amount` was returned to the requester.
 		JobRefunded { job: JobId, reason: RefundReason, amount: BalanceOf<T> },
+		/// Optimistic: `worker` proposed `output`; it is accepted at `challenge_deadline` unless
+		/// challenged.
+		ResultProposed { job: JobId, worker: T::AccountId, output: OutputOf<T>, challenge_deadline: BlockNumberFor<T> },
+		/// Optimistic: `challenger` bonded `bond` to dispute the proposed result; a dispute
+		/// round follows ([`Event::JobAssigned`] names its workers).
+		ResultChallenged { job: JobId, challenger: T::AccountId, bond: BalanceOf<T> },
+		/// Optimistic: the dispute ended. `slashed` was taken from the loser: the challenger's
+		/// bond (to the requester up to the dispute's prices, the rest to the treasury), or the
+		/// proposer's bond (to the challenger); nothing when inconclusive.
+		DisputeSettled { job: JobId, verdict: DisputeVerdict, slashed: BalanceOf<T> },
 	}
 
 	#[pallet::error]
@@ -245,8 +285,6 @@ pub mod pallet {
 		ModelNotProvable,
 		/// Redundancy tier: replicas must be between 2 and `MaxReplicas`.
 		InvalidReplicas,
-		/// The optimistic tier is not available yet.
-		TierNotSupported,
 		/// The deadline is zero.
 		ZeroDeadline,
 		/// The deadline is longer than `MaxDeadline`.
@@ -279,6 +317,16 @@ pub mod pallet {
 		AlreadyRevealed,
 		/// The revealed output and salt do not match the commitment.
 		CommitmentMismatch,
+		/// Optimistic: the window for challenging the proposed result has closed, or the
+		/// result was already challenged.
+		NotChallengeable,
+		/// Optimistic: the proposer cannot challenge its own result.
+		OwnProposal,
+		/// Optimistic: the challenger cannot afford the challenge bond.
+		InsufficientChallengeBond,
+		/// Optimistic: too few eligible workers (other than the proposer, challenger and
+		/// requester) to run a dispute round now.
+		NotEnoughDisputeWorkers,
 		/// All job ids are used.
 		JobIdOverflow,
 	}
@@ -288,6 +336,12 @@ pub mod pallet {
 		/// Ends the phases whose deadline is `now` and retries pending jobs; both bounded.
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
 			Self::process_deadlines(now).saturating_add(Self::process_pending(now))
+		}
+
+		fn integrity_test() {
+			let dispute = T::DisputeReplicas::get();
+			assert!(dispute >= 1 && dispute <= T::MaxReplicas::get(), "DisputeReplicas must be in 1..=MaxReplicas");
+			assert!(T::MaxReplicas::get() <= u8::MAX as u32, "MaxReplicas must fit a u8");
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -301,14 +355,15 @@ pub mod pallet {
 		/// Submits a job.
 		///
 		/// - Origin: signed; the signer is the requester and pays.
-		/// - Effect: holds `model price × workers + fee` (fee = `ProtocolFee` of the price),
+		/// - Effect: holds `model price × workers + fee` (fee = `ProtocolFee` of the price; an
+		///   optimistic job also reserves `model price × DisputeReplicas` for a dispute),
 		///   then assigns workers or queues the job as pending. `deadline` is the number of
 		///   blocks each phase may take (and how long the job may wait for workers).
 		/// - Events: [`Event::JobSubmitted`], then [`Event::JobAssigned`] if workers were found.
 		/// - Errors: [`Error::ZeroDeadline`], [`Error::DeadlineTooLong`], [`Error::UnknownModel`],
 		///   [`Error::EmptyInput`], [`Error::InputTooLong`], [`Error::ModelNotProvable`],
 		///   [`Error::InputLengthMismatch`], [`Error::InvalidReplicas`],
-		///   [`Error::TierNotSupported`], [`Error::PriceAboveMax`], [`Error::InsufficientBalance`],
+		///   [`Error::PriceAboveMax`], [`Error::InsufficientBalance`],
 		///   [`Error::PendingQueueFull`], [`Error::DeadlineBucketsFull`].
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::submit_job(T::MaxReplicas::get()))]
@@ -392,6 +447,41 @@ pub mod pallet {
 		) -> DispatchResult {
 			let worker = ensure_signed(origin)?;
 			Self::do_reveal_result(worker, job, output, salt)
+		}
+
+		/// Proposes the output of an optimistic-tier job, without a proof.
+		///
+		/// - Origin: signed by the assigned worker.
+		/// - Effect: records the output and opens the challenge window (`ChallengePeriod`
+		///   blocks); unchallenged, the output is accepted and paid when the window closes.
+		/// - Event: [`Event::ResultProposed`].
+		/// - Errors: [`Error::UnknownJob`], [`Error::JobAlreadyFinished`], [`Error::WrongTier`],
+		///   [`Error::WrongPhase`], [`Error::NotAssignedWorker`], [`Error::OutputTooLong`],
+		///   [`Error::DeadlineBucketsFull`].
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::propose_result())]
+		pub fn propose_result(origin: OriginFor<T>, job: JobId, output: OutputOf<T>) -> DispatchResult {
+			let worker = ensure_signed(origin)?;
+			Self::do_propose_result(worker, job, output)
+		}
+
+		/// Challenges the proposed output of an optimistic-tier job within its window.
+		///
+		/// - Origin: signed by anyone but the proposer (the requester included).
+		/// - Effect: holds `ChallengeBond` from the signer and assigns `DisputeReplicas` workers
+		///   (not the proposer, the challenger or the requester), who commit and reveal with
+		///   [`Pallet::commit_result`] and [`Pallet::reveal_result`]; their majority settles the
+		///   dispute (see the pallet docs).
+		/// - Events: [`Event::ResultChallenged`], [`Event::JobAssigned`].
+		/// - Errors: [`Error::UnknownJob`], [`Error::JobAlreadyFinished`], [`Error::WrongTier`],
+		///   [`Error::NotChallengeable`], [`Error::OwnProposal`],
+		///   [`Error::InsufficientChallengeBond`], [`Error::NotEnoughDisputeWorkers`],
+		///   [`Error::DeadlineBucketsFull`].
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::challenge_result())]
+		pub fn challenge_result(origin: OriginFor<T>, job: JobId) -> DispatchResult {
+			let challenger = ensure_signed(origin)?;
+			Self::do_challenge_result(challenger, job)
 		}
 	}
 }

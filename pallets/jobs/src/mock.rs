@@ -107,6 +107,9 @@ impl crate::OnJobCompleted<u64> for RecordCompleted {
 }
 
 pub const DEADLINE: u64 = 5;
+pub const CHALLENGE_PERIOD: u64 = 3;
+/// Three dispute prices (3 × 1,000) and 500 more.
+pub const CHALLENGE_BOND: u64 = 3_500;
 
 impl pallet_jobs::Config for Test {
 	type Currency = Balances;
@@ -125,6 +128,10 @@ impl pallet_jobs::Config for Test {
 	type MaxJobsPerBlock = ConstU32<4>;
 	type MaxPendingJobs = ConstU32<3>;
 	type MaxReassignments = ConstU32<1>;
+	type ChallengePeriod = ConstU64<CHALLENGE_PERIOD>;
+	type DisputeReplicas = ConstU32<3>;
+	type ChallengeBond = ConstU64<CHALLENGE_BOND>;
+	type Treasury = Treasury;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = crate::benchmarking::MarketPallets<Test>;
@@ -134,6 +141,7 @@ pub const ALICE: u64 = 1;
 pub const BOB: u64 = 2;
 pub const CHARLIE: u64 = 3;
 pub const DAVE: u64 = 4;
+pub const EVE: u64 = 5;
 pub const OWNER: u64 = 10;
 pub const REQUESTER: u64 = 20;
 pub const POOR: u64 = 21;
@@ -142,7 +150,7 @@ pub const INITIAL: u64 = 1_000_000;
 /// Everyone but `POOR` holds `INITIAL`; `POOR` holds 100.
 pub fn new_test_ext() -> sp_io::TestExternalities {
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
-	let rich = [ALICE, BOB, CHARLIE, DAVE, OWNER, REQUESTER, TREASURY, POT];
+	let rich = [ALICE, BOB, CHARLIE, DAVE, EVE, OWNER, REQUESTER, TREASURY, POT];
 	pallet_balances::GenesisConfig::<Test> {
 		balances: rich.iter().map(|a| (*a, INITIAL)).chain([(POOR, 100)]).collect(),
 		..Default::default()

@@ -17,8 +17,12 @@ pub enum JobStatus {
 	/// Workers are assigned and computing (zk: one result with a proof; redundancy: one
 	/// commitment per worker). Indexed by its deadline.
 	Assigned,
-	/// Redundancy: every worker committed; reveals are due by the deadline.
+	/// Redundancy, or an optimistic dispute: every worker committed; reveals are due by the
+	/// deadline.
 	Revealing,
+	/// Optimistic: a result was proposed; it is accepted at the deadline (the end of the
+	/// challenge window) unless someone challenges it first.
+	Challengeable,
 }
 
 /// One worker's part in a job.
@@ -81,8 +85,10 @@ pub struct Job<
 	pub status: JobStatus,
 	/// The assigned workers (one, or `replicas` for redundancy).
 	pub assignments: BoundedVec<Assignment<AccountId>, MaxReplicas>,
-	/// Redundancy: the distinct revealed outputs.
+	/// Redundancy and optimistic disputes: the distinct revealed outputs.
 	pub revealed: BoundedVec<BoundedVec<u8, MaxOutput>, MaxReplicas>,
+	/// Optimistic: the proposed result and its challenge, if any.
+	pub proposal: Option<Proposal<AccountId, Balance, MaxOutput>>,
 	/// How many times no-show workers were replaced.
 	pub reassignments: u32,
 }
@@ -96,13 +102,50 @@ impl<
 		MaxReplicas: Get<u32>,
 	> Job<AccountId, Balance, BlockNumber, MaxInput, MaxOutput, MaxReplicas>
 {
-	/// Number of workers the job needs.
-	pub fn workers_needed(&self) -> u32 {
+	/// Number of workers the job's current round needs: `replicas` for redundancy,
+	/// `dispute_replicas` for a disputed optimistic job, otherwise one.
+	pub fn workers_needed(&self, dispute_replicas: u32) -> u32 {
 		match self.tier {
 			Tier::Redundancy { replicas } => replicas as u32,
+			Tier::Optimistic if self.is_disputed() => dispute_replicas,
 			Tier::Zk | Tier::Optimistic => 1,
 		}
 	}
+
+	/// Whether the job is an optimistic one whose proposed result was challenged.
+	pub fn is_disputed(&self) -> bool {
+		self.proposal.as_ref().is_some_and(|p| p.challenge.is_some())
+	}
+
+	/// Whether the current round's workers commit and reveal (redundancy, optimistic dispute).
+	pub fn commits_and_reveals(&self) -> bool {
+		matches!(self.tier, Tier::Redundancy { .. }) || self.is_disputed()
+	}
+}
+
+/// An optimistic job's proposed result.
+#[derive(CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, TypeInfo, MaxEncodedLen)]
+#[scale_info(skip_type_params(MaxOutput))]
+pub struct Proposal<
+	AccountId: Clone + PartialEq + Eq + core::fmt::Debug,
+	Balance: Clone + PartialEq + Eq + core::fmt::Debug,
+	MaxOutput: Get<u32>,
+> {
+	/// The worker that proposed it (it holds the job until the proposal is settled).
+	pub worker: AccountId,
+	/// The proposed output.
+	pub output: BoundedVec<u8, MaxOutput>,
+	/// Who challenged it and the bond held from them.
+	pub challenge: Option<Challenge<AccountId, Balance>>,
+}
+
+/// A challenge of an optimistic result.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
+pub struct Challenge<AccountId, Balance> {
+	/// Who challenged.
+	pub challenger: AccountId,
+	/// Held from the challenger ([`crate::HoldReason::ChallengeBond`]) until the dispute ends.
+	pub bond: Balance,
 }
 
 /// Why a job ended without a paid result.
@@ -114,8 +157,19 @@ pub enum RefundReason {
 	NotAssigned,
 	/// Workers missed the deadline and no replacement was available.
 	NoResult,
-	/// Redundancy: the revealed outputs had no majority.
+	/// Redundancy or an optimistic dispute: the revealed outputs had no majority.
 	NoMajority,
+}
+
+/// How an optimistic job's dispute ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
+pub enum DisputeVerdict {
+	/// The dispute's majority agreed with the proposal: the challenger's bond is slashed.
+	ProposalUpheld,
+	/// The dispute's majority found another output: the proposer is slashed to the challenger.
+	ProposalOverturned,
+	/// The dispute had no majority: bonds are returned and the requester refunded.
+	Inconclusive,
 }
 
 /// Called when a job completes with an accepted output: governance and training rounds act on

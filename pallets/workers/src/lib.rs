@@ -72,6 +72,9 @@ pub trait WorkerRegistry<AccountId, Balance> {
 	fn record_failure(who: &AccountId);
 	/// Moves up to `amount` of `who`'s bond to the slash beneficiary; returns what was moved.
 	fn slash(who: &AccountId, amount: Balance) -> Balance;
+	/// Moves up to `amount` of `who`'s bond to `beneficiary` (e.g. a successful challenger);
+	/// returns what was moved.
+	fn slash_to(who: &AccountId, amount: Balance, beneficiary: &AccountId) -> Balance;
 	/// The bond of an active worker, `None` if `who` is not an active worker.
 	fn active_bond(who: &AccountId) -> Option<Balance>;
 	/// Number of jobs `who` currently holds (for the jobs pallet's invariants).
@@ -179,8 +182,9 @@ pub mod pallet {
 		Unbonding { worker: T::AccountId, withdrawable_at: BlockNumberFor<T> },
 		/// An unbonded worker withdrew its bond and left the registry.
 		Withdrawn { worker: T::AccountId, amount: BalanceOf<T> },
-		/// Part of a worker's bond was slashed to the slash beneficiary.
-		Slashed { worker: T::AccountId, amount: BalanceOf<T> },
+		/// `amount` of a worker's bond was slashed to `beneficiary` (the slash beneficiary, or
+		/// a successful challenger).
+		Slashed { worker: T::AccountId, amount: BalanceOf<T>, beneficiary: T::AccountId },
 	}
 
 	#[pallet::error]
@@ -489,6 +493,10 @@ pub mod pallet {
 		}
 
 		fn slash(who: &T::AccountId, amount: BalanceOf<T>) -> BalanceOf<T> {
+			Self::slash_to(who, amount, &T::SlashBeneficiary::get())
+		}
+
+		fn slash_to(who: &T::AccountId, amount: BalanceOf<T>, beneficiary: &T::AccountId) -> BalanceOf<T> {
 			let Some(mut info) = Workers::<T>::get(who) else { return Zero::zero() };
 			let amount = amount.min(info.bond);
 			if amount.is_zero() {
@@ -497,7 +505,7 @@ pub mod pallet {
 			let moved = T::Currency::transfer_on_hold(
 				&HoldReason::WorkerBond.into(),
 				who,
-				&T::SlashBeneficiary::get(),
+				beneficiary,
 				amount,
 				Precision::BestEffort,
 				Restriction::Free,
@@ -506,7 +514,7 @@ pub mod pallet {
 			.unwrap_or_else(|_| Zero::zero());
 			info.bond = info.bond.saturating_sub(moved);
 			Workers::<T>::insert(who, info);
-			Self::deposit_event(Event::Slashed { worker: who.clone(), amount: moved });
+			Self::deposit_event(Event::Slashed { worker: who.clone(), amount: moved, beneficiary: beneficiary.clone() });
 			moved
 		}
 

@@ -100,7 +100,7 @@ fn slashing_moves_the_bond_to_the_treasury_exactly() {
 	run_test(|| {
 		register(ALICE, 3_000, &[0]);
 		assert_eq!(Workers::slash(&ALICE, 1_200), 1_200);
-		System::assert_last_event(Event::Slashed { worker: ALICE, amount: 1_200 }.into());
+		System::assert_last_event(Event::Slashed { worker: ALICE, amount: 1_200, beneficiary: TREASURY }.into());
 		assert_eq!(bonded(ALICE), 1_800);
 		assert_eq!(WorkersStorage::<Test>::get(ALICE).unwrap().bond, 1_800);
 		assert_eq!(Balances::balance(&TREASURY), INITIAL + 1_200);
@@ -110,6 +110,12 @@ fn slashing_moves_the_bond_to_the_treasury_exactly() {
 		assert_eq!(Balances::balance(&TREASURY), INITIAL + 3_000);
 		assert_eq!(Balances::total_balance(&ALICE), INITIAL - 3_000);
 		assert_eq!(Workers::slash(&BOB, 5), 0);
+		// Or to a named beneficiary (a successful challenger), exactly.
+		register(BOB, 3_000, &[0]);
+		assert_eq!(Workers::slash_to(&BOB, 500, &CHARLIE), 500);
+		System::assert_last_event(Event::Slashed { worker: BOB, amount: 500, beneficiary: CHARLIE }.into());
+		assert_eq!(bonded(BOB), 2_500);
+		assert_eq!(Balances::balance(&CHARLIE), INITIAL + 500);
 	});
 }
 
