@@ -405,7 +405,12 @@ impl<T: Config> Pallet<T> {
 		ensure!(job.status == JobStatus::Challengeable, Error::<T>::NotChallengeable);
 		let proposal = job.proposal.as_mut().ok_or(Error::<T>::NotChallengeable)?;
 		ensure!(proposal.worker != challenger, Error::<T>::OwnProposal);
-		let bond = T::ChallengeBond::get();
+		// Enough to pay the whole dispute round back, plus the forfeit.
+		let bond = job
+			.terms
+			.price_per_worker
+			.saturating_mul(T::DisputeReplicas::get().into())
+			.saturating_add(T::ChallengeBond::get());
 		T::Currency::hold(&HoldReason::ChallengeBond.into(), &challenger, bond)
 			.map_err(|_| Error::<T>::InsufficientChallengeBond)?;
 		proposal.challenge = Some(Challenge { challenger: challenger.clone(), bond });

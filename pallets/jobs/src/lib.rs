@@ -37,7 +37,8 @@
 //!   window ([`Config::ChallengePeriod`]) closes unchallenged, and the requester pays one
 //!   worker's price and the fee. The escrow also reserves [`Config::DisputeReplicas`] more
 //!   prices for a dispute (refunded when unused). Anyone but the proposer may challenge within
-//!   the window by bonding [`Config::ChallengeBond`]; [`Config::DisputeReplicas`] fresh workers
+//!   the window by bonding `DisputeReplicas` prices plus [`Config::ChallengeBond`];
+//!   [`Config::DisputeReplicas`] fresh workers
 //!   then run a redundancy round (commit, reveal). Their strict majority decides:
 //!   the same output — the loser pays: the challenger's bond reimburses the requester for the
 //!   dispute workers' prices and the rest goes to [`Config::Treasury`]; the proposer and the
@@ -181,9 +182,9 @@ pub mod pallet {
 		#[pallet::constant]
 		type DisputeReplicas: Get<u32>;
 
-		/// Optimistic tier: held from a challenger until the dispute ends; slashed if the
-		/// dispute upholds the proposal. At least `DisputeReplicas` model prices, so that a
-		/// losing challenger reimburses the whole dispute round.
+		/// Optimistic tier: what a challenger forfeits to the treasury when the dispute upholds
+		/// the proposal. The challenger's bond is this plus `DisputeReplicas` model prices (paid
+		/// back to the requester if the challenger loses), held until the dispute ends.
 		#[pallet::constant]
 		type ChallengeBond: Get<BalanceOf<Self>>;
 
@@ -468,7 +469,8 @@ pub mod pallet {
 		/// Challenges the proposed output of an optimistic-tier job within its window.
 		///
 		/// - Origin: signed by anyone but the proposer (the requester included).
-		/// - Effect: holds `ChallengeBond` from the signer and assigns `DisputeReplicas` workers
+		/// - Effect: holds `DisputeReplicas × model price + ChallengeBond` from the signer and
+		///   assigns `DisputeReplicas` workers
 		///   (not the proposer, the challenger or the requester), who commit and reveal with
 		///   [`Pallet::commit_result`] and [`Pallet::reveal_result`]; their majority settles the
 		///   dispute (see the pallet docs).

@@ -108,7 +108,7 @@ impl crate::OnJobCompleted<u64> for RecordCompleted {
 
 pub const DEADLINE: u64 = 5;
 pub const CHALLENGE_PERIOD: u64 = 3;
-/// Three dispute prices (3 × 1,000) and 500 more.
+/// A challenger's whole bond: three dispute prices (3 × 1,000) and the 500 forfeit.
 pub const CHALLENGE_BOND: u64 = 3_500;
 
 impl pallet_jobs::Config for Test {
@@ -130,7 +130,7 @@ impl pallet_jobs::Config for Test {
 	type MaxReassignments = ConstU32<1>;
 	type ChallengePeriod = ConstU64<CHALLENGE_PERIOD>;
 	type DisputeReplicas = ConstU32<3>;
-	type ChallengeBond = ConstU64<CHALLENGE_BOND>;
+	type ChallengeBond = ConstU64<500>;
 	type Treasury = Treasury;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]

@@ -226,6 +226,11 @@ impl pallet_jobs::Config for Runtime {
 	type MaxJobsPerBlock = ConstU32<64>;
 	type MaxPendingJobs = ConstU32<64>;
 	type MaxReassignments = ConstU32<2>;
+	/// Ten minutes to challenge an optimistic result.
+	type ChallengePeriod = ConstU32<100>;
+	type DisputeReplicas = ConstU32<3>;
+	type ChallengeBond = ConstU128<{ 10 * UNIT }>;
+	type Treasury = TreasuryAccount;
 	type WeightInfo = pallet_jobs::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = pallet_jobs::benchmarking::MarketPallets<Runtime>;
