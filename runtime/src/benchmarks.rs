@@ -9,4 +9,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_models, Models]
 	[pallet_workers, Workers]
 	[pallet_jobs, Jobs]
+	[pallet_rewards, Rewards]
 );

@@ -207,4 +207,7 @@ mod runtime {
 
 	#[runtime::pallet_index(10)]
 	pub type Jobs = pallet_jobs;
+
+	#[runtime::pallet_index(11)]
+	pub type Rewards = pallet_rewards;
 }

@@ -16,6 +16,7 @@ use frame_support::{
 	},
 };
 use frame_system::pallet_prelude::BlockNumberFor;
+use aichain_compute::OnVerifiedWork;
 use pallet_models::ModelRegistry;
 use pallet_workers::{JobOutcome, WorkerRegistry};
 use pallet_zk_verifier::Verifier;
@@ -462,6 +463,7 @@ impl<T: Config> Pallet<T> {
 		for worker in &winners {
 			Self::pay(&job.requester, worker, worker_payment)?;
 			T::Workers::job_finished(worker, JobOutcome::Completed);
+			T::OnVerifiedWork::on_verified_work(worker, worker_payment);
 		}
 		Self::pay(&job.requester, &terms.model_owner, royalty)?;
 		Self::pay(&job.requester, &T::FeeCollector::get(), terms.fee)?;

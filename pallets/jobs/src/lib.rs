@@ -30,7 +30,8 @@
 //!   another eligible worker (at most [`Config::MaxReassignments`] times), otherwise the job is
 //!   refunded. Pending jobs sit in [`PendingJobs`] (bounded) and are retried each block until
 //!   their deadline.
-//! - [`Config::OnJobCompleted`] is called with every accepted output.
+//! - [`Config::OnJobCompleted`] is called with every accepted output, and
+//!   [`Config::OnVerifiedWork`] with every worker paid for it (the rewards pallet's points).
 //!
 //! - Tier **optimistic** — [`Pallet::propose_result`], [`Pallet::challenge_result`]: the
 //!   assigned worker proposes an output without a proof; it is accepted when the challenge
@@ -134,6 +135,10 @@ pub mod pallet {
 
 		/// Called with every accepted output.
 		type OnJobCompleted: OnJobCompleted<Self::AccountId>;
+
+		/// Told of every worker paid for an accepted result, with its payment (the rewards
+		/// pallet's measure of verified work).
+		type OnVerifiedWork: aichain_compute::OnVerifiedWork<Self::AccountId, BalanceOf<Self>>;
 
 		/// The protocol fee, as a share of a job's price, paid on completion.
 		#[pallet::constant]

@@ -106,6 +106,20 @@ impl crate::OnJobCompleted<u64> for RecordCompleted {
 	}
 }
 
+std::thread_local! {
+	/// Workers paid for accepted results and their payments, in order.
+	pub static VERIFIED_WORK: std::cell::RefCell<Vec<(u64, u64)>> = Default::default();
+}
+
+/// Records every payment for verified work (what the rewards pallet counts).
+pub struct RecordVerifiedWork;
+
+impl aichain_compute::OnVerifiedWork<u64, u64> for RecordVerifiedWork {
+	fn on_verified_work(worker: &u64, payment: u64) {
+		VERIFIED_WORK.with(|w| w.borrow_mut().push((*worker, payment)));
+	}
+}
+
 pub const DEADLINE: u64 = 5;
 pub const CHALLENGE_PERIOD: u64 = 3;
 /// A challenger's whole bond: three dispute prices (3 × 1,000) and the 500 forfeit.
@@ -118,6 +132,7 @@ impl pallet_jobs::Config for Test {
 	type Workers = Workers;
 	type Verifier = ZkVerifier;
 	type OnJobCompleted = RecordCompleted;
+	type OnVerifiedWork = RecordVerifiedWork;
 	type ProtocolFee = Fee;
 	type FeeCollector = Pot;
 	type SlashAmount = ConstU64<SLASH>;
@@ -165,6 +180,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 /// Runs `test` and then checks the invariants of every market pallet.
 pub fn run_test(test: impl FnOnce()) {
 	COMPLETED.with(|c| c.borrow_mut().clear());
+	VERIFIED_WORK.with(|w| w.borrow_mut().clear());
 	new_test_ext().execute_with(|| {
 		test();
 		Jobs::do_try_state().expect("jobs invariants hold");

@@ -137,6 +137,7 @@ fn zk_job_is_paid_to_worker_owner_and_pot_exactly_after_a_valid_proof() {
 		assert_eq!(bond(ALICE), MIN_BOND);
 		let worker = WorkersStorage::<Test>::get(ALICE).unwrap();
 		assert_eq!((worker.completed, worker.failed, worker.active_jobs), (1, 0, 0));
+		VERIFIED_WORK.with(|w| assert_eq!(*w.borrow(), vec![(ALICE, PRICE - ROYALTY)]));
 		assert!(!JobsStorage::<Test>::contains_key(job));
 		assert!(Deadlines::<Test>::iter().next().is_none());
 		COMPLETED.with(|c| assert_eq!(*c.borrow(), vec![(job, model, REQUESTER, out.clone())]));
@@ -608,6 +609,9 @@ fn a_false_optimistic_result_is_overturned_and_the_proposer_slashed_to_the_chall
 		let liar_record = WorkersStorage::<Test>::get(liar).unwrap();
 		assert_eq!((liar_record.failed, liar_record.active_jobs), (1, 0));
 		COMPLETED.with(|c| assert_eq!(c.borrow().last().unwrap().3, b"truth".to_vec()));
+		VERIFIED_WORK.with(|w| {
+			assert_eq!(*w.borrow(), vec![(first, PRICE - ROYALTY), (second, PRICE - ROYALTY)])
+		});
 	});
 }
 

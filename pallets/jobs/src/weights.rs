@@ -60,7 +60,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Jobs::NextJobId` (r:1 w:1)
 	/// Proof: `Jobs::NextJobId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	/// Storage: `Workers::ModelWorkers` (r:1 w:0)
 	/// Proof: `Workers::ModelWorkers` (`max_values`: None, `max_size`: Some(2062), added: 4537, mode: `MaxEncodedLen`)
 	/// Storage: `Workers::Workers` (r:5 w:5)
@@ -70,16 +70,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Jobs::Deadlines` (r:1 w:1)
 	/// Proof: `Jobs::Deadlines` (`max_values`: None, `max_size`: Some(526), added: 3001, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::Jobs` (r:0 w:1)
-	/// Proof: `Jobs::Jobs` (`max_values`: None, `max_size`: Some(4274), added: 6749, mode: `MaxEncodedLen`)
+	/// Proof: `Jobs::Jobs` (`max_values`: None, `max_size`: Some(4870), added: 7345, mode: `MaxEncodedLen`)
 	/// The range of component `r` is `[2, 5]`.
 	fn submit_job(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `559 + r * (150 ±0)`
 		//  Estimated: `5527 + r * (2639 ±0)`
-		// Minimum execution time: 116_175_000 picoseconds.
-		Weight::from_parts(129_885_179, 5527)
-			// Standard Error: 527_929
-			.saturating_add(Weight::from_parts(20_749_840, 0).saturating_mul(r.into()))
+		// Minimum execution time: 113_742_000 picoseconds.
+		Weight::from_parts(101_881_927, 5527)
+			// Standard Error: 28_015
+			.saturating_add(Weight::from_parts(9_652_908, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -87,90 +87,102 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(Weight::from_parts(0, 2639).saturating_mul(r.into()))
 	}
 	/// Storage: `Jobs::Jobs` (r:1 w:1)
-	/// Proof: `Jobs::Jobs` (`max_values`: None, `max_size`: Some(4274), added: 6749, mode: `MaxEncodedLen`)
+	/// Proof: `Jobs::Jobs` (`max_values`: None, `max_size`: Some(4870), added: 7345, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::PendingJobs` (r:1 w:1)
 	/// Proof: `Jobs::PendingJobs` (`max_values`: Some(1), `max_size`: Some(514), added: 1009, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	fn cancel_job() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1400`
-		//  Estimated: `7739`
-		// Minimum execution time: 63_806_000 picoseconds.
-		Weight::from_parts(116_920_000, 7739)
+		//  Measured:  `1401`
+		//  Estimated: `8335`
+		// Minimum execution time: 63_959_000 picoseconds.
+		Weight::from_parts(68_629_000, 8335)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Jobs::Jobs` (r:1 w:1)
-	/// Proof: `Jobs::Jobs` (`max_values`: None, `max_size`: Some(4274), added: 6749, mode: `MaxEncodedLen`)
+	/// Proof: `Jobs::Jobs` (`max_values`: None, `max_size`: Some(4870), added: 7345, mode: `MaxEncodedLen`)
 	/// Storage: `ZkVerifier::PreparedKeys` (r:1 w:0)
 	/// Proof: `ZkVerifier::PreparedKeys` (`max_values`: None, `max_size`: Some(4836), added: 7311, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::Deadlines` (r:1 w:1)
 	/// Proof: `Jobs::Deadlines` (`max_values`: None, `max_size`: Some(526), added: 3001, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:3 w:3)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Workers::Workers` (r:1 w:1)
 	/// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(164), added: 2639, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::WorkRecords` (r:1 w:1)
+	/// Proof: `Rewards::WorkRecords` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::ActiveEra` (r:1 w:0)
+	/// Proof: `Rewards::ActiveEra` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::CurrentEraPoints` (r:1 w:1)
+	/// Proof: `Rewards::CurrentEraPoints` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn submit_result() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `6271`
+		//  Measured:  `6380`
 		//  Estimated: `8799`
-		// Minimum execution time: 2_898_959_000 picoseconds.
-		Weight::from_parts(4_889_787_000, 8799)
-			.saturating_add(T::DbWeight::get().reads(8_u64))
-			.saturating_add(T::DbWeight::get().writes(7_u64))
+		// Minimum execution time: 2_825_233_000 picoseconds.
+		Weight::from_parts(2_915_534_000, 8799)
+			.saturating_add(T::DbWeight::get().reads(11_u64))
+			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
 	/// Storage: `Jobs::Jobs` (r:1 w:1)
-	/// Proof: `Jobs::Jobs` (`max_values`: None, `max_size`: Some(4274), added: 6749, mode: `MaxEncodedLen`)
+	/// Proof: `Jobs::Jobs` (`max_values`: None, `max_size`: Some(4870), added: 7345, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::Deadlines` (r:2 w:2)
 	/// Proof: `Jobs::Deadlines` (`max_values`: None, `max_size`: Some(526), added: 3001, mode: `MaxEncodedLen`)
 	/// The range of component `r` is `[2, 5]`.
 	fn commit_result(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1291 + r * (66 ±0)`
-		//  Estimated: `7739`
-		// Minimum execution time: 33_244_000 picoseconds.
-		Weight::from_parts(57_844_681, 7739)
-			// Standard Error: 163_032
-			.saturating_add(Weight::from_parts(978_292, 0).saturating_mul(r.into()))
+		//  Measured:  `1292 + r * (66 ±0)`
+		//  Estimated: `8335`
+		// Minimum execution time: 33_046_000 picoseconds.
+		Weight::from_parts(36_351_224, 8335)
+			// Standard Error: 18_595
+			.saturating_add(Weight::from_parts(524_947, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Jobs::Jobs` (r:1 w:1)
-	/// Proof: `Jobs::Jobs` (`max_values`: None, `max_size`: Some(4274), added: 6749, mode: `MaxEncodedLen`)
+	/// Proof: `Jobs::Jobs` (`max_values`: None, `max_size`: Some(4870), added: 7345, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::Deadlines` (r:1 w:1)
 	/// Proof: `Jobs::Deadlines` (`max_values`: None, `max_size`: Some(526), added: 3001, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:7 w:7)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Workers::Workers` (r:5 w:5)
 	/// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(164), added: 2639, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::WorkRecords` (r:5 w:5)
+	/// Proof: `Rewards::WorkRecords` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::ActiveEra` (r:1 w:0)
+	/// Proof: `Rewards::ActiveEra` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::CurrentEraPoints` (r:1 w:1)
+	/// Proof: `Rewards::CurrentEraPoints` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// The range of component `r` is `[2, 5]`.
 	fn reveal_result(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2360 + r * (302 ±0)`
-		//  Estimated: `7739 + r * (2639 ±0)`
-		// Minimum execution time: 249_074_000 picoseconds.
-		Weight::from_parts(212_163_230, 7739)
-			// Standard Error: 847_474
-			.saturating_add(Weight::from_parts(90_608_216, 0).saturating_mul(r.into()))
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(r.into())))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
-			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(r.into())))
+		//  Measured:  `2470 + r * (302 ±0)`
+		//  Estimated: `8335 + r * (2639 ±0)`
+		// Minimum execution time: 270_267_000 picoseconds.
+		Weight::from_parts(171_192_614, 8335)
+			// Standard Error: 318_981
+			.saturating_add(Weight::from_parts(60_841_038, 0).saturating_mul(r.into()))
+			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(r.into())))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(r.into())))
 			.saturating_add(Weight::from_parts(0, 2639).saturating_mul(r.into()))
 	}
 	/// Storage: `Jobs::Deadlines` (r:2 w:2)
 	/// Proof: `Jobs::Deadlines` (`max_values`: None, `max_size`: Some(526), added: 3001, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::Jobs` (r:64 w:64)
-	/// Proof: `Jobs::Jobs` (`max_values`: None, `max_size`: Some(4274), added: 6749, mode: `MaxEncodedLen`)
+	/// Proof: `Jobs::Jobs` (`max_values`: None, `max_size`: Some(4870), added: 7345, mode: `MaxEncodedLen`)
 	/// Storage: `Workers::Workers` (r:2 w:2)
 	/// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(164), added: 2639, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:2 w:2)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:3 w:3)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Workers::ModelWorkers` (r:1 w:0)
@@ -180,22 +192,22 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 64]`.
 	fn on_initialize_deadlines(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3411 + n * (59 ±0)`
-		//  Estimated: `8590 + n * (6749 ±3)`
-		// Minimum execution time: 7_892_000 picoseconds.
-		Weight::from_parts(52_079_566, 8590)
-			// Standard Error: 1_852_031
-			.saturating_add(Weight::from_parts(109_680_977, 0).saturating_mul(n.into()))
+		//  Measured:  `3413 + n * (59 ±0)`
+		//  Estimated: `8590 + n * (7345 ±2)`
+		// Minimum execution time: 7_254_000 picoseconds.
+		Weight::from_parts(190_850_359, 8590)
+			// Standard Error: 1_823_602
+			.saturating_add(Weight::from_parts(93_485_119, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 6749).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 7345).saturating_mul(n.into()))
 	}
 	/// Storage: `Jobs::PendingJobs` (r:1 w:1)
 	/// Proof: `Jobs::PendingJobs` (`max_values`: Some(1), `max_size`: Some(514), added: 1009, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::Jobs` (r:64 w:64)
-	/// Proof: `Jobs::Jobs` (`max_values`: None, `max_size`: Some(4274), added: 6749, mode: `MaxEncodedLen`)
+	/// Proof: `Jobs::Jobs` (`max_values`: None, `max_size`: Some(4870), added: 7345, mode: `MaxEncodedLen`)
 	/// Storage: `Workers::ModelWorkers` (r:1 w:0)
 	/// Proof: `Workers::ModelWorkers` (`max_values`: None, `max_size`: Some(2062), added: 4537, mode: `MaxEncodedLen`)
 	/// Storage: `Workers::Workers` (r:5 w:5)
@@ -207,28 +219,59 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 64]`.
 	fn on_initialize_pending(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1927 + n * (59 ±0)`
-		//  Estimated: `14185 + n * (6749 ±0)`
-		// Minimum execution time: 3_169_000 picoseconds.
-		Weight::from_parts(72_245_017, 14185)
-			// Standard Error: 648_178
-			.saturating_add(Weight::from_parts(68_777_467, 0).saturating_mul(n.into()))
+		//  Measured:  `1928 + n * (59 ±0)`
+		//  Estimated: `14185 + n * (7345 ±0)`
+		// Minimum execution time: 3_294_000 picoseconds.
+		Weight::from_parts(50_093_814, 14185)
+			// Standard Error: 177_478
+			.saturating_add(Weight::from_parts(48_852_802, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 6749).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 7345).saturating_mul(n.into()))
 	}
-	// Placeholder until regenerated by scripts/benchmark.sh.
-	fn propose_result() -> Weight { Self::commit_result(5) }
-	fn challenge_result() -> Weight { Self::submit_job(5) }
+	/// Storage: `Jobs::Jobs` (r:1 w:1)
+	/// Proof: `Jobs::Jobs` (`max_values`: None, `max_size`: Some(4870), added: 7345, mode: `MaxEncodedLen`)
+	/// Storage: `Jobs::Deadlines` (r:2 w:2)
+	/// Proof: `Jobs::Deadlines` (`max_values`: None, `max_size`: Some(526), added: 3001, mode: `MaxEncodedLen`)
+	fn propose_result() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `1357`
+		//  Estimated: `8335`
+		// Minimum execution time: 30_387_000 picoseconds.
+		Weight::from_parts(35_388_000, 8335)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+	}
+	/// Storage: `Jobs::Jobs` (r:1 w:1)
+	/// Proof: `Jobs::Jobs` (`max_values`: None, `max_size`: Some(4870), added: 7345, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Storage: `Workers::ModelWorkers` (r:1 w:0)
+	/// Proof: `Workers::ModelWorkers` (`max_values`: None, `max_size`: Some(2062), added: 4537, mode: `MaxEncodedLen`)
+	/// Storage: `Workers::Workers` (r:64 w:3)
+	/// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(164), added: 2639, mode: `MaxEncodedLen`)
+	/// Storage: `System::ParentHash` (r:1 w:0)
+	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
+	/// Storage: `Jobs::Deadlines` (r:2 w:2)
+	/// Proof: `Jobs::Deadlines` (`max_values`: None, `max_size`: Some(526), added: 3001, mode: `MaxEncodedLen`)
+	fn challenge_result() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `10095`
+		//  Estimated: `169886`
+		// Minimum execution time: 428_680_000 picoseconds.
+		Weight::from_parts(476_056_000, 169886)
+			.saturating_add(T::DbWeight::get().reads(70_u64))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
+	}
 }
 
 /// The same measured weights with ParityDb's database weights, for tests and mock runtimes.
 impl WeightInfo for () {
 	fn submit_job(r: u32, ) -> Weight {
-		Weight::from_parts(129_885_179, 5527)
-			.saturating_add(Weight::from_parts(20_749_840, 0).saturating_mul(r.into()))
+		Weight::from_parts(101_881_927, 5527)
+			.saturating_add(Weight::from_parts(9_652_908, 0).saturating_mul(r.into()))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(r.into())))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
@@ -236,48 +279,56 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2639).saturating_mul(r.into()))
 	}
 	fn cancel_job() -> Weight {
-		Weight::from_parts(116_920_000, 7739)
+		Weight::from_parts(68_629_000, 8335)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn submit_result() -> Weight {
-		Weight::from_parts(4_889_787_000, 8799)
-			.saturating_add(ParityDbWeight::get().reads(8_u64))
-			.saturating_add(ParityDbWeight::get().writes(7_u64))
+		Weight::from_parts(2_915_534_000, 8799)
+			.saturating_add(ParityDbWeight::get().reads(11_u64))
+			.saturating_add(ParityDbWeight::get().writes(9_u64))
 	}
 	fn commit_result(r: u32, ) -> Weight {
-		Weight::from_parts(57_844_681, 7739)
-			.saturating_add(Weight::from_parts(978_292, 0).saturating_mul(r.into()))
+		Weight::from_parts(36_351_224, 8335)
+			.saturating_add(Weight::from_parts(524_947, 0).saturating_mul(r.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn reveal_result(r: u32, ) -> Weight {
-		Weight::from_parts(212_163_230, 7739)
-			.saturating_add(Weight::from_parts(90_608_216, 0).saturating_mul(r.into()))
-			.saturating_add(ParityDbWeight::get().reads(5_u64))
-			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(r.into())))
-			.saturating_add(ParityDbWeight::get().writes(5_u64))
-			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(r.into())))
+		Weight::from_parts(171_192_614, 8335)
+			.saturating_add(Weight::from_parts(60_841_038, 0).saturating_mul(r.into()))
+			.saturating_add(ParityDbWeight::get().reads(7_u64))
+			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(r.into())))
+			.saturating_add(ParityDbWeight::get().writes(6_u64))
+			.saturating_add(ParityDbWeight::get().writes((3_u64).saturating_mul(r.into())))
 			.saturating_add(Weight::from_parts(0, 2639).saturating_mul(r.into()))
 	}
 	fn on_initialize_deadlines(n: u32, ) -> Weight {
-		Weight::from_parts(52_079_566, 8590)
-			.saturating_add(Weight::from_parts(109_680_977, 0).saturating_mul(n.into()))
+		Weight::from_parts(190_850_359, 8590)
+			.saturating_add(Weight::from_parts(93_485_119, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(10_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(8_u64))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 6749).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 7345).saturating_mul(n.into()))
 	}
 	fn on_initialize_pending(n: u32, ) -> Weight {
-		Weight::from_parts(72_245_017, 14185)
-			.saturating_add(Weight::from_parts(68_777_467, 0).saturating_mul(n.into()))
+		Weight::from_parts(50_093_814, 14185)
+			.saturating_add(Weight::from_parts(48_852_802, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 6749).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 7345).saturating_mul(n.into()))
 	}
-	fn propose_result() -> Weight { Weight::from_parts(1, 0) }
-	fn challenge_result() -> Weight { Weight::from_parts(1, 0) }
+	fn propose_result() -> Weight {
+		Weight::from_parts(35_388_000, 8335)
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
+			.saturating_add(ParityDbWeight::get().writes(3_u64))
+	}
+	fn challenge_result() -> Weight {
+		Weight::from_parts(476_056_000, 169886)
+			.saturating_add(ParityDbWeight::get().reads(70_u64))
+			.saturating_add(ParityDbWeight::get().writes(7_u64))
+	}
 }

@@ -60,16 +60,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	/// The range of component `m` is `[1, 16]`.
 	fn register_worker(m: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `2188 + m * (400 ±0)`
 		//  Estimated: `3629 + m * (4537 ±0)`
-		// Minimum execution time: 131_547_000 picoseconds.
-		Weight::from_parts(144_479_996, 3629)
-			// Standard Error: 41_551
-			.saturating_add(Weight::from_parts(20_611_972, 0).saturating_mul(m.into()))
+		// Minimum execution time: 86_719_000 picoseconds.
+		Weight::from_parts(89_920_387, 3629)
+			// Standard Error: 53_277
+			.saturating_add(Weight::from_parts(13_144_811, 0).saturating_mul(m.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(m.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -82,8 +82,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `207`
 		//  Estimated: `3629`
-		// Minimum execution time: 15_793_000 picoseconds.
-		Weight::from_parts(18_518_000, 3629)
+		// Minimum execution time: 16_176_000 picoseconds.
+		Weight::from_parts(19_425_000, 3629)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -92,13 +92,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	fn bond_extra() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `403`
 		//  Estimated: `3629`
-		// Minimum execution time: 73_433_000 picoseconds.
-		Weight::from_parts(82_557_000, 3629)
+		// Minimum execution time: 73_815_000 picoseconds.
+		Weight::from_parts(121_418_000, 3629)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -111,10 +111,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2211 + m * (51 ±0)`
 		//  Estimated: `3629 + m * (4537 ±0)`
-		// Minimum execution time: 37_872_000 picoseconds.
-		Weight::from_parts(49_433_887, 3629)
-			// Standard Error: 16_299
-			.saturating_add(Weight::from_parts(10_002_716, 0).saturating_mul(m.into()))
+		// Minimum execution time: 26_614_000 picoseconds.
+		Weight::from_parts(30_706_663, 3629)
+			// Standard Error: 60_399
+			.saturating_add(Weight::from_parts(6_713_286, 0).saturating_mul(m.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(m.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -126,13 +126,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	fn withdraw_unbonded() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `407`
 		//  Estimated: `3629`
-		// Minimum execution time: 63_599_000 picoseconds.
-		Weight::from_parts(71_190_000, 3629)
+		// Minimum execution time: 64_268_000 picoseconds.
+		Weight::from_parts(78_430_000, 3629)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -141,8 +141,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measured weights with ParityDb's database weights, for tests and mock runtimes.
 impl WeightInfo for () {
 	fn register_worker(m: u32, ) -> Weight {
-		Weight::from_parts(144_479_996, 3629)
-			.saturating_add(Weight::from_parts(20_611_972, 0).saturating_mul(m.into()))
+		Weight::from_parts(89_920_387, 3629)
+			.saturating_add(Weight::from_parts(13_144_811, 0).saturating_mul(m.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(m.into())))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
@@ -150,18 +150,18 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 4537).saturating_mul(m.into()))
 	}
 	fn heartbeat() -> Weight {
-		Weight::from_parts(18_518_000, 3629)
+		Weight::from_parts(19_425_000, 3629)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn bond_extra() -> Weight {
-		Weight::from_parts(82_557_000, 3629)
+		Weight::from_parts(121_418_000, 3629)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn unbond(m: u32, ) -> Weight {
-		Weight::from_parts(49_433_887, 3629)
-			.saturating_add(Weight::from_parts(10_002_716, 0).saturating_mul(m.into()))
+		Weight::from_parts(30_706_663, 3629)
+			.saturating_add(Weight::from_parts(6_713_286, 0).saturating_mul(m.into()))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(m.into())))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
@@ -169,7 +169,7 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 4537).saturating_mul(m.into()))
 	}
 	fn withdraw_unbonded() -> Weight {
-		Weight::from_parts(71_190_000, 3629)
+		Weight::from_parts(78_430_000, 3629)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}

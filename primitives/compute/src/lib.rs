@@ -97,3 +97,13 @@ mod tests {
 		assert_eq!(zk_public_input_count(64, 10), 1 + 3 + 1);
 	}
 }
+
+/// Told of every accepted and paid result: the rewards pallet splits each era's pot by it.
+pub trait OnVerifiedWork<AccountId, Balance> {
+	/// `worker` was paid `payment` for a result the chain verified and accepted.
+	fn on_verified_work(worker: &AccountId, payment: Balance);
+}
+
+impl<AccountId, Balance> OnVerifiedWork<AccountId, Balance> for () {
+	fn on_verified_work(_: &AccountId, _: Balance) {}
+}

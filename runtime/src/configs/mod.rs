@@ -24,7 +24,7 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Aura, Balance, Balances, Models, Workers, ZkVerifier, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
+	AccountId, Aura, Balance, Balances, Models, Rewards, Workers, ZkVerifier, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
 	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask,
 	System, EXISTENTIAL_DEPOSIT, MILLI_UNIT, SLOT_DURATION, UNIT, VERSION,
 };
@@ -215,6 +215,7 @@ impl pallet_jobs::Config for Runtime {
 	type Workers = Workers;
 	type Verifier = ZkVerifier;
 	type OnJobCompleted = ();
+	type OnVerifiedWork = Rewards;
 	type ProtocolFee = JobProtocolFee;
 	type FeeCollector = RewardPotAccount;
 	type SlashAmount = ConstU128<{ 10 * UNIT }>;
@@ -234,4 +235,16 @@ impl pallet_jobs::Config for Runtime {
 	type WeightInfo = pallet_jobs::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = pallet_jobs::benchmarking::MarketPallets<Runtime>;
+}
+
+impl pallet_rewards::Config for Runtime {
+	type Currency = Balances;
+	type Pot = RewardPotAccount;
+	/// One hour.
+	type EraLength = ConstU32<600>;
+	/// 100 AIC an hour: small next to the fees of real work (see docs/compute-market.md).
+	type EraEmission = ConstU128<{ 100 * UNIT }>;
+	/// Rewards stay claimable for a week of eras.
+	type HistoryDepth = ConstU32<168>;
+	type WeightInfo = pallet_rewards::weights::SubstrateWeight<Runtime>;
 }
