@@ -3,43 +3,16 @@
 
 use crate as pallet_jobs;
 use frame_support::{
-	derive_impl, parameter_types,
+	parameter_types,
 	traits::{ConstU32, ConstU64, Hooks},
 };
 use sp_runtime::{BuildStorage, Permill};
 
-type Block = frame_system::mocking::MockBlock<Test>;
-
-#[frame_support::runtime]
-mod runtime {
-	#[runtime::runtime]
-	#[runtime::derive(RuntimeCall, RuntimeEvent, RuntimeError, RuntimeOrigin, RuntimeHoldReason, RuntimeFreezeReason, RuntimeTask)]
-	pub struct Test;
-
-	#[runtime::pallet_index(0)]
-	pub type System = frame_system;
-	#[runtime::pallet_index(1)]
-	pub type Balances = pallet_balances;
-	#[runtime::pallet_index(2)]
-	pub type ZkVerifier = pallet_zk_verifier;
-	#[runtime::pallet_index(3)]
-	pub type Models = pallet_models;
-	#[runtime::pallet_index(4)]
-	pub type Workers = pallet_workers;
-	#[runtime::pallet_index(5)]
-	pub type Jobs = pallet_jobs;
-}
-
-#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
-impl frame_system::Config for Test {
-	type Block = Block;
-	type AccountData = pallet_balances::AccountData<u64>;
-}
-
-#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
-impl pallet_balances::Config for Test {
-	type AccountStore = System;
-	type RuntimeHoldReason = RuntimeHoldReason;
+aichain_test_utils::test_runtime! {
+	2: ZkVerifier = pallet_zk_verifier,
+	3: Models = pallet_models,
+	4: Workers = pallet_workers,
+	5: Jobs = pallet_jobs,
 }
 
 impl pallet_zk_verifier::Config for Test {

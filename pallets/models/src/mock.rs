@@ -2,37 +2,12 @@
 //! with verifying keys) and the models pallet.
 
 use crate as pallet_models;
-use frame_support::{derive_impl, parameter_types, traits::ConstU64};
+use frame_support::{parameter_types, traits::ConstU64};
 use sp_runtime::BuildStorage;
 
-type Block = frame_system::mocking::MockBlock<Test>;
-
-#[frame_support::runtime]
-mod runtime {
-	#[runtime::runtime]
-	#[runtime::derive(RuntimeCall, RuntimeEvent, RuntimeError, RuntimeOrigin, RuntimeHoldReason, RuntimeFreezeReason, RuntimeTask)]
-	pub struct Test;
-
-	#[runtime::pallet_index(0)]
-	pub type System = frame_system;
-	#[runtime::pallet_index(1)]
-	pub type Balances = pallet_balances;
-	#[runtime::pallet_index(2)]
-	pub type ZkVerifier = pallet_zk_verifier;
-	#[runtime::pallet_index(3)]
-	pub type Models = pallet_models;
-}
-
-#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
-impl frame_system::Config for Test {
-	type Block = Block;
-	type AccountData = pallet_balances::AccountData<u64>;
-}
-
-#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
-impl pallet_balances::Config for Test {
-	type AccountStore = System;
-	type RuntimeHoldReason = RuntimeHoldReason;
+aichain_test_utils::test_runtime! {
+	2: ZkVerifier = pallet_zk_verifier,
+	3: Models = pallet_models,
 }
 
 parameter_types! {

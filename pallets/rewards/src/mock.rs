@@ -2,39 +2,16 @@
 
 use crate as pallet_rewards;
 use frame_support::{
-	derive_impl, parameter_types,
+	parameter_types,
 	traits::{ConstU32, ConstU64, Hooks},
 };
 use sp_runtime::BuildStorage;
 
-type Block = frame_system::mocking::MockBlock<Test>;
-
-#[frame_support::runtime]
-mod runtime {
-	#[runtime::runtime]
-	#[runtime::derive(RuntimeCall, RuntimeEvent, RuntimeError, RuntimeOrigin, RuntimeHoldReason, RuntimeFreezeReason, RuntimeTask)]
-	pub struct Test;
-
-	#[runtime::pallet_index(0)]
-	pub type System = frame_system;
-	#[runtime::pallet_index(1)]
-	pub type Balances = pallet_balances;
-	#[runtime::pallet_index(2)]
-	pub type Rewards = pallet_rewards;
-}
-
-#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
-impl frame_system::Config for Test {
-	type Block = Block;
-	type AccountData = pallet_balances::AccountData<u64>;
-}
-
 pub const EXISTENTIAL_DEPOSIT: u64 = 5;
 
-#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
-impl pallet_balances::Config for Test {
-	type AccountStore = System;
-	type ExistentialDeposit = ConstU64<EXISTENTIAL_DEPOSIT>;
+aichain_test_utils::test_runtime! {
+	2: Rewards = pallet_rewards;
+	balances { type ExistentialDeposit = ConstU64<EXISTENTIAL_DEPOSIT>; }
 }
 
 pub const POT: u64 = 100;

@@ -107,3 +107,43 @@ pub trait OnVerifiedWork<AccountId, Balance> {
 impl<AccountId, Balance> OnVerifiedWork<AccountId, Balance> for () {
 	fn on_verified_work(_: &AccountId, _: Balance) {}
 }
+
+/// The fixed-point arithmetic of quantized models, shared by the engine that runs them, the
+/// circuits that prove them and the clients that read their outputs.
+///
+/// A quantized layer holds integer weights `round(w · 2^f)`; activations are integers at a
+/// known power-of-two scale. Between layers, [`fixed::relu_rescale`] applies ReLU and divides by
+/// `2^shift`, rounding down, so every step is exact integer arithmetic that a circuit can check.
+/// Outputs are signed 32-bit integers, little-endian two's complement ([`fixed::encode_i32`]).
+pub mod fixed {
+	use alloc::vec::Vec;
+
+	/// `max(acc, 0) / 2^shift`, rounded down.
+	pub fn relu_rescale(acc: i64, shift: u32) -> i64 {
+		if acc > 0 {
+			acc >> shift
+		} else {
+			0
+		}
+	}
+
+	/// The little-endian two's-complement bytes of `values`, 4 each.
+	pub fn encode_i32(values: &[i32]) -> Vec<u8> {
+		values.iter().flat_map(|v| v.to_le_bytes()).collect()
+	}
+
+	/// The `i32`s of [`encode_i32`]'s bytes; `None` if the length is not a multiple of 4.
+	pub fn decode_i32(bytes: &[u8]) -> Option<Vec<i32>> {
+		(bytes.len() % 4 == 0).then(|| {
+			bytes.chunks_exact(4).map(|c| i32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect()
+		})
+	}
+
+	/// The index of the largest value (the first one on ties): a classifier's label.
+	pub fn argmax(values: &[i32]) -> Option<usize> {
+		values.iter().enumerate().fold(None, |best: Option<(usize, i32)>, (i, v)| match best {
+			Some((_, b)) if b >= *v => best,
+			_ => Some((i, *v)),
+		}).map(|(i, _)| i)
+	}
+}

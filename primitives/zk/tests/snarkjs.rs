@@ -49,7 +49,9 @@ fn malformed_snarkjs_files_are_refused() {
 
 #[test]
 fn zk_import_cli_prints_the_chain_encoding() {
-	let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/snarkjs/");
+	// Read at run time: a test binary reused from another checkout sharing the target directory
+	// would otherwise carry that checkout's path.
+	let dir = format!("{}/tests/fixtures/snarkjs/", std::env::var("CARGO_MANIFEST_DIR").unwrap());
 	let out = std::process::Command::new(env!("CARGO_BIN_EXE_zk-import"))
 		.args([
 			format!("{dir}verification_key.json"),
