@@ -9,16 +9,22 @@
 //!   with its SHA-256;
 //! - [`circuit`]: the Groth16 (BN254) circuit of one quantized inference, whose public inputs are
 //!   exactly what the jobs pallet builds on chain ([`aichain_compute::zk_public_inputs`]);
-//! - [`prover`]: per-model key generation, the on-disk proving-key cache, and proving.
+//! - [`prover`]: per-model key generation, the on-disk proving-key cache, and proving;
+//! - [`training`]: training shards (local SGD from the global weights), bounded quantized
+//!   updates, federated averaging.
+//!
+//! - [`engine`]: the API the node calls: a bounded queue, a thread pool, results persisted.
 //!
 //! The engine runs natively in the node, never in the runtime.
 #![forbid(unsafe_code)]
 
 pub mod circuit;
 pub mod dataset;
+pub mod engine;
 pub mod mlp;
 pub mod prover;
 pub mod quantized;
+pub mod training;
 
 /// Everything that can go wrong in the engine.
 #[derive(Debug, thiserror::Error)]
@@ -56,6 +62,15 @@ pub enum Error {
 	/// Groth16 key generation or proving failed.
 	#[error("groth16: {0}")]
 	Proving(#[from] ark_relations::gr1cs::SynthesisError),
+	/// The engine has no model with this id.
+	#[error("model {0} is not loaded")]
+	UnknownModel(aichain_compute::ModelId),
+	/// A zk-tier job for a model without a proving key.
+	#[error("model {0} has no proving key")]
+	NotProvable(aichain_compute::ModelId),
+	/// The job queue is full; try again later.
+	#[error("the job queue is full")]
+	QueueFull,
 	/// A cached proving key could not be decoded, or belongs to another circuit.
 	#[error("proving key cache {path}: {detail}")]
 	KeyCache {

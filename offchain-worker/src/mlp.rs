@@ -48,9 +48,9 @@ pub struct MlpWeights {
 	pub b2: Vec<f32>,
 }
 
-/// The model's trainable tensors.
-struct Mlp {
-	vars: [Var; 4],
+/// The model's trainable tensors (`w1, b1, w2, b2`).
+pub(crate) struct Mlp {
+	pub(crate) vars: [Var; 4],
 }
 
 impl Mlp {
@@ -68,7 +68,7 @@ impl Mlp {
 		Ok(Self { vars: [Var::from_tensor(&w1)?, Var::from_tensor(&b1)?, Var::from_tensor(&w2)?, Var::from_tensor(&b2)?] })
 	}
 
-	fn from_weights(weights: &MlpWeights, device: &Device) -> Result<Self> {
+	pub(crate) fn from_weights(weights: &MlpWeights, device: &Device) -> Result<Self> {
 		let t = |v: &[f32], shape: (usize, usize)| Tensor::from_slice(v, shape, device);
 		let w1 = t(&weights.w1, (HIDDEN, PIXELS))?;
 		let w2 = t(&weights.w2, (CLASSES, HIDDEN))?;
@@ -86,12 +86,12 @@ impl Mlp {
 	}
 
 	/// Logits of a batch of scaled images `(n, 64)`.
-	fn forward(&self, images: &Tensor) -> Result<Tensor> {
+	pub(crate) fn forward(&self, images: &Tensor) -> Result<Tensor> {
 		let (hidden, output) = self.layers();
 		Ok(output.forward(&hidden.forward(images)?.relu()?)?)
 	}
 
-	fn weights(&self) -> Result<MlpWeights> {
+	pub(crate) fn weights(&self) -> Result<MlpWeights> {
 		let flat = |v: &Var| v.as_tensor().flatten_all()?.to_vec1::<f32>();
 		let [w1, b1, w2, b2] = &self.vars;
 		Ok(MlpWeights { w1: flat(w1)?, b1: flat(b1)?, w2: flat(w2)?, b2: flat(b2)? })

@@ -1,0 +1,187 @@
+//! The engine the node calls: jobs go into a bounded queue, a fixed pool of threads runs them
+//! (off the caller's thread), and every finished result is written to disk before it is
+//! reported, so a restarted engine still has the results it finished.
+//!
+//! A zk-tier job of a provable model returns its output and a Groth16 proof; redundancy and
+//! optimistic jobs return the output only (its commitment or proposal is made on chain by the
+//! caller).
+
+use crate::{
+	prover,
+	quantized::{QuantizedMlp, INPUT_LEN},
+	Error, Result,
+};
+use aichain_compute::{JobId, ModelId, Tier};
+use aichain_zk::Proof;
+use ark_bn254::Bn254;
+use ark_groth16::ProvingKey;
+use codec::{Decode, Encode};
+use std::{
+	collections::HashMap,
+	path::{Path, PathBuf},
+	sync::{mpsc, Arc, Condvar, Mutex},
+	thread::JoinHandle,
+	time::Duration,
+};
+
+/// A job handed to the engine.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JobSpec {
+	/// The job's id on chain.
+	pub job: JobId,
+	/// The model to run.
+	pub model: ModelId,
+	/// The job's input.
+	pub input: Vec<u8>,
+	/// How the result will be verified.
+	pub tier: Tier,
+}
+
+/// A finished job.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct JobResult {
+	/// The job's id on chain.
+	pub job: JobId,
+	/// The model's output.
+	pub output: Vec<u8>,
+	/// zk tier: the proof of `output = model(input)`.
+	pub proof: Option<Proof>,
+}
+
+/// A model the engine can run: the quantized classifier and, if it is provable, its proving key.
+pub struct LoadedModel {
+	/// The model.
+	pub model: QuantizedMlp,
+	/// Its proving key (zk tier).
+	pub proving_key: Option<ProvingKey<Bn254>>,
+}
+
+/// Engine settings.
+#[derive(Clone, Debug)]
+pub struct EngineConfig {
+	/// Where finished results are kept.
+	pub results_dir: PathBuf,
+	/// Threads running jobs.
+	pub threads: usize,
+	/// Jobs that may wait for a thread; more are refused with [`Error::QueueFull`].
+	pub queue: usize,
+}
+
+type Finished = Arc<(Mutex<HashMap<JobId, JobResult>>, Condvar)>;
+
+/// The running engine. Dropping it finishes the queued jobs and stops the threads.
+pub struct Engine {
+	models: Arc<HashMap<ModelId, LoadedModel>>,
+	sender: Option<mpsc::SyncSender<JobSpec>>,
+	finished: Finished,
+	threads: Vec<JoinHandle<()>>,
+}
+
+impl Engine {
+	/// Starts the engine with `models`, loading the results already on disk.
+	pub fn start(config: EngineConfig, models: HashMap<ModelId, LoadedModel>) -> Result<Self> {
+		let io = |source| Error::Io { path: config.results_dir.clone(), source };
+		std::fs::create_dir_all(&config.results_dir).map_err(io)?;
+		let mut results = HashMap::new();
+		for entry in std::fs::read_dir(&config.results_dir).map_err(io)? {
+			let path = entry.map_err(io)?.path();
+			if path.extension().is_some_and(|e| e == "result") {
+				let result = read_result(&path)?;
+				results.insert(result.job, result);
+			}
+		}
+		let models = Arc::new(models);
+		let finished: Finished = Arc::new((Mutex::new(results), Condvar::new()));
+		let (sender, receiver) = mpsc::sync_channel::<JobSpec>(config.queue);
+		let receiver = Arc::new(Mutex::new(receiver));
+		let threads = (0..config.threads.max(1))
+			.map(|_| {
+				let (models, finished, receiver) = (models.clone(), finished.clone(), receiver.clone());
+				let dir = config.results_dir.clone();
+				std::thread::spawn(move || loop {
+					let next = receiver.lock().map(|r| r.recv());
+					let Ok(Ok(spec)) = next else { return };
+					let job = spec.job;
+					match run(&models, spec).and_then(|result| store(&dir, result)) {
+						Ok(result) => {
+							let (results, ready) = &*finished;
+							results.lock().expect("no thread panics holding the lock; qed").insert(job, result);
+							ready.notify_all();
+						},
+						Err(error) => log_failure(job, &error),
+					}
+				})
+			})
+			.collect();
+		Ok(Self { models, sender: Some(sender), finished, threads })
+	}
+
+	/// Queues a job; returns at once. Errors: [`Error::UnknownModel`], [`Error::InputLength`],
+	/// [`Error::NotProvable`] (zk job of a model without a proving key), [`Error::QueueFull`].
+	pub fn submit(&self, spec: JobSpec) -> Result<()> {
+		let loaded = self.models.get(&spec.model).ok_or(Error::UnknownModel(spec.model))?;
+		if spec.input.len() != INPUT_LEN {
+			return Err(Error::InputLength { expected: INPUT_LEN, got: spec.input.len() });
+		}
+		if spec.tier == Tier::Zk && loaded.proving_key.is_none() {
+			return Err(Error::NotProvable(spec.model));
+		}
+		let sender = self.sender.as_ref().expect("the sender lives until drop; qed");
+		sender.try_send(spec).map_err(|e| match e {
+			mpsc::TrySendError::Full(_) => Error::QueueFull,
+			mpsc::TrySendError::Disconnected(_) => Error::QueueFull,
+		})
+	}
+
+	/// The result of `job`, if it has finished (now or before a restart).
+	pub fn result(&self, job: JobId) -> Option<JobResult> {
+		self.finished.0.lock().ok()?.get(&job).cloned()
+	}
+
+	/// Waits up to `timeout` for the result of `job`.
+	pub fn wait(&self, job: JobId, timeout: Duration) -> Option<JobResult> {
+		let (results, ready) = &*self.finished;
+		let guard = results.lock().ok()?;
+		let (guard, _) = ready.wait_timeout_while(guard, timeout, |r| !r.contains_key(&job)).ok()?;
+		guard.get(&job).cloned()
+	}
+}
+
+impl Drop for Engine {
+	fn drop(&mut self) {
+		self.sender.take();
+		for thread in self.threads.drain(..) {
+			let _ = thread.join();
+		}
+	}
+}
+
+/// Runs one job.
+fn run(models: &HashMap<ModelId, LoadedModel>, spec: JobSpec) -> Result<JobResult> {
+	let loaded = models.get(&spec.model).ok_or(Error::UnknownModel(spec.model))?;
+	let (output, proof) = match (&spec.tier, &loaded.proving_key) {
+		(Tier::Zk, Some(key)) => {
+			let (output, proof) = prover::prove(key, &loaded.model, &spec.input, &mut rand::rngs::OsRng)?;
+			(output, Some(proof))
+		},
+		(Tier::Zk, None) => return Err(Error::NotProvable(spec.model)),
+		_ => (loaded.model.infer(&spec.input)?, None),
+	};
+	Ok(JobResult { job: spec.job, output, proof })
+}
+
+/// Writes `result` to `<dir>/<job>.result` (atomically) and returns it.
+fn store(dir: &Path, result: JobResult) -> Result<JobResult> {
+	crate::write_file(&dir.join(format!("{}.result", result.job)), &result.encode())?;
+	Ok(result)
+}
+
+fn read_result(path: &Path) -> Result<JobResult> {
+	let bytes = crate::read_file(path)?;
+	JobResult::decode(&mut &bytes[..])
+		.map_err(|e| Error::Malformed { what: "stored job result", detail: format!("{}: {e}", path.display()) })
+}
+
+fn log_failure(job: JobId, error: &Error) {
+	log::error!(target: "aichain::engine", "job {job} failed: {error}");
+}

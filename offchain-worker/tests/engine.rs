@@ -1,0 +1,80 @@
+//! The engine API: jobs run on the pool off the caller's thread, zk jobs come back with proofs
+//! that the chain's verifier accepts, bad jobs are refused at submission, and finished results
+//! survive a restart.
+
+use aichain_compute::{zk_public_inputs, Tier};
+use aichain_offchain_worker::{
+	dataset,
+	engine::{Engine, EngineConfig, JobSpec, LoadedModel},
+	prover,
+	quantized::QuantizedMlp,
+	Error,
+};
+use ark_std::rand::{rngs::StdRng, SeedableRng};
+use std::{collections::HashMap, time::Duration};
+
+const DIGITS: u32 = 0;
+const DIGITS_UNPROVABLE: u32 = 1;
+
+fn model() -> QuantizedMlp {
+	let path = std::path::PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap())
+		.join("models/digits-mlp.safetensors");
+	QuantizedMlp::load(&path).unwrap().0
+}
+
+fn start(dir: &std::path::Path) -> (Engine, aichain_zk::VerifyingKey) {
+	let model = model();
+	let key = prover::KeyCache::new(dir.join("keys")).get_or_generate(&model, &mut StdRng::seed_from_u64(5)).unwrap();
+	let vk = prover::verifying_key(&key);
+	let models = HashMap::from([
+		(DIGITS, LoadedModel { model: model.clone(), proving_key: Some(key) }),
+		(DIGITS_UNPROVABLE, LoadedModel { model, proving_key: None }),
+	]);
+	let config = EngineConfig { results_dir: dir.join("results"), threads: 2, queue: 16 };
+	(Engine::start(config, models).unwrap(), vk)
+}
+
+#[test]
+fn jobs_run_on_the_pool_and_their_results_survive_a_restart() {
+	let dir = tempfile::tempdir().unwrap();
+	let digits = dataset::load().unwrap();
+	let samples = &digits.test[..4];
+	{
+		let (engine, vk) = start(dir.path());
+		for (job, sample) in samples.iter().enumerate() {
+			let spec = JobSpec { job: job as u64, model: DIGITS, input: sample.pixels.to_vec(), tier: Tier::Zk };
+			engine.submit(spec).unwrap();
+		}
+		engine
+			.submit(JobSpec { job: 10, model: DIGITS_UNPROVABLE, input: samples[0].pixels.to_vec(), tier: Tier::Redundancy { replicas: 2 } })
+			.unwrap();
+		for (job, sample) in samples.iter().enumerate() {
+			let result = engine.wait(job as u64, Duration::from_secs(60)).expect("the job finishes");
+			assert_eq!(result.output, model().infer(&sample.pixels).unwrap(), "the engine's output");
+			let proof = result.proof.expect("a zk job is proven");
+			aichain_zk::verify(&vk, &proof, &zk_public_inputs(&sample.pixels, &result.output)).expect("the proof verifies");
+		}
+		let plain = engine.wait(10, Duration::from_secs(60)).unwrap();
+		assert_eq!(plain.proof, None);
+		assert_eq!(plain.output, engine.result(0).unwrap().output, "same input, same output");
+	}
+	// Restarted: the finished results are read back from disk.
+	let (engine, _) = start(dir.path());
+	for job in 0..4u64 {
+		let result = engine.result(job).expect("kept across the restart");
+		assert_eq!(result.job, job);
+		assert_eq!(result.output.len(), 40);
+	}
+	assert!(engine.result(10).is_some());
+}
+
+#[test]
+fn bad_jobs_are_refused_at_submission() {
+	let dir = tempfile::tempdir().unwrap();
+	let (engine, _) = start(dir.path());
+	let spec = |model, input: Vec<u8>, tier| JobSpec { job: 1, model, input, tier };
+	assert!(matches!(engine.submit(spec(7, vec![0; 64], Tier::Zk)), Err(Error::UnknownModel(7))));
+	assert!(matches!(engine.submit(spec(DIGITS, vec![0; 3], Tier::Zk)), Err(Error::InputLength { expected: 64, got: 3 })));
+	assert!(matches!(engine.submit(spec(DIGITS_UNPROVABLE, vec![0; 64], Tier::Zk)), Err(Error::NotProvable(1))));
+	assert!(engine.result(1).is_none());
+}
