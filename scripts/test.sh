@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Runs the whole test suite:
-#  1. Rust unit and integration tests of every crate (runtime, node, primitives, pallets), with
-#     real Groth16 proofs (feature `aichain-zk/testing`);
+#  1. Rust unit and integration tests of every crate (runtime, node, primitives, pallets, the
+#     compute engine in offchain-worker/), with real Groth16 proofs (feature `aichain-zk/testing`)
+#     and the real MiniLM weights (fetched first by scripts/fetch-models.sh);
 #  2. end-to-end and network tests against the built node binary (polkadot.js client):
-#     a signed transfer on a dev node, a 4-validator network losing and regaining a validator;
+#     a signed transfer and market jobs (redundancy, a disputed optimistic job) on a dev node,
+#     a 4-validator network losing and regaining a validator;
 #  3. the zombienet test of the 4-validator network (native provider).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bash "$ROOT/scripts/build.sh" >/dev/null
+bash "$ROOT/scripts/fetch-models.sh"
 # shellcheck source=env.sh
 source "$ROOT/scripts/env.sh"
 cd "$ROOT"

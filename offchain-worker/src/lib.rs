@@ -13,6 +13,7 @@
 //! - [`training`]: training shards (local SGD from the global weights), bounded quantized
 //!   updates, federated averaging.
 //!
+//! - [`embedding`]: MiniLM-L6 sentence embeddings with candle-transformers' BERT;
 //! - [`engine`]: the API the node calls: a bounded queue, a thread pool, results persisted.
 //!
 //! The engine runs natively in the node, never in the runtime.
@@ -20,6 +21,7 @@
 
 pub mod circuit;
 pub mod dataset;
+pub mod embedding;
 pub mod engine;
 pub mod mlp;
 pub mod prover;
@@ -62,6 +64,12 @@ pub enum Error {
 	/// Groth16 key generation or proving failed.
 	#[error("groth16: {0}")]
 	Proving(#[from] ark_relations::gr1cs::SynthesisError),
+	/// A pretrained model's files are not on this machine.
+	#[error("{path} is missing: run scripts/fetch-models.sh (or set AICHAIN_MODELS_DIR)")]
+	ModelMissing {
+		/// The missing file.
+		path: std::path::PathBuf,
+	},
 	/// The engine has no model with this id.
 	#[error("model {0} is not loaded")]
 	UnknownModel(aichain_compute::ModelId),

@@ -1,0 +1,51 @@
+//! MiniLM-L6 sentence embeddings (weights fetched by `scripts/fetch-models.sh`): paraphrases are
+//! closer than unrelated sentences, embeddings are normalised and batch-independent, jobs return
+//! 384 signed bytes, and missing weights are a clear error.
+
+use aichain_offchain_worker::{
+	embedding::{self, SentenceEmbedder, DIMENSIONS},
+	mlp, Error,
+};
+
+fn embedder() -> SentenceEmbedder {
+	SentenceEmbedder::load(&embedding::models_dir(), &mlp::device().unwrap())
+		.expect("MiniLM weights: run scripts/fetch-models.sh")
+}
+
+#[test]
+fn paraphrases_are_closer_than_unrelated_sentences() {
+	let model = embedder();
+	let pairs = [
+		("A man is playing a guitar.", "Someone plays the guitar.", "The stock market fell sharply today."),
+		("How do I reset my password?", "I forgot my password, how can I change it?", "Penguins live in Antarctica."),
+		("The cat sleeps on the sofa.", "A cat is napping on the couch.", "Interest rates were raised by the central bank."),
+	];
+	for (sentence, paraphrase, unrelated) in pairs {
+		let e = model.embed(&[sentence, paraphrase, unrelated]).unwrap();
+		let (close, far) = (embedding::cosine(&e[0], &e[1]), embedding::cosine(&e[0], &e[2]));
+		println!("{sentence:?}: paraphrase {close:.3}, unrelated {far:.3}");
+		assert!(close > far + 0.3, "{sentence:?}: paraphrase {close}, unrelated {far}");
+	}
+}
+
+#[test]
+fn embeddings_are_normalised_and_do_not_depend_on_the_batch() {
+	let model = embedder();
+	let alone = model.embed(&["Short."]).unwrap();
+	let batched = model.embed(&["Short.", "A much longer sentence that forces padding of the first one."]).unwrap();
+	assert_eq!(alone[0].len(), DIMENSIONS);
+	let norm: f32 = alone[0].iter().map(|x| x * x).sum::<f32>().sqrt();
+	assert!((norm - 1.0).abs() < 1e-4);
+	assert!(embedding::cosine(&alone[0], &batched[0]) > 0.9999, "padding does not change an embedding");
+	let job = model.infer("Short.".as_bytes()).unwrap();
+	assert_eq!(job, embedding::quantize(&alone[0]));
+	assert_eq!(job.len(), DIMENSIONS);
+	assert!(matches!(model.infer(&[0xff, 0xfe]), Err(Error::Malformed { .. })));
+}
+
+#[test]
+fn missing_weights_name_the_fetch_script() {
+	let error = SentenceEmbedder::load(std::path::Path::new("/nonexistent"), &candle_core::Device::Cpu).err().unwrap();
+	assert!(matches!(error, Error::ModelMissing { .. }));
+	assert!(error.to_string().contains("scripts/fetch-models.sh"), "{error}");
+}
