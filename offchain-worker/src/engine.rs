@@ -2,11 +2,12 @@
 //! (off the caller's thread), and every finished result is written to disk before it is
 //! reported, so a restarted engine still has the results it finished.
 //!
-//! A zk-tier job of a provable model returns its output and a Groth16 proof; redundancy and
-//! optimistic jobs return the output only (its commitment or proposal is made on chain by the
-//! caller).
+//! A zk-tier job of a provable classifier returns its output and a Groth16 proof; redundancy
+//! and optimistic jobs (classifier or MiniLM embeddings) return the output only (its commitment
+//! or proposal is made on chain by the caller).
 
 use crate::{
+	embedding::SentenceEmbedder,
 	prover,
 	quantized::{QuantizedMlp, INPUT_LEN},
 	Error, Result,
@@ -48,12 +49,53 @@ pub struct JobResult {
 	pub proof: Option<Proof>,
 }
 
-/// A model the engine can run: the quantized classifier and, if it is provable, its proving key.
-pub struct LoadedModel {
-	/// The model.
-	pub model: QuantizedMlp,
-	/// Its proving key (zk tier).
-	pub proving_key: Option<ProvingKey<Bn254>>,
+/// A model the engine can run.
+pub enum LoadedModel {
+	/// The quantized digits classifier and, if it is provable, its proving key.
+	Classifier {
+		/// The model.
+		model: QuantizedMlp,
+		/// Its proving key (zk tier).
+		proving_key: Option<ProvingKey<Bn254>>,
+	},
+	/// MiniLM sentence embeddings (redundancy and optimistic tiers; too large to prove).
+	Embedding(SentenceEmbedder),
+}
+
+impl LoadedModel {
+	/// Checks a job for this model before it is queued.
+	fn check(&self, spec: &JobSpec) -> Result<()> {
+		match self {
+			Self::Classifier { proving_key, .. } => {
+				if spec.input.len() != INPUT_LEN {
+					return Err(Error::InputLength { expected: INPUT_LEN, got: spec.input.len() });
+				}
+				if spec.tier == Tier::Zk && proving_key.is_none() {
+					return Err(Error::NotProvable(spec.model));
+				}
+			},
+			Self::Embedding(_) => {
+				if spec.tier == Tier::Zk {
+					return Err(Error::NotProvable(spec.model));
+				}
+				std::str::from_utf8(&spec.input)
+					.map_err(|e| Error::Malformed { what: "embedding job input (UTF-8 text)", detail: e.to_string() })?;
+			},
+		}
+		Ok(())
+	}
+
+	/// Runs a checked job: the output, and the proof of a zk job.
+	fn run(&self, spec: &JobSpec) -> Result<(Vec<u8>, Option<Proof>)> {
+		match (self, spec.tier) {
+			(Self::Classifier { model, proving_key: Some(key) }, Tier::Zk) => {
+				let (output, proof) = prover::prove(key, model, &spec.input, &mut rand::rngs::OsRng)?;
+				Ok((output, Some(proof)))
+			},
+			(Self::Classifier { model, .. }, _) => Ok((model.infer(&spec.input)?, None)),
+			(Self::Embedding(embedder), _) => Ok((embedder.infer(&spec.input)?, None)),
+		}
+	}
 }
 
 /// Engine settings.
@@ -116,16 +158,11 @@ impl Engine {
 		Ok(Self { models, sender: Some(sender), finished, threads })
 	}
 
-	/// Queues a job; returns at once. Errors: [`Error::UnknownModel`], [`Error::InputLength`],
-	/// [`Error::NotProvable`] (zk job of a model without a proving key), [`Error::QueueFull`].
+	/// Queues a job; returns at once. Errors: [`Error::UnknownModel`], [`Error::InputLength`]
+	/// (classifier), [`Error::Malformed`] (embedding input not UTF-8), [`Error::NotProvable`]
+	/// (zk job of a model without a proving key, or of an embedding model), [`Error::QueueFull`].
 	pub fn submit(&self, spec: JobSpec) -> Result<()> {
-		let loaded = self.models.get(&spec.model).ok_or(Error::UnknownModel(spec.model))?;
-		if spec.input.len() != INPUT_LEN {
-			return Err(Error::InputLength { expected: INPUT_LEN, got: spec.input.len() });
-		}
-		if spec.tier == Tier::Zk && loaded.proving_key.is_none() {
-			return Err(Error::NotProvable(spec.model));
-		}
+		self.models.get(&spec.model).ok_or(Error::UnknownModel(spec.model))?.check(&spec)?;
 		let sender = self.sender.as_ref().expect("the sender lives until drop; qed");
 		sender.try_send(spec).map_err(|e| match e {
 			mpsc::TrySendError::Full(_) => Error::QueueFull,
@@ -159,14 +196,7 @@ impl Drop for Engine {
 /// Runs one job.
 fn run(models: &HashMap<ModelId, LoadedModel>, spec: JobSpec) -> Result<JobResult> {
 	let loaded = models.get(&spec.model).ok_or(Error::UnknownModel(spec.model))?;
-	let (output, proof) = match (&spec.tier, &loaded.proving_key) {
-		(Tier::Zk, Some(key)) => {
-			let (output, proof) = prover::prove(key, &loaded.model, &spec.input, &mut rand::rngs::OsRng)?;
-			(output, Some(proof))
-		},
-		(Tier::Zk, None) => return Err(Error::NotProvable(spec.model)),
-		_ => (loaded.model.infer(&spec.input)?, None),
-	};
+	let (output, proof) = loaded.run(&spec)?;
 	Ok(JobResult { job: spec.job, output, proof })
 }
 

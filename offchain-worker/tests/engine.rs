@@ -5,6 +5,7 @@
 use aichain_compute::{zk_public_inputs, Tier};
 use aichain_offchain_worker::{
 	dataset,
+	embedding::{self, SentenceEmbedder},
 	engine::{Engine, EngineConfig, JobSpec, LoadedModel},
 	prover,
 	quantized::QuantizedMlp,
@@ -15,6 +16,7 @@ use std::{collections::HashMap, time::Duration};
 
 const DIGITS: u32 = 0;
 const DIGITS_UNPROVABLE: u32 = 1;
+const MINILM: u32 = 2;
 
 fn model() -> QuantizedMlp {
 	let path = std::path::PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap())
@@ -26,9 +28,12 @@ fn start(dir: &std::path::Path) -> (Engine, aichain_zk::VerifyingKey) {
 	let model = model();
 	let key = prover::KeyCache::new(dir.join("keys")).get_or_generate(&model, &mut StdRng::seed_from_u64(5)).unwrap();
 	let vk = prover::verifying_key(&key);
+	let embedder = SentenceEmbedder::load(&embedding::models_dir(), &candle_core::Device::Cpu)
+		.expect("MiniLM weights: run scripts/fetch-models.sh");
 	let models = HashMap::from([
-		(DIGITS, LoadedModel { model: model.clone(), proving_key: Some(key) }),
-		(DIGITS_UNPROVABLE, LoadedModel { model, proving_key: None }),
+		(DIGITS, LoadedModel::Classifier { model: model.clone(), proving_key: Some(key) }),
+		(DIGITS_UNPROVABLE, LoadedModel::Classifier { model, proving_key: None }),
+		(MINILM, LoadedModel::Embedding(embedder)),
 	]);
 	let config = EngineConfig { results_dir: dir.join("results"), threads: 2, queue: 16 };
 	(Engine::start(config, models).unwrap(), vk)
@@ -54,6 +59,11 @@ fn jobs_run_on_the_pool_and_their_results_survive_a_restart() {
 			let proof = result.proof.expect("a zk job is proven");
 			aichain_zk::verify(&vk, &proof, &zk_public_inputs(&sample.pixels, &result.output)).expect("the proof verifies");
 		}
+		engine
+			.submit(JobSpec { job: 11, model: MINILM, input: b"A cat naps on the couch.".to_vec(), tier: Tier::Optimistic })
+			.unwrap();
+		let embedded = engine.wait(11, Duration::from_secs(60)).expect("the embedding job finishes");
+		assert_eq!((embedded.output.len(), embedded.proof), (384, None));
 		let plain = engine.wait(10, Duration::from_secs(60)).unwrap();
 		assert_eq!(plain.proof, None);
 		assert_eq!(plain.output, engine.result(0).unwrap().output, "same input, same output");
@@ -76,5 +86,7 @@ fn bad_jobs_are_refused_at_submission() {
 	assert!(matches!(engine.submit(spec(7, vec![0; 64], Tier::Zk)), Err(Error::UnknownModel(7))));
 	assert!(matches!(engine.submit(spec(DIGITS, vec![0; 3], Tier::Zk)), Err(Error::InputLength { expected: 64, got: 3 })));
 	assert!(matches!(engine.submit(spec(DIGITS_UNPROVABLE, vec![0; 64], Tier::Zk)), Err(Error::NotProvable(1))));
+	assert!(matches!(engine.submit(spec(MINILM, b"text".to_vec(), Tier::Zk)), Err(Error::NotProvable(2))));
+	assert!(matches!(engine.submit(spec(MINILM, vec![0xff], Tier::Optimistic)), Err(Error::Malformed { .. })));
 	assert!(engine.result(1).is_none());
 }
