@@ -1,11 +1,11 @@
 //! Benchmarks of the digits model: quantized inference (what a job runs), float inference with
-//! candle, and Groth16 proving of one inference, in the same run.
+//! candle, Groth16 proving of one inference, and proving of one training step, in one run.
 //!
 //!     cargo bench -p aichain-offchain-worker --bench digits
 //!
-//! Also prints the circuit's constraint count and the proof's size on chain.
+//! Also prints the circuits' constraint counts and the proof's size on chain.
 
-use aichain_offchain_worker::{circuit, dataset, mlp, prover, quantized::QuantizedMlp};
+use aichain_offchain_worker::{circuit, dataset, mlp, prover, quantized::QuantizedMlp, training_circuit as tc};
 use ark_std::rand::{rngs::StdRng, SeedableRng};
 use codec::Encode;
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -33,6 +33,19 @@ fn digits(c: &mut Criterion) {
 	group.bench_function("candle_f32_load_and_infer_batch1", |b| b.iter(|| mlp::accuracy(&weights, one, &device).unwrap()));
 	group.sample_size(10);
 	group.bench_function("prove", |b| b.iter(|| prover::prove(&pk, &model, &input, &mut rng).unwrap()));
+	group.finish();
+
+	// The training-step circuit: one step of the 16-feature linear model on an 8-sample shard.
+	let shard = core::array::from_fn(|i| {
+		let s = &data.train[i];
+		tc::Sample { features: core::array::from_fn(|f| s.pixels[4 * f]), target: (s.label == 0) as u8 }
+	});
+	let step_input = tc::encode_input(&[1 << 12; tc::PARAMETERS], &shard);
+	let training_pk = prover::generate_training_keys(&mut rng).unwrap();
+	println!("training-step circuit: {} constraints", tc::constraint_count().unwrap());
+	let mut group = c.benchmark_group("training_step");
+	group.sample_size(10);
+	group.bench_function("prove", |b| b.iter(|| prover::prove_training_step(&training_pk, &step_input, &mut rng).unwrap()));
 	group.finish();
 }
 

@@ -21,13 +21,13 @@
 
 use crate::{
 	dataset::{CLASSES, PIXELS},
+	gadgets::{boolean_bits, enforce_equal, pow2, recompose, I32Output, JobStatement},
 	mlp::HIDDEN,
 	quantized::{QuantizedMlp, HIDDEN_SHIFT, INPUT_LEN, OUTPUT_LEN},
 	Result,
 };
-use aichain_compute::{fixed, BYTES_PER_SCALAR};
+use aichain_compute::fixed;
 use ark_bn254::Fr;
-use ark_ff::{Field, One, Zero};
 use ark_relations::{
 	gr1cs::{ConstraintSynthesizer, ConstraintSystemRef, LinearCombination, SynthesisError, Variable},
 	lc,
@@ -56,95 +56,17 @@ impl<'a> MlpCircuit<'a> {
 	}
 }
 
-/// `2^n` in the field.
-fn pow2(n: usize) -> Fr {
-	Fr::from(2u64).pow([n as u64])
-}
-
-/// Allocates `bits` boolean witnesses for the low bits of `value` (LSB first) and constrains
-/// each to be 0 or 1; returns them.
-fn boolean_bits(
-	cs: &ConstraintSystemRef<Fr>,
-	value: Option<u128>,
-	bits: usize,
-) -> Result<Vec<Variable>, SynthesisError> {
-	(0..bits)
-		.map(|i| {
-			let bit = cs.new_witness_variable(|| {
-				value.map(|v| Fr::from(((v >> i) & 1) as u64)).ok_or(SynthesisError::AssignmentMissing)
-			})?;
-			// bit · (bit − 1) = 0
-			cs.enforce_r1cs_constraint(|| lc!() + bit, || lc!() + bit + (-Fr::one(), Variable::One), || lc!())?;
-			Ok(bit)
-		})
-		.collect()
-}
-
-/// `Σ bits[i] · 2^i`.
-fn recompose(bits: &[Variable]) -> LinearCombination<Fr> {
-	bits.iter().enumerate().fold(lc!(), |acc, (i, bit)| acc + (pow2(i), *bit))
-}
-
-/// Enforces `left = right`.
-fn enforce_equal(
-	cs: &ConstraintSystemRef<Fr>,
-	left: LinearCombination<Fr>,
-	right: LinearCombination<Fr>,
-) -> Result<(), SynthesisError> {
-	cs.enforce_r1cs_constraint(|| left, || lc!() + Variable::One, || right)
-}
-
-/// The public input scalar of `bytes`, packed little-endian.
-fn packed(bytes: &[u8]) -> Fr {
-	bytes.iter().rev().fold(Fr::zero(), |acc, b| acc * Fr::from(256u64) + Fr::from(*b as u64))
-}
-
-/// Allocates the public inputs of `bytes` (`len` bytes, 31 per scalar) in order.
-fn public_packed(
-	cs: &ConstraintSystemRef<Fr>,
-	bytes: Option<&[u8]>,
-	len: usize,
-) -> Result<Vec<Variable>, SynthesisError> {
-	(0..len.div_ceil(BYTES_PER_SCALAR))
-		.map(|s| {
-			cs.new_input_variable(|| {
-				bytes
-					.map(|b| packed(&b[s * BYTES_PER_SCALAR..((s + 1) * BYTES_PER_SCALAR).min(len)]))
-					.ok_or(SynthesisError::AssignmentMissing)
-			})
-		})
-		.collect()
-}
-
 impl ConstraintSynthesizer<Fr> for MlpCircuit<'_> {
 	fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> Result<(), SynthesisError> {
 		let model = self.model;
 		let ranges = model.ranges().map_err(|_| SynthesisError::Unsatisfiable)?;
 		let hidden_bits = ranges.hidden_bits as usize;
 		let shift = HIDDEN_SHIFT as usize;
+		let input = self.input.as_ref().map(|i| &i[..]);
 		let output_bytes = self.output.map(|o| fixed::encode_i32(&o));
-
-		// Public inputs, in the order of `aichain_compute::zk_public_inputs`.
-		let lengths = Fr::from(INPUT_LEN as u64 | ((OUTPUT_LEN as u64) << 32));
-		let lengths_var = cs.new_input_variable(|| Ok(lengths))?;
-		let input_scalars = public_packed(&cs, self.input.as_ref().map(|i| &i[..]), INPUT_LEN)?;
-		let output_scalars = public_packed(&cs, output_bytes.as_deref(), OUTPUT_LEN)?;
-		enforce_equal(&cs, lc!() + lengths_var, lc!() + (lengths, Variable::One))?;
-
-		// Input bytes from bits; the bytes recompose the packed scalars.
-		let mut pixels = Vec::with_capacity(PIXELS);
-		let mut input_packing = vec![lc!(); input_scalars.len()];
-		for t in 0..INPUT_LEN {
-			let bits = boolean_bits(&cs, self.input.map(|i| i[t] as u128), 8)?;
-			let byte = recompose(&bits);
-			let coefficient = pow2(8 * (t % BYTES_PER_SCALAR));
-			input_packing[t / BYTES_PER_SCALAR] = core::mem::take(&mut input_packing[t / BYTES_PER_SCALAR]) +
-				&(byte.clone() * coefficient);
-			pixels.push(byte);
-		}
-		for (packing, scalar) in input_packing.into_iter().zip(&input_scalars) {
-			enforce_equal(&cs, packing, lc!() + *scalar)?;
-		}
+		let statement = JobStatement::allocate(&cs, input, INPUT_LEN, output_bytes.as_deref(), OUTPUT_LEN)?;
+		let pixels: Vec<LinearCombination<Fr>> =
+			statement.input_bytes(&cs, input, INPUT_LEN)?.iter().map(|bits| recompose(bits)).collect();
 
 		// Hidden layer: accumulate, then ReLU and rescale through a bit decomposition.
 		let accumulators = self.input.map(|i| model.hidden_accumulators(&i));
@@ -161,10 +83,7 @@ impl ConstraintSynthesizer<Fr> for MlpCircuit<'_> {
 			let bits = boolean_bits(&cs, offset, hidden_bits + 1)?;
 			enforce_equal(&cs, recompose(&bits), accumulator + (pow2(hidden_bits), Variable::One))?;
 			let sign = bits[hidden_bits];
-			let above_shift = bits[shift.min(hidden_bits)..hidden_bits]
-				.iter()
-				.enumerate()
-				.fold(lc!(), |acc, (i, bit)| acc + (pow2(i), *bit));
+			let above_shift = recompose(&bits[shift.min(hidden_bits)..hidden_bits]);
 			let activation = cs.new_witness_variable(|| {
 				accumulators
 					.map(|a| Fr::from(fixed::relu_rescale(a[k], HIDDEN_SHIFT)))
@@ -174,8 +93,8 @@ impl ConstraintSynthesizer<Fr> for MlpCircuit<'_> {
 			hidden.push(activation);
 		}
 
-		// Output layer: logits as i32, their two's-complement bytes recompose the packed output.
-		let mut output_packing = vec![lc!(); output_scalars.len()];
+		// Output layer: the logits, as i32s packed into the output.
+		let mut output = I32Output::new(statement.output.len());
 		for j in 0..CLASSES {
 			let row = &model.w2[j * HIDDEN..(j + 1) * HIDDEN];
 			let logit = row
@@ -184,25 +103,9 @@ impl ConstraintSynthesizer<Fr> for MlpCircuit<'_> {
 				.fold(lc!() + (Fr::from(model.b2[j] as i64), Variable::One), |acc, (w, h)| {
 					acc + (Fr::from(*w as i64), *h)
 				});
-			let offset = self.output.map(|o| (o[j] as i64 + (1i64 << 31)) as u128);
-			let bits = boolean_bits(&cs, offset, 32)?;
-			enforce_equal(&cs, recompose(&bits), logit + (pow2(31), Variable::One))?;
-			for (i, bit) in bits.iter().enumerate() {
-				let t = 4 * j + i / 8;
-				let coefficient = pow2(8 * (t % BYTES_PER_SCALAR) + i % 8);
-				let packing = &mut output_packing[t / BYTES_PER_SCALAR];
-				*packing = if i == 31 {
-					// The sign bit of two's complement is the offset's top bit flipped.
-					core::mem::take(packing) + (coefficient, Variable::One) + (-coefficient, *bit)
-				} else {
-					core::mem::take(packing) + (coefficient, *bit)
-				};
-			}
+			output.push(&cs, self.output.map(|o| o[j]), logit)?;
 		}
-		for (packing, scalar) in output_packing.into_iter().zip(&output_scalars) {
-			enforce_equal(&cs, packing, lc!() + *scalar)?;
-		}
-		Ok(())
+		output.finish(&cs, &statement.output)
 	}
 }
 

@@ -11,7 +11,9 @@
 //!   exactly what the jobs pallet builds on chain ([`aichain_compute::zk_public_inputs`]);
 //! - [`prover`]: per-model key generation, the on-disk proving-key cache, and proving;
 //! - [`training`]: training shards (local SGD from the global weights), bounded quantized
-//!   updates, federated averaging.
+//!   updates, federated averaging;
+//! - [`training_circuit`]: a provable training step (a linear model's least-squares gradient
+//!   step on a committed shard of 8 samples) and its circuit.
 //!
 //! - [`embedding`]: MiniLM-L6 sentence embeddings with candle-transformers' BERT;
 //! - [`engine`]: the API the node calls: a bounded queue, a thread pool, results persisted.
@@ -23,10 +25,12 @@ pub mod circuit;
 pub mod dataset;
 pub mod embedding;
 pub mod engine;
+mod gadgets;
 pub mod mlp;
 pub mod prover;
 pub mod quantized;
 pub mod training;
+pub mod training_circuit;
 
 /// Everything that can go wrong in the engine.
 #[derive(Debug, thiserror::Error)]

@@ -14,6 +14,7 @@
 use crate::{
 	circuit::MlpCircuit,
 	quantized::{QuantizedMlp, INPUT_LEN},
+	training_circuit::{self, TrainingStepCircuit},
 	Error, Result,
 };
 use aichain_zk::{decode::encode, Proof, VerifyingKey};
@@ -47,6 +48,25 @@ pub fn prove<R: RngCore + CryptoRng>(
 	let logits = model.logits(&input);
 	let proof = Groth16::<Bn254>::prove(proving_key, MlpCircuit::for_claim(model, input, logits), rng)?;
 	Ok((aichain_compute::fixed::encode_i32(&logits), encode::proof(&proof)))
+}
+
+/// Generates the proving key of the training-step circuit ([`crate::training_circuit`]).
+pub fn generate_training_keys<R: RngCore + CryptoRng>(rng: &mut R) -> Result<ProvingKey<Bn254>> {
+	Ok(Groth16::<Bn254>::setup(TrainingStepCircuit::default(), rng)?.0)
+}
+
+/// Runs a training-step job and proves it: returns the output bytes (the new parameters) and
+/// the proof.
+pub fn prove_training_step<R: RngCore + CryptoRng>(
+	proving_key: &ProvingKey<Bn254>,
+	input: &[u8],
+	rng: &mut R,
+) -> Result<(Vec<u8>, Proof)> {
+	let (parameters, shard) = training_circuit::decode_input(input)?;
+	let next = training_circuit::step(&parameters, &shard)?;
+	let circuit = TrainingStepCircuit { input: Some(input.to_vec()), output: Some(next) };
+	let proof = Groth16::<Bn254>::prove(proving_key, circuit, rng)?;
+	Ok((aichain_compute::fixed::encode_i32(&next), encode::proof(&proof)))
 }
 
 /// Proving keys on disk, one file per model: `<dir>/<weights sha256 hex>.pk` (arkworks'
