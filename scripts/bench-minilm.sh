@@ -22,7 +22,8 @@ fi
 
 cargo bench --locked -p aichain-offchain-worker --bench embedding -- --noplot
 torch_json="$("$VENV/bin/python" offchain-worker/benches/minilm_torch.py "$MODEL_DIR")"
-cargo run --quiet --release --locked -p aichain-offchain-worker --bin embed -- "A man is playing a guitar on the street corner." > /tmp/candle-embedding.json
+first_sentence="$(head -1 offchain-worker/benches/sentences.txt)"
+cargo run --quiet --release --locked -p aichain-offchain-worker --bin embed -- "$first_sentence" > /tmp/candle-embedding.json
 
 python3 - "$CARGO_TARGET_DIR/criterion/minilm" "$torch_json" /tmp/candle-embedding.json <<'PY'
 import json, math, sys

@@ -6,17 +6,9 @@
 use aichain_offchain_worker::{embedding, mlp};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
-/// Sentences of 8 to 20 words, as a typical embedding job would send.
-const SENTENCES: [&str; 8] = [
-	"A man is playing a guitar on the street corner.",
-	"The central bank raised interest rates by a quarter point.",
-	"How do I reset my password if I no longer have access to my email?",
-	"Penguins huddle together to survive the Antarctic winter.",
-	"The new phone has a larger battery and a brighter screen.",
-	"Children were playing football in the park after school.",
-	"The recipe calls for two cups of flour and three eggs.",
-	"Researchers found a new species of frog in the rainforest.",
-];
+/// Sentences of 8 to 15 words, as a typical embedding job would send (shared with
+/// `minilm_torch.py`).
+const SENTENCES: &str = include_str!("sentences.txt");
 
 fn embedding(c: &mut Criterion) {
 	let model = embedding::SentenceEmbedder::load(&embedding::models_dir(), &mlp::device().unwrap())
@@ -24,7 +16,7 @@ fn embedding(c: &mut Criterion) {
 	let mut group = c.benchmark_group("minilm");
 	group.sample_size(20);
 	for batch in [1usize, 32] {
-		let sentences: Vec<&str> = SENTENCES.iter().cycle().take(batch).copied().collect();
+		let sentences: Vec<&str> = SENTENCES.lines().cycle().take(batch).collect();
 		group.throughput(Throughput::Elements(batch as u64));
 		group.bench_function(format!("embed_batch{batch}"), |b| b.iter(|| model.embed(&sentences).unwrap()));
 	}

@@ -15,16 +15,9 @@ import time
 import torch
 from transformers import BertModel, PreTrainedTokenizerFast
 
-SENTENCES = [
-    "A man is playing a guitar on the street corner.",
-    "The central bank raised interest rates by a quarter point.",
-    "How do I reset my password if I no longer have access to my email?",
-    "Penguins huddle together to survive the Antarctic winter.",
-    "The new phone has a larger battery and a brighter screen.",
-    "Children were playing football in the park after school.",
-    "The recipe calls for two cups of flour and three eggs.",
-    "Researchers found a new species of frog in the rainforest.",
-]
+# The same sentences as benches/embedding.rs.
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "sentences.txt")) as f:
+    SENTENCES = [line.strip() for line in f if line.strip()]
 
 
 def main():
