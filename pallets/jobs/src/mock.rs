@@ -6,7 +6,7 @@ use frame_support::{
 	parameter_types,
 	traits::{ConstU32, ConstU64, Hooks},
 };
-use sp_runtime::{BuildStorage, Permill};
+use sp_runtime::Permill;
 
 aichain_test_utils::test_runtime! {
 	2: ZkVerifier = pallet_zk_verifier,
@@ -137,17 +137,8 @@ pub const INITIAL: u64 = 1_000_000;
 
 /// Everyone but `POOR` holds `INITIAL`; `POOR` holds 100.
 pub fn new_test_ext() -> sp_io::TestExternalities {
-	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	let rich = [ALICE, BOB, CHARLIE, DAVE, EVE, OWNER, REQUESTER, TREASURY, POT];
-	pallet_balances::GenesisConfig::<Test> {
-		balances: rich.iter().map(|a| (*a, INITIAL)).chain([(POOR, 100)]).collect(),
-		..Default::default()
-	}
-	.assimilate_storage(&mut storage)
-	.unwrap();
-	let mut ext = sp_io::TestExternalities::new(storage);
-	ext.execute_with(|| System::set_block_number(1));
-	ext
+	ext_with_balances(rich.iter().map(|a| (*a, INITIAL)).chain([(POOR, 100)]).collect())
 }
 
 /// Runs `test` and then checks the invariants of every market pallet.

@@ -5,7 +5,6 @@ use frame_support::{
 	parameter_types,
 	traits::{ConstU32, ConstU64, Hooks},
 };
-use sp_runtime::BuildStorage;
 
 pub const EXISTENTIAL_DEPOSIT: u64 = 5;
 
@@ -41,16 +40,7 @@ pub const INITIAL: u64 = 1_000_000;
 
 /// Alice, Bob and Charlie hold `INITIAL`; the pot holds only the existential deposit.
 pub fn new_test_ext() -> sp_io::TestExternalities {
-	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
-	pallet_balances::GenesisConfig::<Test> {
-		balances: vec![(ALICE, INITIAL), (BOB, INITIAL), (CHARLIE, INITIAL), (POT, EXISTENTIAL_DEPOSIT)],
-		..Default::default()
-	}
-	.assimilate_storage(&mut storage)
-	.unwrap();
-	let mut ext = sp_io::TestExternalities::new(storage);
-	ext.execute_with(|| System::set_block_number(1));
-	ext
+	ext_with_balances(vec![(ALICE, INITIAL), (BOB, INITIAL), (CHARLIE, INITIAL), (POT, EXISTENTIAL_DEPOSIT)])
 }
 
 /// Runs `test`, then checks the pallet's invariants.

@@ -8,7 +8,6 @@ use frame_support::{
 	traits::{ConstU32, ConstU64},
 };
 use pallet_models::{ModelKind, ModelRegistry, ModelTerms};
-use sp_runtime::BuildStorage;
 
 aichain_test_utils::test_runtime! {
 	2: Workers = pallet_workers,
@@ -71,23 +70,14 @@ pub const INITIAL: u64 = 1_000_000;
 
 /// Alice..Dave and the treasury hold `INITIAL`; `POOR` holds less than the minimum bond.
 pub fn new_test_ext() -> sp_io::TestExternalities {
-	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
-	pallet_balances::GenesisConfig::<Test> {
-		balances: vec![
-			(ALICE, INITIAL),
-			(BOB, INITIAL),
-			(CHARLIE, INITIAL),
-			(DAVE, INITIAL),
-			(TREASURY, INITIAL),
-			(POOR, 500),
-		],
-		..Default::default()
-	}
-	.assimilate_storage(&mut storage)
-	.unwrap();
-	let mut ext = sp_io::TestExternalities::new(storage);
-	ext.execute_with(|| System::set_block_number(1));
-	ext
+	ext_with_balances(vec![
+		(ALICE, INITIAL),
+		(BOB, INITIAL),
+		(CHARLIE, INITIAL),
+		(DAVE, INITIAL),
+		(TREASURY, INITIAL),
+		(POOR, 500),
+	])
 }
 
 /// Runs `test` and then checks the pallet's invariants.

@@ -3,7 +3,6 @@
 
 use crate as pallet_zk_verifier;
 use frame_support::{parameter_types, traits::ConstU64};
-use sp_runtime::BuildStorage;
 
 aichain_test_utils::test_runtime! {
 	2: ZkVerifier = pallet_zk_verifier,
@@ -34,16 +33,7 @@ pub const INITIAL: u64 = 1_000_000;
 
 /// Alice and Bob hold `INITIAL`; `POOR` holds barely more than the existential deposit.
 pub fn new_test_ext() -> sp_io::TestExternalities {
-	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
-	pallet_balances::GenesisConfig::<Test> {
-		balances: vec![(ALICE, INITIAL), (BOB, INITIAL), (POOR, 10)],
-		..Default::default()
-	}
-	.assimilate_storage(&mut storage)
-	.unwrap();
-	let mut ext = sp_io::TestExternalities::new(storage);
-	ext.execute_with(|| System::set_block_number(1));
-	ext
+	ext_with_balances(vec![(ALICE, INITIAL), (BOB, INITIAL), (POOR, 10)])
 }
 
 /// Runs `test` and then checks the pallet's invariants.

@@ -4,13 +4,14 @@
 //! (`u64` accounts and balances) and the pallets under test. [`test_runtime!`] writes that
 //! runtime once, so each `mock.rs` only lists its pallets and configures them.
 //!
-//! The test crate must depend on `frame-support`, `frame-system` and `pallet-balances`; the
-//! macro names them by path.
+//! The test crate must depend on `frame-support`, `frame-system`, `pallet-balances`,
+//! `sp-io` and `sp-runtime`; the macro names them by path.
 #![no_std]
 
 /// Declares the test runtime `Test` with `System` (index 0), `Balances` (index 1) and the
-/// given pallets, and configures System and Balances with the test defaults (`u64` balances,
-/// holds by `RuntimeHoldReason`).
+/// given pallets, configures System and Balances with the test defaults (`u64` balances,
+/// holds by `RuntimeHoldReason`), and defines `ext_with_balances(balances)`: test
+/// externalities at block 1 with those genesis balances.
 ///
 /// ```ignore
 /// aichain_test_utils::test_runtime! {
@@ -63,6 +64,18 @@ macro_rules! test_runtime {
 				type AccountData = pallet_balances::AccountData<u64>;
 			}
 		};
+
+		/// Test externalities at block 1 whose genesis gives each account its balance.
+		pub fn ext_with_balances(balances: Vec<(u64, u64)>) -> sp_io::TestExternalities {
+			use sp_runtime::BuildStorage;
+			let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+			pallet_balances::GenesisConfig::<Test> { balances, ..Default::default() }
+				.assimilate_storage(&mut storage)
+				.unwrap();
+			let mut ext = sp_io::TestExternalities::new(storage);
+			ext.execute_with(|| System::set_block_number(1));
+			ext
+		}
 
 		const _: () = {
 			use frame_support::derive_impl;
