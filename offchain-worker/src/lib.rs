@@ -15,7 +15,7 @@
 //! - [`training_circuit`]: a provable training step (a linear model's least-squares gradient
 //!   step on a committed shard of 8 samples) and its circuit.
 //!
-//! - [`embedding`]: MiniLM-L6 sentence embeddings with candle-transformers' BERT;
+//! - [`embedding`]: MiniLM-L6 sentence embeddings; [`minilm`]: its BERT encoder in candle;
 //! - [`engine`]: the API the node calls: a bounded queue, a thread pool, results persisted.
 //!
 //! The engine runs natively in the node, never in the runtime.
@@ -24,6 +24,7 @@
 pub mod circuit;
 pub mod dataset;
 pub mod embedding;
+pub mod minilm;
 pub mod engine;
 mod gadgets;
 pub mod mlp;

@@ -1,11 +1,13 @@
 //! MiniLM-L6 sentence embeddings (weights fetched by `scripts/fetch-models.sh`): paraphrases are
 //! closer than unrelated sentences, embeddings are normalised and batch-independent, jobs return
-//! 384 signed bytes, and missing weights are a clear error.
+//! 384 signed bytes, missing weights are a clear error, and the encoder computes what
+//! candle-transformers' BERT computes.
 
 use aichain_offchain_worker::{
 	embedding::{self, SentenceEmbedder, DIMENSIONS},
-	mlp, Error,
+	minilm, mlp, Error,
 };
+use candle_core::{Device, Tensor};
 
 fn embedder() -> SentenceEmbedder {
 	SentenceEmbedder::load(&embedding::models_dir(), &mlp::device().unwrap())
@@ -48,4 +50,33 @@ fn missing_weights_name_the_fetch_script() {
 	let error = SentenceEmbedder::load(std::path::Path::new("/nonexistent"), &candle_core::Device::Cpu).err().unwrap();
 	assert!(matches!(error, Error::ModelMissing { .. }));
 	assert!(error.to_string().contains("scripts/fetch-models.sh"), "{error}");
+}
+
+#[test]
+fn the_encoder_matches_candle_transformers_bert() {
+	let model = embedder();
+	let sentences = ["Short.", "A much longer sentence that forces padding of the first one.", "Zürich ☕ 42"];
+	let ours = model.embed(&sentences).unwrap();
+	let (weights, config, _) = SentenceEmbedder::load_files(&embedding::models_dir(), &Device::Cpu).unwrap();
+	let reference = candle_transformers::models::bert::BertModel::load(weights, &config).unwrap();
+	let (ids, type_ids, mask) = model.tokenize(&sentences).unwrap();
+	let hidden = reference.forward(&ids, &type_ids, Some(&mask)).unwrap();
+	let theirs = minilm::mean_pool_normalized(&hidden, &mask).unwrap().to_vec2::<f32>().unwrap();
+	for (a, b) in ours.iter().zip(&theirs) {
+		let largest = a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0f32, f32::max);
+		assert!(largest < 1e-5, "largest difference {largest}");
+		assert_eq!(embedding::quantize(a), embedding::quantize(b));
+	}
+}
+
+#[test]
+fn vector_gelu_matches_candles_exact_gelu() {
+	let grid: Vec<f32> = (-8_000..=8_000).map(|i| i as f32 / 1_000.0).collect();
+	let xs = Tensor::new(grid.as_slice(), &Device::Cpu).unwrap();
+	let ours = minilm::gelu(&xs).unwrap().to_vec1::<f32>().unwrap();
+	let exact = xs.gelu_erf().unwrap().to_vec1::<f32>().unwrap();
+	let largest = ours.iter().zip(&exact).map(|(x, y)| (x - y).abs()).fold(0f32, f32::max);
+	assert!(largest < 2e-6, "largest difference {largest}");
+	let other_bits = xs.affine(1.0, 1e-3).unwrap().gelu_erf().unwrap().to_vec1::<f32>().unwrap();
+	assert!(ours.iter().zip(&other_bits).any(|(x, y)| (x - y).abs() > 1e-4), "the comparison can fail");
 }
