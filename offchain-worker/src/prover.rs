@@ -102,6 +102,16 @@ impl KeyCache {
 		Ok(key)
 	}
 
+	/// The cached key of the model with `weights_sha256`, if there is one.
+	pub fn get(&self, weights_sha256: &[u8; 32]) -> Result<Option<ProvingKey<Bn254>>> {
+		let path = self.path(weights_sha256);
+		if path.exists() {
+			Self::read(&path).map(Some)
+		} else {
+			Ok(None)
+		}
+	}
+
 	/// Reads a cached key. The file is this provider's own, so points are not re-validated
 	/// (a damaged key only makes proofs that the chain rejects).
 	fn read(path: &Path) -> Result<ProvingKey<Bn254>> {

@@ -210,4 +210,7 @@ mod runtime {
 
 	#[runtime::pallet_index(11)]
 	pub type Rewards = pallet_rewards;
+
+	#[runtime::pallet_index(12)]
+	pub type Provider = pallet_provider;
 }

@@ -248,3 +248,65 @@ impl pallet_rewards::Config for Runtime {
 	type HistoryDepth = ConstU32<168>;
 	type WeightInfo = pallet_rewards::weights::SubstrateWeight<Runtime>;
 }
+
+/// Transactions the runtime signs itself: the provider pallet's offchain worker reports results
+/// and heartbeats with the node's provider keys.
+impl frame_system::offchain::SigningTypes for Runtime {
+	type Public = <super::Signature as sp_runtime::traits::Verify>::Signer;
+	type Signature = super::Signature;
+}
+
+impl<LocalCall> frame_system::offchain::CreateTransactionBase<LocalCall> for Runtime
+where
+	RuntimeCall: From<LocalCall>,
+{
+	type Extrinsic = super::UncheckedExtrinsic;
+	type RuntimeCall = RuntimeCall;
+}
+
+impl<LocalCall> frame_system::offchain::CreateSignedTransaction<LocalCall> for Runtime
+where
+	RuntimeCall: From<LocalCall>,
+{
+	/// A transaction valid for 64 blocks from the current one, without tip, with the
+	/// extensions every signed transaction carries ([`super::TxExtension`]).
+	fn create_signed_transaction<
+		C: frame_system::offchain::AppCrypto<Self::Public, Self::Signature>,
+	>(
+		call: RuntimeCall,
+		public: Self::Public,
+		account: AccountId,
+		nonce: Nonce,
+	) -> Option<super::UncheckedExtrinsic> {
+		use codec::Encode;
+		use sp_runtime::{generic::Era, traits::StaticLookup, SaturatedConversion};
+		/// Blocks a provider's transaction stays valid.
+		const MORTALITY: u64 = 64;
+		let current_block = System::block_number().saturated_into::<u64>().saturating_sub(1);
+		let extension: super::TxExtension = (
+			frame_system::CheckNonZeroSender::<Runtime>::new(),
+			frame_system::CheckSpecVersion::<Runtime>::new(),
+			frame_system::CheckTxVersion::<Runtime>::new(),
+			frame_system::CheckGenesis::<Runtime>::new(),
+			frame_system::CheckEra::<Runtime>::from(Era::mortal(MORTALITY, current_block)),
+			frame_system::CheckNonce::<Runtime>::from(nonce),
+			frame_system::CheckWeight::<Runtime>::new(),
+			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
+			frame_metadata_hash_extension::CheckMetadataHash::<Runtime>::new(false),
+			frame_system::WeightReclaim::<Runtime>::new(),
+		);
+		let payload = super::SignedPayload::new(call, extension).ok()?;
+		let signature = payload.using_encoded(|bytes| C::sign(bytes, public))?;
+		let (call, extension, _) = payload.deconstruct();
+		let address = <Runtime as frame_system::Config>::Lookup::unlookup(account);
+		Some(super::UncheckedExtrinsic::new_signed(call, address, signature, extension))
+	}
+}
+
+impl pallet_provider::Config for Runtime {
+	type AuthorityId = pallet_provider::crypto::ProviderId;
+	/// A minute: a result transaction not on chain by then was dropped.
+	type ResendAfter = ConstU32<10>;
+	/// Five minutes: half the workers' 100-block heartbeat timeout.
+	type HeartbeatEvery = ConstU32<50>;
+}

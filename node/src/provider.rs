@@ -1,0 +1,181 @@
+//! A provider node: the `--worker` flags, its compute engine and the bridge the runtime's
+//! offchain worker reaches through the `aichain-engine-host` host functions.
+//!
+//! With `--worker`, the node loads every model it finds in `--worker-models-dir` (default
+//! `$AICHAIN_MODELS_DIR` or `~/.cache/aichain/models`, filled by `scripts/fetch-models.sh`):
+//! - each `*.safetensors` file at the top level is a quantized digits classifier; its proving
+//!   key, if any, is `keys/<weights sha256>.pk` (zk-tier jobs need it);
+//! - `all-minilm-l6-v2/` holds MiniLM-L6 sentence embeddings.
+//!
+//! Models are identified by the SHA-256 of their weights file, exactly as the chain records
+//! them, so a job runs only on the weights its model registered. The engine's finished
+//! results persist under `<chain data>/compute-results`.
+
+use aichain_compute::JobId;
+use aichain_engine_host::{ComputeBackend, EngineError, EngineJob, EngineOutput};
+use aichain_offchain_worker::{
+	embedding::{self, SentenceEmbedder},
+	engine::{Engine, EngineConfig, JobSpec, LoadedModel},
+	prover::KeyCache,
+	quantized::QuantizedMlp,
+	Error as EngineFailure,
+};
+use std::{
+	collections::HashMap,
+	path::{Path, PathBuf},
+	sync::Arc,
+};
+
+/// The `--worker` flag family.
+#[derive(Debug, Clone, clap::Args)]
+pub struct WorkerParams {
+	/// Run as a compute provider: start the compute engine and let the runtime's offchain
+	/// worker run the jobs assigned to this node's provider keys (key type `aiwk`; with a dev
+	/// account flag such as `--alice` the key is derived from it).
+	#[arg(long)]
+	pub worker: bool,
+
+	/// Where the models are (default `$AICHAIN_MODELS_DIR`, else `~/.cache/aichain/models`).
+	#[arg(long, value_name = "PATH", requires = "worker")]
+	pub worker_models_dir: Option<PathBuf>,
+
+	/// Jobs run at the same time (each proof or embedding uses candle's and arkworks' own
+	/// threads too).
+	#[arg(long, value_name = "COUNT", default_value_t = 2, requires = "worker")]
+	pub worker_threads: usize,
+
+	/// Jobs queued at most; more are refused until the queue drains (the runtime hands them
+	/// over again in a later block).
+	#[arg(long, value_name = "COUNT", default_value_t = 256, requires = "worker")]
+	pub worker_queue: usize,
+
+	/// Device the models run on. `cuda` needs a node built with the `cuda` feature.
+	#[arg(long, value_enum, default_value_t = WorkerDevice::Cpu, requires = "worker")]
+	pub worker_device: WorkerDevice,
+
+	/// For tests of the market's defences only: report a wrong output for every job (one bit of
+	/// the first output byte flipped). Zk results then fail verification; commit-reveal
+	/// results disagree with honest workers.
+	#[arg(long, requires = "worker")]
+	pub worker_dishonest: bool,
+}
+
+/// Where a provider runs its models.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum WorkerDevice {
+	/// The CPU.
+	Cpu,
+	/// The first NVIDIA GPU (candle's CUDA backend).
+	Cuda,
+}
+
+/// Why the provider could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+	/// A model or key failed to load, or the engine did not start.
+	#[error("compute engine: {0}")]
+	Engine(#[from] EngineFailure),
+	/// The models directory has no model at all.
+	#[error("no model in {0}: run scripts/fetch-models.sh or pass --worker-models-dir")]
+	NoModels(PathBuf),
+	/// `--worker-device cuda` on a node built without the `cuda` feature.
+	#[error("--worker-device cuda needs a node built with `--features cuda`")]
+	NoCuda,
+}
+
+/// The node's compute engine as the runtime sees it.
+pub struct EngineBackend {
+	engine: Engine,
+	/// Local engine model ids by weights SHA-256.
+	models: HashMap<[u8; 32], aichain_compute::ModelId>,
+	dishonest: bool,
+}
+
+impl EngineBackend {
+	/// Loads the models of `params` and starts the engine, keeping results in `results_dir`.
+	pub fn start(params: &WorkerParams, results_dir: PathBuf) -> Result<Self, StartError> {
+		let device = match params.worker_device {
+			WorkerDevice::Cpu => candle_core::Device::Cpu,
+			WorkerDevice::Cuda => candle_core::Device::new_cuda(0).map_err(|_| StartError::NoCuda)?,
+		};
+		let dir = params.worker_models_dir.clone().unwrap_or_else(embedding::models_dir);
+		let loaded = load_models(&dir, &device)?;
+		if loaded.is_empty() {
+			return Err(StartError::NoModels(dir));
+		}
+		let mut models = HashMap::new();
+		let mut engine_models = HashMap::new();
+		for (index, (sha, model)) in loaded.into_iter().enumerate() {
+			models.insert(sha, index as aichain_compute::ModelId);
+			engine_models.insert(index as aichain_compute::ModelId, model);
+		}
+		let config = EngineConfig { results_dir, threads: params.worker_threads, queue: params.worker_queue };
+		let engine = Engine::start(config, engine_models)?;
+		Ok(Self { engine, models, dishonest: params.worker_dishonest })
+	}
+}
+
+impl ComputeBackend for EngineBackend {
+	fn submit(&self, job: EngineJob) -> Result<(), EngineError> {
+		let model = *self.models.get(&job.weights_sha256).ok_or(EngineError::UnknownModel)?;
+		let spec = JobSpec { job: job.job, model, input: job.input, tier: job.tier };
+		self.engine.submit(spec).map_err(|error| match error {
+			EngineFailure::QueueFull => EngineError::QueueFull,
+			EngineFailure::UnknownModel(_) => EngineError::UnknownModel,
+			other => {
+				log::warn!(target: "aichain::provider", "job {}: refused: {other}", job.job);
+				EngineError::Refused
+			},
+		})
+	}
+
+	fn result(&self, job: JobId) -> Option<EngineOutput> {
+		let result = self.engine.result(job)?;
+		let mut output = result.output;
+		if self.dishonest {
+			if let Some(first) = output.first_mut() {
+				*first ^= 1;
+			}
+		}
+		Some(EngineOutput { output, proof: result.proof })
+	}
+}
+
+/// The models in `dir`, with the SHA-256 of their weights (see the module docs).
+fn load_models(dir: &Path, device: &candle_core::Device) -> Result<Vec<([u8; 32], LoadedModel)>, StartError> {
+	let mut models = Vec::new();
+	let keys = KeyCache::new(dir.join("keys"));
+	let entries = std::fs::read_dir(dir).map(|e| e.flatten().map(|e| e.path()).collect::<Vec<_>>()).unwrap_or_default();
+	for path in entries.into_iter().filter(|p| p.extension().is_some_and(|e| e == "safetensors")) {
+		let (model, sha) = QuantizedMlp::load(&path)?;
+		let proving_key = keys.get(&sha)?;
+		log::info!(
+			target: "aichain::provider",
+			"classifier {} (sha256 {}), {}",
+			path.display(),
+			hex(&sha),
+			if proving_key.is_some() { "with its proving key" } else { "no proving key: no zk jobs" },
+		);
+		models.push((sha, LoadedModel::Classifier { model, proving_key }));
+	}
+	let minilm = dir.join(embedding::MODEL_FOLDER);
+	if minilm.is_dir() {
+		let sha = sha256_file(&minilm.join("model.safetensors"))?;
+		log::info!(target: "aichain::provider", "MiniLM-L6 embeddings {} (sha256 {})", minilm.display(), hex(&sha));
+		models.push((sha, LoadedModel::Embedding(SentenceEmbedder::load(dir, device)?)));
+	}
+	Ok(models)
+}
+
+fn sha256_file(path: &Path) -> Result<[u8; 32], StartError> {
+	use sha2::Digest;
+	let bytes = std::fs::read(path).map_err(|source| EngineFailure::Io { path: path.to_owned(), source })?;
+	Ok(sha2::Sha256::digest(&bytes).into())
+}
+
+fn hex(bytes: &[u8]) -> String {
+	bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Shares the backend with the offchain workers' extension factory.
+pub type SharedBackend = Arc<EngineBackend>;

@@ -1,0 +1,246 @@
+//! The provider's offchain run: heartbeats, handing jobs to the engine, reporting results.
+
+use crate::{Config, Pallet};
+use aichain_compute::{JobId, Tier};
+use aichain_engine_host::{compute_engine, EngineError, EngineJob, EngineOutput};
+use alloc::{vec, vec::Vec};
+use codec::Encode;
+use frame_support::{traits::Get, BoundedVec};
+use frame_system::{
+	offchain::{AppCrypto, CreateSignedTransaction, SendSignedTransaction, Signer},
+	pallet_prelude::BlockNumberFor,
+};
+use pallet_jobs::{Assignment, JobOf, JobStatus};
+use sp_runtime::{
+	offchain::{
+		storage::{StorageRetrievalError, StorageValueRef},
+		storage_lock::{StorageLock, Time},
+		Duration,
+	},
+	traits::{IdentifyAccount, Saturating},
+	RuntimeAppPublic,
+};
+
+const LOG_TARGET: &str = "aichain::provider";
+/// Prefix of this pallet's keys in the node's offchain storage.
+const STORAGE_PREFIX: &[u8] = b"aichain/provider/";
+/// How long one run may hold the lock before another run may take it over.
+const LOCK_MILLIS: u64 = 20_000;
+
+/// Something the provider sends or does once per (job, worker), claimed in offchain storage.
+#[derive(Clone, Copy, Debug, Encode)]
+enum Action {
+	/// Hand the job to the engine.
+	HandOver,
+	/// `submit_result` with a proof (zk).
+	Submit,
+	/// `commit_result` (redundancy, optimistic dispute).
+	Commit,
+	/// `reveal_result`.
+	Reveal,
+	/// `propose_result` (optimistic).
+	Propose,
+	/// `heartbeat` (the job id is unused: 0).
+	Heartbeat,
+}
+
+/// A provider key of this node whose account is a registered worker.
+struct LocalWorker<T: Config> {
+	public: T::Public,
+	account: T::AccountId,
+}
+
+impl<T: Config> Pallet<T> {
+	/// One run after block `now` (see the crate docs).
+	pub(crate) fn run_provider(now: BlockNumberFor<T>) {
+		if !compute_engine::available() {
+			return;
+		}
+		let lock_key = lock_key();
+		let mut lock = StorageLock::<Time>::with_deadline(&lock_key, Duration::from_millis(LOCK_MILLIS));
+		let Ok(_guard) = lock.try_lock() else {
+			log::debug!(target: LOG_TARGET, "block {now:?}: the previous run still holds the lock");
+			return;
+		};
+		let workers = Self::local_workers();
+		if workers.is_empty() {
+			return;
+		}
+		for worker in &workers {
+			Self::heartbeat_if_due(worker, now);
+		}
+		for (job_id, job) in pallet_jobs::Jobs::<T>::iter() {
+			for worker in &workers {
+				if let Some(assignment) = job.assignments.iter().find(|a| a.worker == worker.account) {
+					Self::advance_job(worker, job_id, &job, assignment, now);
+				}
+			}
+		}
+	}
+
+	/// The provider keys in the node's keystore whose accounts are registered workers.
+	fn local_workers() -> Vec<LocalWorker<T>> {
+		type AppPublic<T> = <<T as Config>::AuthorityId as AppCrypto<
+			<T as frame_system::offchain::SigningTypes>::Public,
+			<T as frame_system::offchain::SigningTypes>::Signature,
+		>>::RuntimeAppPublic;
+		type GenericPublic<T> = <<T as Config>::AuthorityId as AppCrypto<
+			<T as frame_system::offchain::SigningTypes>::Public,
+			<T as frame_system::offchain::SigningTypes>::Signature,
+		>>::GenericPublic;
+		AppPublic::<T>::all()
+			.into_iter()
+			.map(|key| {
+				let public: T::Public = GenericPublic::<T>::from(key).into();
+				LocalWorker { account: public.clone().into_account(), public }
+			})
+			.filter(|worker| pallet_workers::Workers::<T>::contains_key(&worker.account))
+			.collect()
+	}
+
+	/// Sends a heartbeat when the worker's last one is `HeartbeatEvery` blocks old.
+	fn heartbeat_if_due(worker: &LocalWorker<T>, now: BlockNumberFor<T>) {
+		let Some(info) = pallet_workers::Workers::<T>::get(&worker.account) else { return };
+		if now.saturating_sub(info.last_heartbeat) < T::HeartbeatEvery::get() {
+			return;
+		}
+		Self::send_once(worker, Action::Heartbeat, 0, now, pallet_workers::Call::<T>::heartbeat {});
+	}
+
+	/// Takes one job a step further: the step its phase expects from this worker, if the
+	/// engine has the result (otherwise hands the job to the engine).
+	fn advance_job(
+		worker: &LocalWorker<T>,
+		job_id: JobId,
+		job: &JobOf<T>,
+		assignment: &Assignment<T::AccountId>,
+		now: BlockNumberFor<T>,
+	) {
+		let action = match job.status {
+			JobStatus::Assigned if job.commits_and_reveals() && assignment.commitment.is_none() => Action::Commit,
+			JobStatus::Assigned if job.commits_and_reveals() => return,
+			JobStatus::Assigned if job.tier == Tier::Zk => Action::Submit,
+			JobStatus::Assigned => Action::Propose,
+			JobStatus::Revealing if assignment.commitment.is_some() && assignment.revealed.is_none() =>
+				Action::Reveal,
+			_ => return,
+		};
+		let Some(result) = Self::result_or_hand_over(job_id, job, now) else { return };
+		let Ok(output) = BoundedVec::try_from(result.output) else {
+			log::warn!(target: LOG_TARGET, "job {job_id}: the engine's output exceeds the chain's limit");
+			return;
+		};
+		let salt = || salt_of(job_id, &worker.account);
+		match action {
+			Action::Submit => {
+				let Some(proof) = result.proof else {
+					log::warn!(target: LOG_TARGET, "job {job_id}: zk job without a proof from the engine");
+					return;
+				};
+				Self::send_once(worker, action, job_id, now, pallet_jobs::Call::<T>::submit_result {
+					job: job_id,
+					output,
+					proof,
+				})
+			},
+			Action::Commit => {
+				let commitment = pallet_jobs::impls::commitment_of(&output, &salt());
+				Self::send_once(worker, action, job_id, now, pallet_jobs::Call::<T>::commit_result {
+					job: job_id,
+					commitment,
+				})
+			},
+			Action::Reveal => Self::send_once(worker, action, job_id, now, pallet_jobs::Call::<T>::reveal_result {
+				job: job_id,
+				output,
+				salt: salt(),
+			}),
+			Action::Propose =>
+				Self::send_once(worker, action, job_id, now, pallet_jobs::Call::<T>::propose_result { job: job_id, output }),
+			Action::HandOver | Action::Heartbeat => {},
+		}
+	}
+
+	/// The engine's result of `job_id`; without one, hands the job to the engine (once per
+	/// `ResendAfter` blocks: a job lost by a restarted engine is handed over again).
+	fn result_or_hand_over(job_id: JobId, job: &JobOf<T>, now: BlockNumberFor<T>) -> Option<EngineOutput> {
+		if let Some(result) = compute_engine::result(job_id) {
+			return Some(result);
+		}
+		let model = pallet_models::Models::<T>::get(job.model)?;
+		let claim = claim_key(Action::HandOver, job_id, &());
+		if !claim_now::<T>(&claim, now) {
+			return None;
+		}
+		let request = EngineJob {
+			job: job_id,
+			weights_sha256: model.spec.weights_sha256,
+			kind: model.spec.kind,
+			tier: job.tier,
+			input: job.input.to_vec(),
+		};
+		match compute_engine::submit(&request.encode()) {
+			Ok(()) => log::info!(target: LOG_TARGET, "job {job_id}: handed to the compute engine"),
+			Err(EngineError::QueueFull) => StorageValueRef::persistent(&claim).clear(),
+			Err(error) => log::warn!(target: LOG_TARGET, "job {job_id}: the engine refused it: {error:?}"),
+		}
+		None
+	}
+
+	/// Signs and sends `call` from `worker` unless the same (action, job, worker) was sent less
+	/// than `ResendAfter` blocks ago.
+	fn send_once<LocalCall: Clone>(
+		worker: &LocalWorker<T>,
+		action: Action,
+		job_id: JobId,
+		now: BlockNumberFor<T>,
+		call: LocalCall,
+	) where
+		T: CreateSignedTransaction<LocalCall>,
+	{
+		let claim = claim_key(action, job_id, &worker.account);
+		if !claim_now::<T>(&claim, now) {
+			return;
+		}
+		let sent = Signer::<T, T::AuthorityId>::all_accounts()
+			.with_filter(vec![worker.public.clone()])
+			.send_signed_transaction(|_| call.clone());
+		if sent.iter().any(|(_, result)| result.is_ok()) {
+			log::info!(target: LOG_TARGET, "job {job_id}: sent {action:?} from {:?}", worker.account);
+		} else {
+			log::warn!(target: LOG_TARGET, "job {job_id}: could not send {action:?}; retrying next block");
+			StorageValueRef::persistent(&claim).clear();
+		}
+	}
+}
+
+fn lock_key() -> Vec<u8> {
+	[STORAGE_PREFIX, b"lock"].concat()
+}
+
+fn claim_key(action: Action, job: JobId, worker: &impl Encode) -> Vec<u8> {
+	[STORAGE_PREFIX, &(b"sent", action, job, worker).encode()].concat()
+}
+
+/// Claims `key` at block `now` unless it was claimed less than `ResendAfter` blocks ago.
+fn claim_now<T: Config>(key: &[u8], now: BlockNumberFor<T>) -> bool {
+	StorageValueRef::persistent(key)
+		.mutate(|last: Result<Option<BlockNumberFor<T>>, StorageRetrievalError>| match last {
+			Ok(Some(at)) if now < at.saturating_add(T::ResendAfter::get()) => Err(()),
+			_ => Ok(now),
+		})
+		.is_ok()
+}
+
+/// The salt of this worker's commitment to `job`: drawn from the node's randomness once and
+/// kept in persistent offchain storage for the reveal.
+fn salt_of(job: JobId, worker: &impl Encode) -> [u8; 32] {
+	let key = [STORAGE_PREFIX, &(b"salt", job, worker).encode()].concat();
+	let storage = StorageValueRef::persistent(&key);
+	if let Ok(Some(salt)) = storage.get::<[u8; 32]>() {
+		return salt;
+	}
+	let salt = sp_io::offchain::random_seed();
+	storage.set(&salt);
+	salt
+}

@@ -1,0 +1,113 @@
+//! # The runtime ↔ compute-engine boundary
+//!
+//! A provider's node runs AI jobs natively (candle, Groth16 proving: `aichain-offchain-worker`),
+//! while the decision *which* jobs to run and the transactions that report results live in the
+//! runtime's offchain worker (`pallet-provider`). [`compute_engine`] is the
+//! `#[runtime_interface]` between them:
+//!
+//! - [`compute_engine::submit`] hands a job ([`EngineJob`]) to the engine and returns at once;
+//! - [`compute_engine::result`] returns the finished result ([`EngineOutput`]) of a job, if any.
+//!
+//! The host side finds the engine through the [`ComputeEngineExt`] externalities extension,
+//! which the node registers for offchain-worker calls only when it runs as a provider
+//! (`--worker`). Everywhere else (block import, RPC calls, nodes that are not providers) the
+//! functions answer [`EngineError::NoEngine`] / `None`, so a runtime can call them anywhere
+//! without trapping; they never touch consensus state.
+//!
+//! Arguments cross the boundary as SCALE bytes and results come back as SCALE values.
+#![cfg_attr(not(feature = "std"), no_std)]
+#![forbid(unsafe_code)]
+
+extern crate alloc;
+
+use aichain_compute::{JobId, ModelKind, Tier};
+use aichain_zk::Proof;
+use alloc::vec::Vec;
+use codec::{Decode, Encode};
+use sp_externalities::ExternalitiesExt;
+use sp_runtime_interface::{
+	pass_by::{AllocateAndReturnByCodec, PassAs, PassFatPointerAndRead},
+	runtime_interface,
+};
+
+/// A job as the engine needs it: which model (by the SHA-256 of its weights, which the chain
+/// records), what kind of model, the tier (a zk job is proven), and the input bytes.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct EngineJob {
+	/// The on-chain job id; results are keyed by it.
+	pub job: JobId,
+	/// SHA-256 of the model's weights file.
+	pub weights_sha256: [u8; 32],
+	/// What the model computes.
+	pub kind: ModelKind,
+	/// How the result will be verified.
+	pub tier: Tier,
+	/// The job's input.
+	pub input: Vec<u8>,
+}
+
+/// A finished job: the output, and for a zk job the proof.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct EngineOutput {
+	/// The output bytes to submit.
+	pub output: Vec<u8>,
+	/// The Groth16 proof (zk tier).
+	pub proof: Option<Proof>,
+}
+
+/// Why a job was not accepted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+pub enum EngineError {
+	/// This node runs no compute engine (not a provider, or not an offchain-worker call).
+	NoEngine,
+	/// The engine has no model with these weights.
+	UnknownModel,
+	/// The job does not fit the model (input length, not provable, malformed).
+	Refused,
+	/// The engine's queue is full; try again in a later block.
+	QueueFull,
+}
+
+/// What a node's compute engine offers the runtime (implemented by the node).
+pub trait ComputeBackend: Send + Sync {
+	/// Queues `job`; returns at once.
+	fn submit(&self, job: EngineJob) -> Result<(), EngineError>;
+	/// The result of `job`, once finished.
+	fn result(&self, job: JobId) -> Option<EngineOutput>;
+}
+
+sp_externalities::decl_extension! {
+	/// The node's compute engine, registered for offchain-worker calls of a provider node.
+	pub struct ComputeEngineExt(alloc::sync::Arc<dyn ComputeBackend>);
+}
+
+impl ComputeEngineExt {
+	/// Wraps a backend.
+	pub fn new(backend: alloc::sync::Arc<dyn ComputeBackend>) -> Self {
+		Self(backend)
+	}
+}
+
+/// Host functions of the compute engine (see the crate docs).
+#[runtime_interface]
+pub trait ComputeEngine {
+	/// Hands a SCALE-encoded [`EngineJob`] to the engine. Errors: [`EngineError`]; a
+	/// malformed encoding is [`EngineError::Refused`].
+	fn submit(&mut self, job: PassFatPointerAndRead<&[u8]>) -> AllocateAndReturnByCodec<Result<(), EngineError>> {
+		let job = EngineJob::decode(&mut &job[..]).map_err(|_| EngineError::Refused)?;
+		match self.extension::<ComputeEngineExt>() {
+			Some(engine) => engine.0.submit(job),
+			None => Err(EngineError::NoEngine),
+		}
+	}
+
+	/// The result of `job`, if the engine has finished it.
+	fn result(&mut self, job: PassAs<JobId, u64>) -> AllocateAndReturnByCodec<Option<EngineOutput>> {
+		self.extension::<ComputeEngineExt>().and_then(|engine| engine.0.result(job))
+	}
+
+	/// Whether this node runs a compute engine for this call.
+	fn available(&mut self) -> bool {
+		self.extension::<ComputeEngineExt>().is_some()
+	}
+}
