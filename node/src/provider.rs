@@ -23,7 +23,6 @@ use aichain_offchain_worker::{
 use std::{
 	collections::HashMap,
 	path::{Path, PathBuf},
-	sync::Arc,
 };
 
 /// The `--worker` flag family.
@@ -176,6 +175,3 @@ fn sha256_file(path: &Path) -> Result<[u8; 32], StartError> {
 fn hex(bytes: &[u8]) -> String {
 	bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
-
-/// Shares the backend with the offchain workers' extension factory.
-pub type SharedBackend = Arc<EngineBackend>;

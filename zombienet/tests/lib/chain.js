@@ -11,7 +11,6 @@ import { ApiPromise, WsProvider } from '@polkadot/api';
 
 /** Path of the node binary: $NODE_BIN, set by scripts/env.sh. */
 export const NODE_BIN = process.env.NODE_BIN;
-if (!NODE_BIN) throw new Error('NODE_BIN is not set: run the tests through scripts/test.sh');
 
 /** A free TCP port on 127.0.0.1 (asks the kernel for one, then releases it). */
 export async function freePort() {
@@ -45,6 +44,7 @@ export function peerIdOf(nodeKeyHex) {
  * and a log file in the base path.
  */
 export async function startNode(name, opts = {}) {
+  if (!NODE_BIN) throw new Error('NODE_BIN is not set: run the tests through scripts/test.sh');
   const basePath = opts.basePath ?? mkdtempSync(join(tmpdir(), `aichain-${name}-`));
   const rpcPort = opts.rpcPort ?? (await freePort());
   const p2pPort = opts.p2pPort ?? (await freePort());
