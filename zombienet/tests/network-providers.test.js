@@ -1,0 +1,116 @@
+//! Four validators of a `--chain local` network (Alice, Bob, Charlie, Dave) that are also compute
+//! providers (`--worker`; Dave's node runs with `--worker-dishonest`: it reports a wrong output
+//! for every job). Eve is the requester throughout. The offchain workers do all the providers'
+//! work; the test only submits jobs and reads the chain:
+//!  (a) a digits job (zk tier) served by Alice and Bob completes with a Groth16 proof verified
+//!      on chain, the right class, and Eve paying exactly the price and the protocol fee;
+//!  (b) a MiniLM embedding job on the redundancy tier (2 replicas: Alice, Bob) completes with
+//!      both workers agreeing on the 384-byte embedding;
+//!  (c) with Dave serving MiniLM too, a 3-replica job assigns all three: Dave's lie loses the
+//!      vote, his bond is slashed, and the job completes with Alice's and Bob's output;
+//!  (d) a digits job assigned to Charlie, whose node was killed: at the deadline Charlie is
+//!      slashed and the job reassigned to a second provider key of Alice's node (inserted with
+//!      `author_insertKey`), which completes it; Eve pays exactly one price.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { Keyring } from '@polkadot/keyring';
+import { startNode, connect, stop, kill, waitFor, submitFinalized, feePaid, peerIdOf, logTail } from './lib/chain.js';
+import {
+  UNIT, DIGITS_PRICE, findEvent, expectSuccess, registerDigitsKey, registerModel, digitsSpec, minilmSpec,
+  registerWorker, testDigit, decodeLogits, waitForJobEvent,
+} from './lib/market.js';
+
+const nodes = {};
+after(async () => { for (const n of Object.values(nodes)) await stop(n); });
+
+const keyring = new Keyring({ type: 'sr25519' });
+const [alice, bob, charlie, dave, eve] = ['//Alice', '//Bob', '//Charlie', '//Dave', '//Eve'].map((u) => keyring.addFromUri(u));
+const hex = (bytes) => '0x' + Buffer.from(bytes).toString('hex');
+const logs = () => Object.values(nodes).map((n) => `\n--- ${n.name}\n${logTail(n, 15)}`).join('');
+
+test('4 validator-providers: zk, redundancy, a lying provider and a killed provider', { timeout: 900_000 }, async () => {
+  const bootKey = randomBytes(32).toString('hex');
+  nodes.alice = await startNode('alice', { nodeKey: bootKey, args: ['--chain', 'local', '--alice', '--worker'] });
+  const boot = `/ip4/127.0.0.1/tcp/${nodes.alice.p2pPort}/p2p/${peerIdOf(bootKey)}`;
+  for (const who of ['bob', 'charlie', 'dave']) {
+    const extra = who === 'dave' ? ['--worker-dishonest'] : [];
+    nodes[who] = await startNode(who, { args: ['--chain', 'local', `--${who}`, '--worker', ...extra, '--bootnodes', boot] });
+  }
+  const api = await connect(nodes.alice);
+  await waitFor(api, (h) => h.finalized >= 3, 240_000, 'finalized >= 3');
+  const free = async (who) => (await api.query.system.account(who.address)).data.free.toBigInt();
+  const bond = async (who) => (await api.query.workers.workers(who.address)).unwrap().bond.toBigInt();
+  const submitJob = async (model, input, tier, maxPrice, deadline) => {
+    const result = expectSuccess(api, await submitFinalized(api, api.tx.jobs.submitJob(model, hex(input), tier, maxPrice, deadline), eve), 'submitting a job');
+    return { result, job: findEvent(result, 'jobs', 'JobSubmitted').data.job.toNumber(), assigned: findEvent(result, 'jobs', 'JobAssigned') };
+  };
+  const completion = async (job, timeoutMs = 180_000) => {
+    const [event, block] = await waitForJobEvent(api, job, ['JobCompleted', 'JobRefunded'], timeoutMs, logs);
+    assert.equal(event.method, 'JobCompleted', `job ${job} completes`);
+    return { data: event.data, block };
+  };
+
+  // Models: the digits classifier twice (the second only for (d)) and MiniLM, owned by Ferdie.
+  const ferdie = keyring.addFromUri('//Ferdie');
+  const keyId = await registerDigitsKey(api, ferdie);
+  const digits = await registerModel(api, ferdie, digitsSpec(keyId));
+  const digitsD = await registerModel(api, ferdie, digitsSpec(keyId, 'digits-mlp-v1-d'));
+  const minilm = await registerModel(api, ferdie, minilmSpec());
+  await Promise.all([
+    registerWorker(api, alice, [digits, minilm]),
+    registerWorker(api, bob, [digits, minilm]),
+    registerWorker(api, charlie, [digitsD]),
+  ]);
+
+  // (a) zk digits job.
+  const digit = testDigit(3);
+  const eveBefore = await free(eve);
+  const a = await submitJob(digits, digit.pixels, 'Zk', 2n * UNIT, 20);
+  const aWorker = a.assigned.data.workers[0].toString();
+  assert.ok([alice.address, bob.address].includes(aWorker), 'assigned to Alice or Bob');
+  const aDone = await completion(a.job);
+  assert.equal(decodeLogits(aDone.data.output.toU8a(true)).predicted, digit.label, 'the right class');
+  const protocolFee = DIGITS_PRICE * 5n / 100n;
+  assert.equal(await free(eve), eveBefore - DIGITS_PRICE - protocolFee - feePaid(api, a.result), 'Eve pays price + fee');
+  console.log(`# (a) zk job ${a.job}: proven by ${aWorker === alice.address ? 'Alice' : 'Bob'}, verified in block ${aDone.block}`);
+
+  // (b) MiniLM on the redundancy tier, two replicas.
+  const sentence = Buffer.from('A provider node embeds this sentence for the chain.');
+  const b = await submitJob(minilm, sentence, { Redundancy: { replicas: 2 } }, 10n * UNIT, 20);
+  const bDone = await completion(b.job);
+  const bWorkers = bDone.data.workers.map((w) => w.toString()).sort();
+  assert.deepEqual(bWorkers, [alice.address, bob.address].sort(), 'both replicas agree and are paid');
+  assert.equal(bDone.data.output.length, 384, 'a 384-byte embedding');
+  console.log(`# (b) redundancy job ${b.job}: 2 workers agreed in block ${bDone.block}`);
+
+  // (c) Dave, the liar, joins MiniLM; a 3-replica job draws Alice, Bob and Dave.
+  await registerWorker(api, dave, [minilm]);
+  const daveBond = await bond(dave);
+  const c = await submitJob(minilm, sentence, { Redundancy: { replicas: 3 } }, 10n * UNIT, 20);
+  const cDone = await completion(c.job);
+  assert.deepEqual(cDone.data.workers.map((w) => w.toString()).sort(), [alice.address, bob.address].sort(), 'the honest majority is paid');
+  assert.deepEqual(Buffer.from(cDone.data.output.toU8a(true)), Buffer.from(bDone.data.output.toU8a(true)), 'the true embedding is accepted');
+  const cSlash = (await (await api.at(await api.rpc.chain.getBlockHash(cDone.block))).query.system.events())
+    .map(({ event }) => event).find((e) => e.section === 'jobs' && e.method === 'WorkerSlashed');
+  assert.equal(cSlash?.data.worker.toString(), dave.address, 'Dave is slashed');
+  assert.equal(await bond(dave), daveBond - cSlash.data.amount.toBigInt(), "Dave's bond shrinks by the slash");
+  console.log(`# (c) redundancy job ${c.job}: Dave's false output lost, slashed ${cSlash.data.amount.toBigInt() / UNIT} AIC`);
+
+  // (d) Charlie's node dies; a job of the model only he serves is assigned to him anyway
+  // (his heartbeat is fresh). Alice joins that model; at the deadline the job moves to her.
+  await kill(nodes.charlie);
+  const charlieBond = await bond(charlie);
+  const eveBeforeD = await free(eve);
+  const d = await submitJob(digitsD, digit.pixels, 'Zk', 2n * UNIT, 8);
+  assert.equal(d.assigned.data.workers[0].toString(), charlie.address, 'assigned to the dead provider');
+  // Alice's node takes a second provider key (her stash account), which registers for the model.
+  const aliceStash = keyring.addFromUri('//Alice//stash');
+  await api.rpc.author.insertKey('aiwk', '//Alice//stash', hex(aliceStash.publicKey));
+  await registerWorker(api, aliceStash, [digitsD]);
+  const dDone = await completion(d.job, 240_000);
+  assert.deepEqual(dDone.data.workers.map((w) => w.toString()), [aliceStash.address], "completed by Alice's node after reassignment");
+  assert.ok(await bond(charlie) < charlieBond, 'Charlie is slashed for the missed deadline');
+  assert.equal(await free(eve), eveBeforeD - DIGITS_PRICE - protocolFee - feePaid(api, d.result), 'Eve pays one price: nothing lost');
+  console.log(`# (d) job ${d.job}: reassigned from the killed provider, completed in block ${dDone.block}`);
+});
