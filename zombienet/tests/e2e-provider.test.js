@@ -45,7 +45,7 @@ test('dev provider node: a digits job is run, proven by the offchain worker, ver
   assert.deepEqual(assigned.data.workers.map((w) => w.toString()), [alice.address], 'assigned to the provider');
 
   // The offchain worker proves and submits; the chain verifies and pays.
-  const [done] = await waitForJobEvent(api, job, ['JobCompleted', 'ResultRejected', 'JobRefunded'], 120_000,
+  const [done, doneBlock] = await waitForJobEvent(api, job, ['JobCompleted', 'ResultRejected', 'JobRefunded'], 120_000,
     () => `; node log:\n${logTail(node, 40)}`);
   assert.equal(done.method, 'JobCompleted', `the job completes (got ${done.method})`);
   const { output, workers, workerPayment, royalty, fee } = done.data;
@@ -66,4 +66,22 @@ test('dev provider node: a digits job is run, proven by the offchain worker, ver
   assert.equal(info.completed.toNumber(), 1, 'the verified result counts for Alice');
   assert.equal(info.failed.toNumber(), 0);
   assert.equal(info.activeJobs.toNumber(), 0);
+
+  // Exactly once: over the job's blocks and five more, Alice's node sent one `submit_result`
+  // and no transaction of hers failed.
+  const submittedAt = (await api.rpc.chain.getHeader(submitted.blockHash)).number.toNumber();
+  await waitFor(api, (h) => h.best >= doneBlock + 5, 60_000, 'five blocks after completion');
+  let results = 0;
+  for (let n = submittedAt; n <= doneBlock + 5; n++) {
+    const hash = await api.rpc.chain.getBlockHash(n);
+    const [block, events] = await Promise.all([api.rpc.chain.getBlock(hash), (await api.at(hash)).query.system.events()]);
+    block.block.extrinsics.forEach((x, i) => {
+      if (!x.isSigned || x.signer.toString() !== alice.address) return;
+      if (x.method.section === 'jobs' && x.method.method === 'submitResult') results++;
+      const failed = events.find(({ event, phase }) => phase.isApplyExtrinsic && phase.asApplyExtrinsic.toNumber() === i &&
+        event.section === 'system' && event.method === 'ExtrinsicFailed');
+      assert.equal(failed, undefined, `Alice's ${x.method.section}.${x.method.method} in block ${n} succeeds`);
+    });
+  }
+  assert.equal(results, 1, 'one submit_result transaction');
 });
