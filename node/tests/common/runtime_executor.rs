@@ -10,8 +10,12 @@ use codec::{Decode, Encode};
 use sc_executor::WasmExecutor;
 use sp_core::traits::{CallContext, CodeExecutor, RuntimeCode, WrappedRuntimeCode};
 
-/// The host functions of the node: Substrate's and BN254 Groth16.
-type HostFunctions = (sp_io::SubstrateHostFunctions, aichain_zk::host::HostFunctions);
+/// The host functions of the node: Substrate's, BN254 Groth16 and the compute engine's.
+type HostFunctions = (
+	sp_io::SubstrateHostFunctions,
+	aichain_zk::host::HostFunctions,
+	aichain_engine_host::compute_engine::HostFunctions,
+);
 
 /// A wasm executor loaded with the node's runtime.
 pub struct RuntimeExecutor {
