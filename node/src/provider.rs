@@ -77,9 +77,9 @@ pub enum StartError {
 	/// The models directory has no model at all.
 	#[error("no model in {0}: run scripts/fetch-models.sh or pass --worker-models-dir")]
 	NoModels(PathBuf),
-	/// `--worker-device cuda` on a node built without the `cuda` feature.
-	#[error("--worker-device cuda needs a node built with `--features cuda`")]
-	NoCuda,
+	/// `--worker-device cuda` without a usable GPU, or on a node built without `--features cuda`.
+	#[error("--worker-device cuda: {0} (the node must be built with `--features cuda` and see an NVIDIA GPU)")]
+	NoCuda(String),
 }
 
 /// The node's compute engine as the runtime sees it.
@@ -95,7 +95,7 @@ impl EngineBackend {
 	pub fn start(params: &WorkerParams, results_dir: PathBuf) -> Result<Self, StartError> {
 		let device = match params.worker_device {
 			WorkerDevice::Cpu => candle_core::Device::Cpu,
-			WorkerDevice::Cuda => candle_core::Device::new_cuda(0).map_err(|_| StartError::NoCuda)?,
+			WorkerDevice::Cuda => candle_core::Device::new_cuda(0).map_err(|e| StartError::NoCuda(e.to_string()))?,
 		};
 		let dir = params.worker_models_dir.clone().unwrap_or_else(embedding::models_dir);
 		let loaded = load_models(&dir, &device)?;
