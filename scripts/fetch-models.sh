@@ -9,7 +9,8 @@
 #   their SHA-256 checked against the values below.
 # - the digits classifier of this repository (offchain-worker/models/digits-mlp.safetensors)
 #   and its Groth16 proving key (offchain-worker/models/keys/<weights sha256>.pk), copied in so
-#   that a provider node (`aichain-node --worker`) serves zk-tier digits jobs.
+#   that a provider node (`aichain-node --worker`) serves zk-tier digits jobs, and the proving
+#   key of the training-step circuit (keys/<circuit id>.pk) for zk-tier training jobs.
 # Idempotent: files already present with the right hash are kept.
 set -euo pipefail
 log() { printf '[fetch-models] %s\n' "$*" >&2; }

@@ -5,10 +5,13 @@
 //! `$AICHAIN_MODELS_DIR` or `~/.cache/aichain/models`, filled by `scripts/fetch-models.sh`):
 //! - each `*.safetensors` file at the top level is a quantized digits classifier; its proving
 //!   key, if any, is `keys/<weights sha256>.pk` (zk-tier jobs need it);
-//! - `all-minilm-l6-v2/` holds MiniLM-L6 sentence embeddings.
+//! - `all-minilm-l6-v2/` holds MiniLM-L6 sentence embeddings;
+//! - the training step ([`training_circuit`]) is built in; its proving key, if any, is
+//!   `keys/<circuit id>.pk` (zk-tier training jobs need it).
 //!
-//! Models are identified by the SHA-256 of their weights file, exactly as the chain records
-//! them, so a job runs only on the weights its model registered. The engine's finished
+//! Models are identified by the SHA-256 of their weights file (the training step, which has
+//! no weights, by [`training_circuit::circuit_id`]), exactly as the chain records them, so a
+//! job runs only on the weights its model registered. The engine's finished
 //! results persist under `<chain data>/compute-results`.
 
 use aichain_compute::JobId;
@@ -18,6 +21,7 @@ use aichain_offchain_worker::{
 	engine::{Engine, EngineConfig, JobSpec, LoadedModel},
 	prover::KeyCache,
 	quantized::QuantizedMlp,
+	training_circuit,
 	Error as EngineFailure,
 };
 use std::{
@@ -163,6 +167,15 @@ fn load_models(dir: &Path, device: &candle_core::Device) -> Result<Vec<([u8; 32]
 		log::info!(target: "aichain::provider", "MiniLM-L6 embeddings {} (sha256 {})", minilm.display(), hex(&sha));
 		models.push((sha, LoadedModel::Embedding(SentenceEmbedder::load(dir, device)?)));
 	}
+	let training_id = training_circuit::circuit_id();
+	let proving_key = keys.get(&training_id)?;
+	log::info!(
+		target: "aichain::provider",
+		"training step (circuit id {}), {}",
+		hex(&training_id),
+		if proving_key.is_some() { "with its proving key" } else { "no proving key: no zk jobs" },
+	);
+	models.push((training_id, LoadedModel::TrainingStep { proving_key }));
 	Ok(models)
 }
 

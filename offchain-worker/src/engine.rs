@@ -2,15 +2,15 @@
 //! (off the caller's thread), and every finished result is written to disk before it is
 //! reported, so a restarted engine still has the results it finished.
 //!
-//! A zk-tier job of a provable classifier returns its output and a Groth16 proof; redundancy
-//! and optimistic jobs (classifier or MiniLM embeddings) return the output only (its commitment
+//! A zk-tier job of a provable classifier or of the training step returns its output and a
+//! Groth16 proof; redundancy and optimistic jobs (any model) return the output only (its commitment
 //! or proposal is made on chain by the caller).
 
 use crate::{
 	embedding::SentenceEmbedder,
 	prover,
 	quantized::{QuantizedMlp, INPUT_LEN},
-	Error, Result,
+	training_circuit, Error, Result,
 };
 use aichain_compute::{JobId, ModelId, Tier};
 use aichain_zk::Proof;
@@ -60,6 +60,11 @@ pub enum LoadedModel {
 	},
 	/// MiniLM sentence embeddings (redundancy and optimistic tiers; too large to prove).
 	Embedding(SentenceEmbedder),
+	/// The provable training step of [`training_circuit`] and, for the zk tier, its proving key.
+	TrainingStep {
+		/// Its proving key (zk tier).
+		proving_key: Option<ProvingKey<Bn254>>,
+	},
 }
 
 impl LoadedModel {
@@ -81,6 +86,12 @@ impl LoadedModel {
 				std::str::from_utf8(&spec.input)
 					.map_err(|e| Error::Malformed { what: "embedding job input (UTF-8 text)", detail: e.to_string() })?;
 			},
+			Self::TrainingStep { proving_key } => {
+				training_circuit::decode_input(&spec.input)?;
+				if spec.tier == Tier::Zk && proving_key.is_none() {
+					return Err(Error::NotProvable(spec.model));
+				}
+			},
 		}
 		Ok(())
 	}
@@ -94,6 +105,11 @@ impl LoadedModel {
 			},
 			(Self::Classifier { model, .. }, _) => Ok((model.infer(&spec.input)?, None)),
 			(Self::Embedding(embedder), _) => Ok((embedder.infer(&spec.input)?, None)),
+			(Self::TrainingStep { proving_key: Some(key) }, Tier::Zk) => {
+				let (output, proof) = prover::prove_training_step(key, &spec.input, &mut rand::rngs::OsRng)?;
+				Ok((output, Some(proof)))
+			},
+			(Self::TrainingStep { .. }, _) => Ok((training_circuit::run(&spec.input)?, None)),
 		}
 	}
 }
@@ -159,8 +175,9 @@ impl Engine {
 	}
 
 	/// Queues a job; returns at once. Errors: [`Error::UnknownModel`], [`Error::InputLength`]
-	/// (classifier), [`Error::Malformed`] (embedding input not UTF-8), [`Error::NotProvable`]
-	/// (zk job of a model without a proving key, or of an embedding model), [`Error::QueueFull`].
+	/// (classifier, training step), [`Error::Malformed`] (embedding input not UTF-8),
+	/// [`Error::NotProvable`] (zk job of a model without a proving key, or of an embedding
+	/// model), [`Error::QueueFull`] (also once the engine is stopping).
 	pub fn submit(&self, spec: JobSpec) -> Result<()> {
 		self.models.get(&spec.model).ok_or(Error::UnknownModel(spec.model))?.check(&spec)?;
 		let sender = self.sender.as_ref().expect("the sender lives until drop; qed");

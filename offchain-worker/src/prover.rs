@@ -90,11 +90,21 @@ impl KeyCache {
 
 	/// The cached key of `model`, generated with `rng` and stored if there is none.
 	pub fn get_or_generate<R: RngCore + CryptoRng>(&self, model: &QuantizedMlp, rng: &mut R) -> Result<ProvingKey<Bn254>> {
-		let path = self.path(&model.sha256()?);
-		if path.exists() {
-			return Self::read(&path);
+		self.get_or_generate_with(&model.sha256()?, || generate_keys(model, rng))
+	}
+
+	/// The cached key of the model with `weights_sha256`, made by `generate` and stored if
+	/// there is none.
+	pub fn get_or_generate_with(
+		&self,
+		weights_sha256: &[u8; 32],
+		generate: impl FnOnce() -> Result<ProvingKey<Bn254>>,
+	) -> Result<ProvingKey<Bn254>> {
+		if let Some(key) = self.get(weights_sha256)? {
+			return Ok(key);
 		}
-		let key = generate_keys(model, rng)?;
+		let key = generate()?;
+		let path = self.path(weights_sha256);
 		let mut bytes = Vec::new();
 		key.serialize_uncompressed(&mut bytes)
 			.map_err(|e| Error::KeyCache { path: path.clone(), detail: e.to_string() })?;

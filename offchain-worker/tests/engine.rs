@@ -1,5 +1,5 @@
 //! The engine API: jobs run on the pool off the caller's thread, zk jobs come back with proofs
-//! that the chain's verifier accepts, bad jobs are refused at submission, and finished results
+//! that the chain's verifier accepts (the training step's with the committed keys), bad jobs are refused at submission, and finished results
 //! survive a restart.
 
 use aichain_compute::{zk_public_inputs, Tier};
@@ -9,7 +9,7 @@ use aichain_offchain_worker::{
 	engine::{Engine, EngineConfig, JobSpec, LoadedModel},
 	prover,
 	quantized::QuantizedMlp,
-	Error,
+	training_circuit, Error,
 };
 use ark_std::rand::{rngs::StdRng, SeedableRng};
 use std::{collections::HashMap, time::Duration};
@@ -89,4 +89,43 @@ fn bad_jobs_are_refused_at_submission() {
 	assert!(matches!(engine.submit(spec(MINILM, b"text".to_vec(), Tier::Zk)), Err(Error::NotProvable(2))));
 	assert!(matches!(engine.submit(spec(MINILM, vec![0xff], Tier::Optimistic)), Err(Error::Malformed { .. })));
 	assert!(engine.result(1).is_none());
+}
+
+/// The committed training-step keys (`models/keys/<circuit id>.{pk,vk}`), as providers and the
+/// model owner use them.
+fn committed_training_keys() -> (ark_groth16::ProvingKey<ark_bn254::Bn254>, aichain_zk::VerifyingKey) {
+	use codec::Decode;
+	let keys = std::path::PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap()).join("models/keys");
+	let id = training_circuit::circuit_id();
+	let proving_key = prover::KeyCache::new(&keys).get(&id).unwrap().expect("committed: run the model-keys binary");
+	let vk_bytes = std::fs::read(prover::KeyCache::new(&keys).path(&id).with_extension("vk")).unwrap();
+	(proving_key, aichain_zk::VerifyingKey::decode(&mut &vk_bytes[..]).unwrap())
+}
+
+#[test]
+fn a_training_step_job_is_proven_with_the_committed_keys() {
+	let dir = tempfile::tempdir().unwrap();
+	let (proving_key, vk) = committed_training_keys();
+	assert_eq!(prover::verifying_key(&proving_key), vk, "the committed .vk belongs to the committed .pk");
+	let models = HashMap::from([
+		(0, LoadedModel::TrainingStep { proving_key: Some(proving_key) }),
+		(1, LoadedModel::TrainingStep { proving_key: None }),
+	]);
+	let config = EngineConfig { results_dir: dir.path().join("results"), threads: 1, queue: 4 };
+	let engine = Engine::start(config, models).unwrap();
+	let shard = [training_circuit::Sample { features: [32; training_circuit::FEATURES], target: 1 }; training_circuit::SHARD];
+	let input = training_circuit::encode_input(&[0; training_circuit::PARAMETERS], &shard);
+	engine.submit(JobSpec { job: 1, model: 0, input: input.clone(), tier: Tier::Zk }).unwrap();
+	let result = engine.wait(1, Duration::from_secs(60)).expect("the training job finishes");
+	assert_eq!(result.output, training_circuit::run(&input).unwrap());
+	aichain_zk::verify(&vk, &result.proof.expect("proven"), &zk_public_inputs(&input, &result.output))
+		.expect("the proof verifies with the committed verifying key");
+	assert!(matches!(
+		engine.submit(JobSpec { job: 2, model: 1, input: input.clone(), tier: Tier::Zk }),
+		Err(Error::NotProvable(1))
+	));
+	assert!(matches!(
+		engine.submit(JobSpec { job: 3, model: 0, input: input[1..].to_vec(), tier: Tier::Zk }),
+		Err(Error::InputLength { .. })
+	));
 }
