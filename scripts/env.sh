@@ -8,3 +8,4 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/aichain/target}"
 # The wasm builder looks for Cargo.lock above the target directory unless told where it is.
 export WASM_BUILD_WORKSPACE_HINT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export NODE_BIN="$CARGO_TARGET_DIR/release/aichain-node"
+export CLIENT_BIN="$CARGO_TARGET_DIR/release/aichain-client"

@@ -1,17 +1,12 @@
-//! A small command-line client of the AI compute chain (polkadot.js), run through
-//! `scripts/client.sh`:
+//! The digits conveniences of the command-line client (polkadot.js), run through
+//! `scripts/client.sh` (its other commands are the Rust `aichain-client`, node/client):
 //!
 //!   client.sh setup-digits [--owner //Alice] [--worker //Alice]   register the digits model (its
 //!                                                       Groth16 key) and a provider as its worker
 //!   client.sh submit-digit [--model 0] [--digit N] [--as //Bob]   submit a zk job with test digit
 //!                                                       N, wait for the verified output, print it
-//!   client.sh submit-job --model ID --input-file F [--tier zk|optimistic|redundancy:R]
-//!                        [--max-price AIC] [--deadline BLOCKS] [--as //Bob]
-//!   client.sh jobs | workers | models                  list open jobs, workers, models
-//!   client.sh balance ACCOUNT|//Seed                    free and reserved balance
 //!
 //! `--url ws://127.0.0.1:9944` selects the node (default: $AICHAIN_RPC or that URL).
-import { readFileSync } from 'node:fs';
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { submitFinalized } from './tests/lib/chain.js';
@@ -29,14 +24,6 @@ const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
 const account = (suri) => keyring.addFromUri(suri);
 const aic = (planck) => `${(Number(planck) / Number(UNIT)).toFixed(6)} AIC`;
 const hex = (bytes) => '0x' + Buffer.from(bytes).toString('hex');
-
-function tierOf(text = 'zk') {
-  if (text === 'zk') return 'Zk';
-  if (text === 'optimistic') return 'Optimistic';
-  const m = /^redundancy:(\d+)$/.exec(text);
-  if (m) return { Redundancy: { replicas: Number(m[1]) } };
-  throw new Error(`unknown tier ${text}: zk, optimistic or redundancy:R`);
-}
 
 /** Submits a job, waits for its end and prints the outcome. */
 async function submitAndWait(api, { model, input, tier, maxPrice, deadline, requester, label }) {
@@ -82,41 +69,8 @@ async function main() {
           deadline: Number(flags.deadline ?? 20), requester: account(flags.as ?? '//Bob'), label: digit.label,
         });
       }
-      case 'submit-job': {
-        if (flags.model === undefined || !flags['input-file']) throw new Error('submit-job needs --model and --input-file');
-        return await submitAndWait(api, {
-          model: Number(flags.model), input: readFileSync(flags['input-file']), tier: tierOf(flags.tier),
-          maxPrice: BigInt(Math.round(Number(flags['max-price'] ?? 10) * 1e6)) * (UNIT / 1_000_000n),
-          deadline: Number(flags.deadline ?? 20), requester: account(flags.as ?? '//Bob'),
-        });
-      }
-      case 'jobs':
-        for (const [key, job] of await api.query.jobs.jobs.entries()) {
-          const j = job.unwrap();
-          console.log(`job ${key.args[0]}: model ${j.model}, tier ${j.tier}, ${j.status}, requester ${j.requester}, workers ${j.assignments.map((a) => a.worker).join(', ') || '-'}, deadline ${j.deadline}`);
-        }
-        return 0;
-      case 'workers':
-        for (const [key, info] of await api.query.workers.workers.entries()) {
-          const w = info.unwrap();
-          console.log(`${key.args[0]}: bond ${aic(w.bond)}, models ${w.models.join(',')}, ${w.status}, heartbeat #${w.lastHeartbeat}, completed ${w.completed}, failed ${w.failed}, active jobs ${w.activeJobs}`);
-        }
-        return 0;
-      case 'models':
-        for (const [key, info] of await api.query.models.models.entries()) {
-          const m = info.unwrap();
-          console.log(`model ${key.args[0]}: ${m.spec.name.toUtf8()}, ${m.spec.kind}, price ${aic(m.spec.price)}, key ${m.spec.verifyingKey}, ${m.status}, owner ${m.owner}`);
-        }
-        return 0;
-      case 'balance': {
-        const who = flags._?.[0] ?? '//Alice';
-        const address = who.startsWith('//') ? account(who).address : who;
-        const { data } = await api.query.system.account(address);
-        console.log(`${address}: free ${aic(data.free)}, reserved ${aic(data.reserved)}`);
-        return 0;
-      }
       default:
-        console.error('usage: client.sh setup-digits | submit-digit | submit-job | jobs | workers | models | balance (see zombienet/client.mjs)');
+        console.error('usage: client.sh setup-digits | submit-digit (see zombienet/client.mjs; the other commands are aichain-client\'s)');
         return 2;
     }
   } finally {

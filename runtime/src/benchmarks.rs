@@ -10,4 +10,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_workers, Workers]
 	[pallet_jobs, Jobs]
 	[pallet_rewards, Rewards]
+	[pallet_training, Training]
 );

@@ -213,4 +213,7 @@ mod runtime {
 
 	#[runtime::pallet_index(12)]
 	pub type Provider = pallet_provider;
+
+	#[runtime::pallet_index(13)]
+	pub type Training = pallet_training;
 }

@@ -7,17 +7,27 @@
 //! signed transaction from Alice; the runtime verifies the Groth16 proof and pays from escrow.
 //! Checks the classification, that the proof was verified on chain (no rejection, Alice's
 //! completed count), and the exact balance changes of requester and model owner.
+//! Then the same through the command-line client `aichain-client` (Rust, subxt): Dave registers
+//! a model with its verifying key from a file, Bob submits a job with input from a file and the
+//! client prints the verified output; it lists jobs, workers, models and balances.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Keyring } from '@polkadot/keyring';
 import { startNode, connect, stop, waitFor, submitFinalized, feePaid, logTail } from './lib/chain.js';
 import {
-  UNIT, DIGITS_PRICE, DIGITS_ROYALTY_BPS, findEvent, registerDigitsModel, registerWorker, testDigit, decodeLogits,
-  waitForJobEvent,
+  UNIT, DIGITS_PRICE, DIGITS_ROYALTY_BPS, DIGITS_SHA256, ROOT, findEvent, registerDigitsModel, registerWorker, testDigit,
+  decodeLogits, waitForJobEvent,
 } from './lib/market.js';
 
 let node;
 let api;
+/** The digits model registered by the first test (served by Alice's node). */
+let digitsModel;
 before(async () => {
   node = await startNode('provider', { args: ['--dev', '--worker'] });
   api = await connect(node);
@@ -32,6 +42,7 @@ test('dev provider node: a digits job is run, proven by the offchain worker, ver
 
   // Charlie owns the model; Alice's node is the provider (`--dev` derives her provider key).
   const model = await registerDigitsModel(api, charlie);
+  digitsModel = model;
   await registerWorker(api, alice, [model]);
 
   // Bob submits a zk job: the first test digit.
@@ -84,4 +95,57 @@ test('dev provider node: a digits job is run, proven by the offchain worker, ver
     });
   }
   assert.equal(results, 1, 'one submit_result transaction');
+});
+
+test('the command-line client (subxt): register a model, submit a job from a file, print its verified output, list', { timeout: 300_000 }, async () => {
+  assert.ok(digitsModel !== undefined, 'the first test registered the digits model');
+  const clientBin = process.env.CLIENT_BIN;
+  assert.ok(clientBin, 'CLIENT_BIN is set (scripts/env.sh)');
+  const client = async (suri, ...args) => {
+    const { stdout } = await promisify(execFile)(clientBin, ['--url', `ws://127.0.0.1:${node.rpcPort}`, '--suri', suri, ...args], { timeout: 240_000 });
+    return stdout;
+  };
+  const keyring = new Keyring({ type: 'sr25519' });
+  const [alice, bob, dave] = ['//Alice', '//Bob', '//Dave'].map((u) => keyring.addFromUri(u));
+
+  // Dave registers a model and its verifying key from the committed key file.
+  const registered = await client('//Dave', 'register-model', '--name', 'digits-by-cli', '--kind', 'classifier',
+    '--weights-sha256', DIGITS_SHA256, '--content-address', 'git:offchain-worker/models/digits-mlp.safetensors',
+    '--verifying-key-file', join(ROOT, `offchain-worker/models/keys/${DIGITS_SHA256}.vk`),
+    '--price', '1.5', '--royalty-bps', '250', '--max-input-len', '64', '--max-output-len', '40');
+  const cliModel = Number(/model (\d+) registered/.exec(registered)?.[1]);
+  const info = (await api.query.models.models(cliModel)).unwrap();
+  assert.equal(info.owner.toString(), dave.address, `Dave owns model ${cliModel}:\n${registered}`);
+  assert.equal(info.spec.name.toUtf8(), 'digits-by-cli');
+  assert.equal(info.spec.price.toBigInt(), 3n * UNIT / 2n);
+  assert.equal(info.spec.royaltyBps.toNumber(), 250);
+  assert.ok(info.spec.verifyingKey.isSome, 'with its verifying key');
+
+  // Bob submits a zk job on the digits model that Alice's node serves, input from a file.
+  const digit = testDigit(2);
+  const inputFile = join(mkdtempSync(join(tmpdir(), 'aichain-client-')), 'digit.bin');
+  writeFileSync(inputFile, digit.pixels);
+  const bobBefore = (await api.query.system.account(bob.address)).data.free.toBigInt();
+  const out = await client('//Bob', 'submit-job', '--model', String(digitsModel), '--input-file', inputFile, '--tier', 'zk', '--max-price', '2');
+  const job = Number(/job (\d+) submitted/.exec(out)?.[1]);
+  assert.match(out, new RegExp(`job ${job} completed in block \\d+`), out);
+  const printed = /output \(40 bytes\): 0x([0-9a-f]+)/.exec(out)?.[1];
+  assert.ok(printed, `the client prints the output:\n${out}`);
+  assert.equal(decodeLogits(Buffer.from(printed, 'hex')).predicted, digit.label, 'the printed output classifies the digit');
+  const logits = /as i32: \[([-0-9, ]+)\]/.exec(out)?.[1].split(', ').map(Number);
+  assert.deepEqual(logits, decodeLogits(Buffer.from(printed, 'hex')).logits, 'and decodes it');
+  assert.ok((await api.query.system.account(bob.address)).data.free.toBigInt() < bobBefore - DIGITS_PRICE, 'Bob paid');
+
+  // Listings.
+  const workers = await client('//Bob', 'workers');
+  assert.match(workers, new RegExp(`${alice.address}\\s+Active\\s+100\\.0000\\s+2\\s+0`), workers);
+  const models = await client('//Bob', 'models');
+  assert.match(models, new RegExp(`\\s${cliModel}\\s+digits-by-cli\\s+Classifier\\s+1\\.5000\\s+Active\\s+yes`), models);
+  const balance = await client('//Bob', 'balance');
+  const free = (await api.query.system.account(bob.address)).data.free.toBigInt();
+  assert.ok(balance.includes(`free ${free / UNIT}.${String((free % UNIT) / 100_000_000n).padStart(4, '0')} AIC`), balance);
+  const jobs = await client('//Bob', 'jobs');
+  assert.match(jobs, /job\s+model\s+tier/, 'the jobs table (empty: every job finished)');
+  await assert.rejects(client('//Bob', 'submit-job', '--model', '999', '--input-file', inputFile), /Jobs.*UnknownModel|UnknownModel/,
+    'a bad job fails with the runtime error name');
 });

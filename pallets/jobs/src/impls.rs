@@ -3,7 +3,7 @@
 
 use crate::{
 	pallet::*, selection, weights::WeightInfo, Assignment, Challenge, DisputeVerdict, Job, JobId, JobStatus, JobTerms,
-	ModelId, OnJobCompleted, Proposal, RefundReason, Tier,
+	JobSubmitter, ModelId, OnJobCompleted, Proposal, RefundReason, Tier,
 };
 use aichain_zk::Proof;
 use alloc::vec::Vec;
@@ -517,7 +517,9 @@ impl<T: Config> Pallet<T> {
 				}
 			}
 		}
+		// Every due job may complete (an optimistic job's window closing, a reveal phase ending).
 		T::WeightInfo::on_initialize_deadlines(due.len() as u32)
+			.saturating_add(T::OnJobCompleted::weight().saturating_mul(due.len() as u64))
 	}
 
 	/// A phase of job `id` ended at `now`. Assigned: workers without a result (zk) or a
@@ -658,4 +660,22 @@ impl<T: Config> Pallet<T> {
 /// A redundancy worker's commitment: `BLAKE2-256(SCALE((output, salt)))`.
 pub fn commitment_of(output: &[u8], salt: &[u8; 32]) -> [u8; 32] {
 	(output, salt).using_encoded(sp_io::hashing::blake2_256)
+}
+
+impl<T: Config> JobSubmitter<T::AccountId, BalanceOf<T>, BlockNumberFor<T>> for Pallet<T> {
+	fn submit_job(
+		requester: T::AccountId,
+		model: ModelId,
+		input: Vec<u8>,
+		tier: Tier,
+		max_price: BalanceOf<T>,
+		timeout: BlockNumberFor<T>,
+	) -> Result<JobId, DispatchError> {
+		let input = BoundedVec::try_from(input).map_err(|_| Error::<T>::InputTooLong)?;
+		Self::do_submit_job(requester, model, input, tier, max_price, timeout)
+	}
+
+	fn is_live(job: JobId) -> bool {
+		Jobs::<T>::contains_key(job)
+	}
 }

@@ -410,7 +410,7 @@ pub mod pallet {
 		///   [`Error::WrongPhase`], [`Error::NotAssignedWorker`], [`Error::OutputLengthMismatch`].
 		#[pallet::call_index(2)]
 		// Benchmarked with the largest statement, Groth16 verification included.
-		#[pallet::weight(T::WeightInfo::submit_result())]
+		#[pallet::weight(T::WeightInfo::submit_result().saturating_add(T::OnJobCompleted::weight()))]
 		pub fn submit_result(origin: OriginFor<T>, job: JobId, output: OutputOf<T>, proof: Proof) -> DispatchResult {
 			let worker = ensure_signed(origin)?;
 			Self::do_submit_result(worker, job, output, proof)
@@ -444,7 +444,9 @@ pub mod pallet {
 		///   [`Error::WrongPhase`], [`Error::NotAssignedWorker`], [`Error::OutputTooLong`],
 		///   [`Error::AlreadyRevealed`], [`Error::CommitmentMismatch`].
 		#[pallet::call_index(4)]
-		#[pallet::weight(T::WeightInfo::reveal_result(T::MaxReplicas::get()))]
+		#[pallet::weight(
+			T::WeightInfo::reveal_result(T::MaxReplicas::get()).saturating_add(T::OnJobCompleted::weight())
+		)]
 		pub fn reveal_result(
 			origin: OriginFor<T>,
 			job: JobId,

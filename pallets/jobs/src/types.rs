@@ -177,8 +177,32 @@ pub enum DisputeVerdict {
 pub trait OnJobCompleted<AccountId> {
 	/// `job` of `requester` on `model` completed with `output`.
 	fn on_job_completed(job: aichain_compute::JobId, model: ModelId, requester: &AccountId, output: &[u8]);
+
+	/// The most one [`OnJobCompleted::on_job_completed`] call may take; the jobs pallet adds it
+	/// to the weight of every call and hook that can complete a job.
+	fn weight() -> frame_support::weights::Weight {
+		frame_support::weights::Weight::zero()
+	}
 }
 
 impl<AccountId> OnJobCompleted<AccountId> for () {
 	fn on_job_completed(_: aichain_compute::JobId, _: ModelId, _: &AccountId, _: &[u8]) {}
+}
+
+/// How other pallets (training rounds, governance) post jobs and follow them: the jobs
+/// pallet implements it with exactly the checks and escrow of [`crate::Pallet::submit_job`].
+pub trait JobSubmitter<AccountId, Balance, BlockNumber> {
+	/// Submits a job for `requester`, who pays; returns its id. Errors: those of
+	/// [`crate::Pallet::submit_job`].
+	fn submit_job(
+		requester: AccountId,
+		model: ModelId,
+		input: alloc::vec::Vec<u8>,
+		tier: Tier,
+		max_price: Balance,
+		timeout: BlockNumber,
+	) -> Result<aichain_compute::JobId, sp_runtime::DispatchError>;
+
+	/// Whether `job` is still running (neither completed nor refunded).
+	fn is_live(job: aichain_compute::JobId) -> bool;
 }

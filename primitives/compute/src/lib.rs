@@ -82,6 +82,15 @@ mod tests {
 	use super::*;
 
 	#[test]
+	fn the_mean_of_parameters_rounds_down_and_never_overflows() {
+		let v = alloc::vec![alloc::vec![i32::MAX, -3, 7], alloc::vec![i32::MAX, 0, 8]];
+		assert_eq!(fixed::mean_i32(&v), Some(alloc::vec![i32::MAX, -2, 7]));
+		assert_eq!(fixed::mean_i32(&[alloc::vec![i32::MIN, 1], alloc::vec![i32::MIN, 0]]), Some(alloc::vec![i32::MIN, 0]));
+		assert_eq!(fixed::mean_i32(&[]), None);
+		assert_eq!(fixed::mean_i32(&[alloc::vec![1], alloc::vec![1, 2]]), None);
+	}
+
+	#[test]
 	fn public_inputs_bind_lengths_input_and_output() {
 		let inputs = zk_public_inputs(&[1, 2, 3], &[9]);
 		assert_eq!(inputs.len(), zk_public_input_count(3, 1));
@@ -137,6 +146,19 @@ pub mod fixed {
 		(bytes.len() % 4 == 0).then(|| {
 			bytes.chunks_exact(4).map(|c| i32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect()
 		})
+	}
+
+	/// Federated averaging of parameter vectors: element by element, `⌊Σ v / n⌋` (rounded toward
+	/// −∞, exact: the sum is taken in `i64`). `None` if there are no vectors or their lengths
+	/// differ.
+	pub fn mean_i32(vectors: &[Vec<i32>]) -> Option<Vec<i32>> {
+		let first = vectors.first()?;
+		if vectors.iter().any(|v| v.len() != first.len()) {
+			return None;
+		}
+		let count = vectors.len() as i64;
+		let mean = |i: usize| vectors.iter().map(|v| v[i] as i64).sum::<i64>().div_euclid(count) as i32;
+		Some((0..first.len()).map(mean).collect())
 	}
 
 	/// The index of the largest value (the first one on ties): a classifier's label.

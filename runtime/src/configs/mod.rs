@@ -214,7 +214,8 @@ impl pallet_jobs::Config for Runtime {
 	type Models = Models;
 	type Workers = Workers;
 	type Verifier = ZkVerifier;
-	type OnJobCompleted = ();
+	/// Training rounds act on their verified shard results.
+	type OnJobCompleted = Training;
 	type OnVerifiedWork = Rewards;
 	type ProtocolFee = JobProtocolFee;
 	type FeeCollector = RewardPotAccount;
@@ -235,6 +236,20 @@ impl pallet_jobs::Config for Runtime {
 	type WeightInfo = pallet_jobs::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = pallet_jobs::benchmarking::MarketPallets<Runtime>;
+}
+
+impl pallet_training::Config for Runtime {
+	type Balance = Balance;
+	type Models = Models;
+	type Jobs = Jobs;
+	/// 64 fixed-point parameters.
+	type MaxParameterBytes = ConstU32<256>;
+	/// With the largest parameters, a shard job's input is the largest job input.
+	type MaxShardBytes = ConstU32<{ MAX_JOB_INPUT - 256 }>;
+	type MaxShards = ConstU32<16>;
+	type WeightInfo = pallet_training::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = pallet_training::benchmarking::MarketPallets<Runtime>;
 }
 
 impl pallet_rewards::Config for Runtime {

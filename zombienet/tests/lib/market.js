@@ -29,13 +29,21 @@ export function expectSuccess(api, result, what) {
 /** SHA-256 of all-MiniLM-L6-v2's model.safetensors (scripts/fetch-models.sh checks it). */
 export const MINILM_SHA256 = '53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db';
 
-/** `owner` registers the digits circuit's Groth16 verifying key; returns its key id. */
-export async function registerDigitsKey(api, owner) {
-  const vk = readFileSync(join(ROOT, `offchain-worker/models/keys/${DIGITS_SHA256}.vk`));
+/**
+ * `owner` registers the committed Groth16 verifying key of the model with `sha256`
+ * (offchain-worker/models/keys/<sha256>.vk); returns its key id.
+ */
+export async function registerVerifyingKey(api, owner, sha256) {
+  const vk = readFileSync(join(ROOT, `offchain-worker/models/keys/${sha256}.vk`));
   const keyReg = expectSuccess(api,
     await submitFinalized(api, api.tx.zkVerifier.registerVerifyingKey('0x' + vk.toString('hex')), owner),
     'registering the verifying key');
   return findEvent(keyReg, 'zkVerifier', 'VerifyingKeyRegistered').data.keyId;
+}
+
+/** `owner` registers the digits circuit's Groth16 verifying key; returns its key id. */
+export function registerDigitsKey(api, owner) {
+  return registerVerifyingKey(api, owner, DIGITS_SHA256);
 }
 
 /** `owner` registers a model; returns its id. */
@@ -90,10 +98,11 @@ export function decodeLogits(outputBytes) {
 }
 
 /**
- * Waits until a block holds a jobs event among `methods` for `job`; returns [event, block
- * number]. `onTimeout()` may add context (a node's log) to the error.
+ * Waits until a block (from 10 blocks back) holds an event of `section` among `methods` for
+ * which `matches(event)` holds; returns [event, block number]. `onTimeout()` may add context
+ * (a node's log) to the error.
  */
-export async function waitForJobEvent(api, job, methods, timeoutMs, onTimeout = () => '') {
+export async function waitForEvent(api, section, methods, matches, what, timeoutMs, onTimeout = () => '') {
   const deadline = Date.now() + timeoutMs;
   let seen = (await api.rpc.chain.getHeader()).number.toNumber() - 10;
   for (;;) {
@@ -101,13 +110,100 @@ export async function waitForJobEvent(api, job, methods, timeoutMs, onTimeout = 
     for (let n = Math.max(seen + 1, 1); n <= number; n++) {
       const events = await (await api.at(await api.rpc.chain.getBlockHash(n))).query.system.events();
       for (const { event } of events) {
-        if (event.section === 'jobs' && methods.includes(event.method) && event.data.job.toNumber() === job) {
-          return [event, n];
-        }
+        if (event.section === section && methods.includes(event.method) && matches(event)) return [event, n];
       }
     }
     seen = number;
-    if (Date.now() > deadline) throw new Error(`no jobs.${methods.join('/')} for job ${job} in ${timeoutMs} ms${onTimeout()}`);
+    if (Date.now() > deadline) throw new Error(`no ${section}.${methods.join('/')} for ${what} in ${timeoutMs} ms${onTimeout()}`);
     await new Promise((r) => setTimeout(r, 1000));
   }
+}
+
+/** Waits until a block holds a jobs event among `methods` for `job`; see `waitForEvent`. */
+export function waitForJobEvent(api, job, methods, timeoutMs, onTimeout = () => '') {
+  return waitForEvent(api, 'jobs', methods, (e) => e.data.job.toNumber() === job, `job ${job}`, timeoutMs, onTimeout);
+}
+
+/**
+ * The training-step circuit (offchain-worker/src/training_circuit.rs): a linear least-squares
+ * scorer of 16 feature bytes, parameters 17 little-endian i32 at scale 2^16, one gradient step
+ * (learning rate 2^-17) on a shard of 8 samples per job. Its `weights_sha256` is the SHA-256
+ * of its circuit name (it has no weights file).
+ */
+export const TRAINING = {
+  sha256: '0ac1bafc7a911a5026c96c0d3230cbe47017e514384b31308addd7c0cb0f3148',
+  features: 16, shard: 8, parameters: 17, weightFrac: 16, lrShift: 17,
+};
+
+/** The training-step model (zk-provable with key `keyId`: 204-byte input, 68-byte output). */
+export function trainingSpec(keyId, price = 1n * UNIT) {
+  const { features, shard, parameters } = TRAINING;
+  return {
+    name: 'training-step-linear16', kind: 'TrainingStep', weightsSha256: '0x' + TRAINING.sha256,
+    contentAddress: 'git:offchain-worker/src/training_circuit.rs', verifyingKey: keyId,
+    price, royaltyBps: 0, maxInputLen: 4 * parameters + shard * (features + 1), maxOutputLen: 4 * parameters,
+  };
+}
+
+/** Parameters (numbers) as the 68 bytes the chain records. */
+export function encodeParameters(values) {
+  const bytes = Buffer.alloc(4 * values.length);
+  values.forEach((v, i) => bytes.writeInt32LE(v, 4 * i));
+  return bytes;
+}
+
+/** The numbers of recorded parameter bytes. */
+export function decodeParameters(bytes) {
+  const b = Buffer.from(bytes);
+  return Array.from({ length: b.length / 4 }, (_, i) => b.readInt32LE(4 * i));
+}
+
+/**
+ * A federated-training data set from the digits: "is it a 4 (target 1) or a 9 (target 0)?",
+ * on 4×4 features (sums of 2×2 pixel blocks, 0..64). The training split (rows i % 5 != 0) is
+ * cut into shards of 8 in row order; the test split (rows i % 5 == 0) is held out.
+ */
+export function fourOrNine() {
+  const csv = gunzipSync(readFileSync(join(ROOT, 'offchain-worker/data/digits.csv.gz'))).toString();
+  const rows = csv.split('\n').filter((l) => l.trim()).map((l) => l.split(',').map(Number));
+  const features = (v) => Array.from({ length: 16 }, (_, f) => {
+    const [r, c] = [2 * Math.floor(f / 4), 2 * (f % 4)];
+    return v[8 * r + c] + v[8 * r + c + 1] + v[8 * (r + 1) + c] + v[8 * (r + 1) + c + 1];
+  });
+  const samples = rows.map((v, i) => ({ i, x: features(v), y: v[64] === 4 ? 1 : 0, label: v[64] }))
+    .filter((s) => s.label === 4 || s.label === 9);
+  const train = samples.filter((s) => s.i % 5 !== 0);
+  const shards = [];
+  for (let k = 0; k + TRAINING.shard <= train.length; k += TRAINING.shard) shards.push(train.slice(k, k + TRAINING.shard));
+  return { shards, heldOut: samples.filter((s) => s.i % 5 === 0) };
+}
+
+/** A shard's bytes: per sample, 16 feature bytes and the target. */
+export function encodeShard(shard) {
+  return Buffer.from(shard.flatMap((s) => [...s.x, s.y]));
+}
+
+/** The score of `x` under `parameters` (scale 2^16). */
+const score = (p, x) => x.reduce((acc, xj, j) => acc + BigInt(xj) * BigInt(p[j]), 0n) + BigInt(p[TRAINING.features]);
+
+/** One training step on a shard, exactly as the circuit defines it (for checking the chain). */
+export function trainingStep(p, shard) {
+  const residuals = shard.map((s) => score(p, s.x) - (BigInt(s.y) << BigInt(TRAINING.weightFrac)));
+  return p.map((w, j) => {
+    const gradient = shard.reduce((g, s, i) => g + (j < TRAINING.features ? residuals[i] * BigInt(s.x[j]) : residuals[i]), 0n);
+    return Number(BigInt(w) - (gradient >> BigInt(TRAINING.lrShift)));
+  });
+}
+
+/** Federated averaging as the training pallet does it: element-wise mean, rounded down. */
+export function meanParameters(vectors) {
+  const n = BigInt(vectors.length);
+  const floorDiv = (a, b) => (a >= 0n ? a / b : -((-a + b - 1n) / b));
+  return vectors[0].map((_, j) => Number(floorDiv(vectors.reduce((sum, v) => sum + BigInt(v[j]), 0n), n)));
+}
+
+/** Held-out accuracy: a sample is predicted a 4 when its score is at least 1/2. */
+export function accuracy(parameters, heldOut) {
+  const half = 1n << BigInt(TRAINING.weightFrac - 1);
+  return heldOut.filter((s) => (score(parameters, s.x) >= half ? 1 : 0) === s.y).length / heldOut.length;
 }

@@ -1,0 +1,419 @@
+//! # aichain-client
+//!
+//! The command-line client of the chain, built on subxt's dynamic API (it reads the runtime's
+//! metadata at connection, so it needs no generated code and follows runtime upgrades):
+//!
+//! ```text
+//! aichain-client [--url ws://127.0.0.1:9944] [--suri //Bob] <command>
+//!   register-model  --name N --kind classifier|embedding|training-step --weights-sha256 HEX
+//!                   --content-address S [--verifying-key-file F.vk] --price AIC
+//!                   [--royalty-bps B] --max-input-len N --max-output-len N
+//!   submit-job      --model ID --input-file F [--tier zk|optimistic|redundancy:N]
+//!                   [--max-price AIC] [--deadline BLOCKS] [--no-wait]
+//!   jobs | workers | models
+//!   balance         [ACCOUNT (SS58)]
+//! ```
+//!
+//! Transactions are signed by `--suri` (a dev seed like `//Bob`, or a secret phrase), wait for
+//! finalization, and fail with the runtime's error name (`Jobs.PriceAboveMax`, …).
+//! `submit-job` then follows finalized blocks until the job completes (its output was verified:
+//! by the Groth16 proof for the zk tier) or is refunded, and prints the output. See
+//! `docs/client.md`.
+
+use anyhow::{anyhow, bail, Context, Result};
+use clap::{Parser, Subcommand};
+use scale_decode::DecodeAsType;
+use scale_value::{At, Composite, Value, ValueDef};
+use std::path::PathBuf;
+use subxt::{dynamic, utils::AccountId32, OnlineClient, PolkadotConfig};
+use subxt_signer::{sr25519::Keypair, SecretUri};
+
+/// Planck per AIC (12 decimals).
+const UNIT: u128 = 1_000_000_000_000;
+
+#[derive(Parser)]
+#[command(name = "aichain-client", about = "Use the AI compute chain from the command line")]
+struct Cli {
+	/// The node's WebSocket RPC endpoint.
+	#[arg(long, global = true, default_value = "ws://127.0.0.1:9944")]
+	url: String,
+	/// Who signs transactions: a dev seed (`//Bob`) or a secret phrase with an optional path.
+	#[arg(long, global = true, default_value = "//Bob")]
+	suri: String,
+	#[command(subcommand)]
+	command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+	/// Register a model (and, with --verifying-key-file, its Groth16 verifying key first).
+	RegisterModel {
+		#[arg(long)]
+		name: String,
+		/// classifier, embedding or training-step.
+		#[arg(long)]
+		kind: String,
+		/// SHA-256 of the weights (hex), as providers' nodes compute it.
+		#[arg(long)]
+		weights_sha256: String,
+		/// Where the weights can be fetched.
+		#[arg(long)]
+		content_address: String,
+		/// A SCALE-encoded verifying key (`offchain-worker/models/keys/<sha>.vk`): zk-provable.
+		#[arg(long)]
+		verifying_key_file: Option<PathBuf>,
+		/// Price of one job, in AIC.
+		#[arg(long)]
+		price: f64,
+		/// The owner's royalty, in basis points of the price.
+		#[arg(long, default_value_t = 0)]
+		royalty_bps: u16,
+		#[arg(long)]
+		max_input_len: u32,
+		#[arg(long)]
+		max_output_len: u32,
+	},
+	/// Submit a job with the bytes of a file as input, wait for it and print its output.
+	SubmitJob {
+		#[arg(long)]
+		model: u32,
+		#[arg(long)]
+		input_file: PathBuf,
+		/// zk, optimistic or redundancy:N.
+		#[arg(long, default_value = "zk")]
+		tier: String,
+		/// The most the job may hold in escrow, in AIC.
+		#[arg(long, default_value_t = 10.0)]
+		max_price: f64,
+		/// Blocks each phase of the job may take.
+		#[arg(long, default_value_t = 20)]
+		deadline: u32,
+		/// Print the job id and return without waiting for the result.
+		#[arg(long)]
+		no_wait: bool,
+	},
+	/// List the open jobs.
+	Jobs,
+	/// List the registered workers.
+	Workers,
+	/// List the registered models.
+	Models,
+	/// Show an account's balance (default: the signer's).
+	Balance { account: Option<String> },
+}
+
+type Client = OnlineClient<PolkadotConfig>;
+
+#[tokio::main]
+async fn main() -> Result<()> {
+	let cli = Cli::parse();
+	let api = Client::from_url(&cli.url).await.with_context(|| format!("connecting to {}", cli.url))?;
+	let signer = || -> Result<Keypair> {
+		let uri: SecretUri = cli.suri.parse().map_err(|e| anyhow!("--suri: {e:?}"))?;
+		Keypair::from_uri(&uri).map_err(|e| anyhow!("--suri: {e:?}"))
+	};
+	match cli.command {
+		Command::RegisterModel {
+			name,
+			kind,
+			weights_sha256,
+			content_address,
+			verifying_key_file,
+			price,
+			royalty_bps,
+			max_input_len,
+			max_output_len,
+		} => {
+			let signer = signer()?;
+			let kind = match kind.as_str() {
+				"classifier" => "Classifier",
+				"embedding" => "Embedding",
+				"training-step" => "TrainingStep",
+				other => bail!("--kind {other}: expected classifier, embedding or training-step"),
+			};
+			let sha: [u8; 32] = hex::decode(weights_sha256.trim_start_matches("0x"))
+				.ok()
+				.and_then(|b| b.try_into().ok())
+				.context("--weights-sha256: 32 bytes of hex")?;
+			let verifying_key = match verifying_key_file {
+				Some(path) => {
+					let key = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+					let events =
+						submit(&api, &signer, "ZkVerifier", "register_verifying_key", vec![Value::from_bytes(key)]).await?;
+					let registered = find_event(&events, "ZkVerifier", "VerifyingKeyRegistered")?;
+					let id = bytes(registered.at("key_id")).context("VerifyingKeyRegistered.key_id")?;
+					println!("verifying key registered: 0x{}", hex::encode(id));
+					Value::unnamed_variant("Some", [Value::from_bytes(id)])
+				},
+				None => Value::unnamed_variant("None", []),
+			};
+			let spec = Value::named_composite([
+				("name", Value::from_bytes(name.as_bytes())),
+				("kind", Value::unnamed_variant(kind, [])),
+				("weights_sha256", Value::from_bytes(sha)),
+				("content_address", Value::from_bytes(content_address.as_bytes())),
+				("verifying_key", verifying_key),
+				("price", Value::u128(aic(price)?)),
+				("royalty_bps", Value::u128(royalty_bps.into())),
+				("max_input_len", Value::u128(max_input_len.into())),
+				("max_output_len", Value::u128(max_output_len.into())),
+			]);
+			let events = submit(&api, &signer, "Models", "register_model", vec![spec]).await?;
+			let model = number(&find_event(&events, "Models", "ModelRegistered")?, "model")?;
+			println!("model {model} registered");
+		},
+		Command::SubmitJob { model, input_file, tier, max_price, deadline, no_wait } => {
+			let signer = signer()?;
+			let input = std::fs::read(&input_file).with_context(|| format!("reading {}", input_file.display()))?;
+			let tier = parse_tier(&tier)?;
+			let args = vec![
+				Value::u128(model.into()),
+				Value::from_bytes(input),
+				tier,
+				Value::u128(aic(max_price)?),
+				Value::u128(deadline.into()),
+			];
+			let events = submit(&api, &signer, "Jobs", "submit_job", args).await?;
+			let job = number(&find_event(&events, "Jobs", "JobSubmitted")?, "job")? as u64;
+			println!("job {job} submitted");
+			if !no_wait {
+				wait_for_job(&api, job).await?;
+			}
+		},
+		Command::Jobs => {
+			let rows = map_entries(&api, "Jobs", "Jobs").await?;
+			println!("{:>6}  {:>5}  {:<14} {:<12} {:>8}  requester", "job", "model", "tier", "status", "deadline");
+			for (key, job) in rows {
+				println!(
+					"{:>6}  {:>5}  {:<14} {:<12} {:>8}  {}",
+					key,
+					field(&job, "model"),
+					variant_name(job.at("tier")),
+					variant_name(job.at("status")),
+					field(&job, "deadline"),
+					account(job.at("requester")),
+				);
+			}
+		},
+		Command::Workers => {
+			let rows = map_entries(&api, "Workers", "Workers").await?;
+			println!("{:<48} {:<10} {:>12} {:>9} {:>6}  models", "worker", "status", "bond (AIC)", "completed", "failed");
+			for (key, worker) in rows {
+				println!(
+					"{:<48} {:<10} {:>12} {:>9} {:>6}  {}",
+					key,
+					variant_name(worker.at("status")),
+					format_aic(worker.at("bond").and_then(|v| v.as_u128()).unwrap_or_default()),
+					field(&worker, "completed"),
+					field(&worker, "failed"),
+					field(&worker, "models"),
+				);
+			}
+		},
+		Command::Models => {
+			let rows = map_entries(&api, "Models", "Models").await?;
+			println!("{:>5}  {:<24} {:<13} {:>10}  {:<8} {:<7} {:>6} {:>6}  owner", "model", "name", "kind", "price", "status", "zk key", "in", "out");
+			for (key, model) in rows {
+				let spec = model.at("spec");
+				let name = bytes(spec.and_then(|s| s.at("name"))).map(|b| String::from_utf8_lossy(&b).into_owned());
+				let zk_key = spec.and_then(|s| s.at("verifying_key")).map(|k| variant_name(Some(k)) == "Some");
+				println!(
+					"{:>5}  {:<24} {:<13} {:>10}  {:<8} {:<7} {:>6} {:>6}  {}",
+					key,
+					name.unwrap_or_default(),
+					variant_name(spec.and_then(|s| s.at("kind"))),
+					format_aic(spec.and_then(|s| s.at("price")).and_then(|v| v.as_u128()).unwrap_or_default()),
+					variant_name(model.at("status")),
+					if zk_key == Some(true) { "yes" } else { "no" },
+					spec.map(|s| field(s, "max_input_len")).unwrap_or_default(),
+					spec.map(|s| field(s, "max_output_len")).unwrap_or_default(),
+					account(model.at("owner")),
+				);
+			}
+		},
+		Command::Balance { account } => {
+			let who: AccountId32 = match account {
+				Some(address) => address.parse().map_err(|e| anyhow!("{address}: {e:?}"))?,
+				None => signer()?.public_key().into(),
+			};
+			#[derive(DecodeAsType)]
+			struct AccountData {
+				free: u128,
+				reserved: u128,
+				frozen: u128,
+			}
+			#[derive(DecodeAsType)]
+			struct AccountInfo {
+				data: AccountData,
+			}
+			let at = api.at_current_block().await?;
+			let address = dynamic::storage::<(AccountId32,), AccountInfo>("System", "Account");
+			let info = at.storage().fetch(address, (who.clone(),)).await?.decode()?;
+			println!(
+				"{who}: free {} AIC, reserved (held) {} AIC, frozen {} AIC",
+				format_aic(info.data.free),
+				format_aic(info.data.reserved),
+				format_aic(info.data.frozen)
+			);
+		},
+	}
+	Ok(())
+}
+
+/// Signs `pallet.call(args)` with `signer`, waits until it is finalized and succeeded, and
+/// returns its events; a failed dispatch is an error naming the runtime's error.
+async fn submit(
+	api: &Client,
+	signer: &Keypair,
+	pallet: &str,
+	call: &str,
+	args: Vec<Value>,
+) -> Result<subxt::extrinsics::ExtrinsicEvents<PolkadotConfig>> {
+	let payload = dynamic::transaction(pallet, call, Composite::unnamed(args));
+	let at = api.at_current_block().await?;
+	let progress = at
+		.transactions()
+		.sign_and_submit_then_watch_default(&payload, signer)
+		.await
+		.with_context(|| format!("submitting {pallet}.{call}"))?;
+	progress.wait_for_finalized_success().await.map_err(|e| anyhow!("{pallet}.{call} failed: {e}"))
+}
+
+/// The fields of the first `pallet.event` among `events`.
+fn find_event(events: &subxt::extrinsics::ExtrinsicEvents<PolkadotConfig>, pallet: &str, event: &str) -> Result<Value> {
+	for found in events.iter() {
+		let found = found?;
+		if found.pallet_name() == pallet && found.event_name() == event {
+			return Ok(found.decode_fields_unchecked_as::<Value>()?);
+		}
+	}
+	bail!("no {pallet}.{event} event")
+}
+
+/// Field `name` of `value` as a number.
+fn number(value: &Value, name: &str) -> Result<u128> {
+	value.at(name).and_then(|v| v.as_u128()).ok_or_else(|| anyhow!("no number {name} in {value}"))
+}
+
+/// Follows finalized blocks until `job` completes or is refunded; prints the result.
+async fn wait_for_job(api: &Client, job: u64) -> Result<()> {
+	println!("waiting for job {job} (finalized blocks)…");
+	let mut blocks = api.stream_blocks().await?;
+	while let Some(block) = blocks.next().await {
+		let block = block?;
+		let events = block.at().await?.events().fetch().await?;
+		for event in events.iter() {
+			let event = event?;
+			if event.pallet_name() != "Jobs" {
+				continue;
+			}
+			let data = event.decode_fields_unchecked_as::<Value>()?;
+			if data.at("job").and_then(|v| v.as_u128()) != Some(job.into()) {
+				continue;
+			}
+			match event.event_name() {
+				"JobCompleted" => {
+					let output = bytes(data.at("output")).unwrap_or_default();
+					println!("job {job} completed in block {}", block.number());
+					println!("workers: {}", data.at("workers").map(|w| w.to_string()).unwrap_or_default());
+					println!("output ({} bytes): 0x{}", output.len(), hex::encode(&output));
+					if output.len() % 4 == 0 && output.len() <= 64 {
+						let values: Vec<i32> =
+							output.chunks_exact(4).map(|c| i32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
+						println!("as i32: {values:?}");
+					}
+					return Ok(());
+				},
+				"JobRefunded" => bail!("job {job} was refunded: {}", data),
+				"ResultRejected" => println!("a result for job {job} was rejected: {data}"),
+				other => println!("job {job}: {other} in block {}", block.number()),
+			}
+		}
+	}
+	bail!("the node closed the block stream")
+}
+
+/// Every entry of the map `pallet.entry`: its last key part (printed) and its value.
+async fn map_entries(api: &Client, pallet: &str, entry: &str) -> Result<Vec<(String, Value)>> {
+	let at = api.at_current_block().await?;
+	let address = dynamic::storage::<(Value,), Value>(pallet, entry);
+	let mut entries = at.storage().iter(address, ()).await?;
+	let mut rows = Vec::new();
+	while let Some(next) = entries.next().await {
+		let next = next?;
+		let key = next.key()?;
+		let part = key.parts().last().ok_or_else(|| anyhow!("{pallet}.{entry}: a key without parts"))?;
+		let key: Value = part.decode_as::<Value>()?.ok_or_else(|| anyhow!("{pallet}.{entry}: an opaque key"))?;
+		rows.push((show_key(&key), next.value().decode_as::<Value>()?));
+	}
+	Ok(rows)
+}
+
+/// A key as users know it: a number, or an account in SS58.
+fn show_key(key: &Value) -> String {
+	match bytes(Some(key)) {
+		Some(raw) if raw.len() == 32 => AccountId32(raw.try_into().expect("32 bytes; qed")).to_string(),
+		_ => key.as_u128().map(|n| n.to_string()).unwrap_or_else(|| key.to_string()),
+	}
+}
+
+/// Field `name` of a composite, printed.
+fn field(value: &Value, name: &str) -> String {
+	value.at(name).map(|v| v.as_u128().map(|n| n.to_string()).unwrap_or_else(|| v.to_string())).unwrap_or_default()
+}
+
+/// The name of an enum value's variant.
+fn variant_name(value: Option<&Value>) -> String {
+	match value.map(|v| &v.value) {
+		Some(ValueDef::Variant(variant)) => variant.name.clone(),
+		Some(_) | None => String::from("?"),
+	}
+}
+
+/// An account value in SS58.
+fn account(value: Option<&Value>) -> String {
+	bytes(value)
+		.and_then(|raw| <[u8; 32]>::try_from(raw).ok())
+		.map(|raw| AccountId32(raw).to_string())
+		.unwrap_or_else(|| String::from("?"))
+}
+
+/// The bytes of a value that is a sequence (or nested composite) of `u8`s.
+fn bytes(value: Option<&Value>) -> Option<Vec<u8>> {
+	match &value?.value {
+		ValueDef::Composite(composite) => {
+			let values: Vec<&Value> = composite.values().collect();
+			if values.len() == 1 && !matches!(values[0].value, ValueDef::Primitive(_)) {
+				return bytes(Some(values[0]));
+			}
+			values.into_iter().map(|v| v.as_u128().and_then(|n| u8::try_from(n).ok())).collect()
+		},
+		_ => None,
+	}
+}
+
+/// AIC to planck; an error for negative or absurd amounts.
+fn aic(amount: f64) -> Result<u128> {
+	if !(0.0..=1e15).contains(&amount) {
+		bail!("{amount} AIC is not a valid amount");
+	}
+	Ok((amount * UNIT as f64).round() as u128)
+}
+
+/// Planck as AIC with 4 decimals.
+fn format_aic(planck: u128) -> String {
+	format!("{}.{:04}", planck / UNIT, (planck % UNIT) / (UNIT / 10_000))
+}
+
+/// `zk`, `optimistic` or `redundancy:N` as the runtime's `Tier`.
+fn parse_tier(tier: &str) -> Result<Value> {
+	Ok(match tier.split_once(':') {
+		None if tier == "zk" => Value::unnamed_variant("Zk", []),
+		None if tier == "optimistic" => Value::unnamed_variant("Optimistic", []),
+		Some(("redundancy", n)) => {
+			let replicas: u8 = n.parse().with_context(|| format!("--tier {tier}: replicas"))?;
+			Value::named_variant("Redundancy", [("replicas", Value::u128(replicas.into()))])
+		},
+		_ => bail!("--tier {tier}: expected zk, optimistic or redundancy:N"),
+	})
+}
