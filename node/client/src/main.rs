@@ -137,12 +137,7 @@ async fn main() -> Result<()> {
 				.context("--weights-sha256: 32 bytes of hex")?;
 			let verifying_key = match verifying_key_file {
 				Some(path) => {
-					let key = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
-					let events =
-						submit(&api, &signer, "ZkVerifier", "register_verifying_key", vec![Value::from_bytes(key)]).await?;
-					let registered = find_event(&events, "ZkVerifier", "VerifyingKeyRegistered")?;
-					let id = bytes(registered.at("key_id")).context("VerifyingKeyRegistered.key_id")?;
-					println!("verifying key registered: 0x{}", hex::encode(id));
+					let id = register_verifying_key(&api, &signer, &path).await?;
 					Value::unnamed_variant("Some", [Value::from_bytes(id)])
 				},
 				None => Value::unnamed_variant("None", []),
@@ -206,7 +201,7 @@ async fn main() -> Result<()> {
 					format_aic(worker.at("bond").and_then(|v| v.as_u128()).unwrap_or_default()),
 					field(&worker, "completed"),
 					field(&worker, "failed"),
-					field(&worker, "models"),
+					numbers(worker.at("models")).iter().map(|m| m.to_string()).collect::<Vec<_>>().join(","),
 				);
 			}
 		},
@@ -279,6 +274,45 @@ async fn submit(
 	progress.wait_for_finalized_success().await.map_err(|e| anyhow!("{pallet}.{call} failed: {e}"))
 }
 
+/// Registers the SCALE-encoded verifying key in `path` unless it is registered already (a key's
+/// id is the BLAKE2-256 of its encoding); returns its id.
+async fn register_verifying_key(api: &Client, signer: &Keypair, path: &std::path::Path) -> Result<[u8; 32]> {
+	let encoded = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+	let id = sp_crypto_hashing::blake2_256(&encoded);
+	let at = api.at_current_block().await?;
+	let registered = dynamic::storage::<([u8; 32],), Value>("ZkVerifier", "VerifyingKeys");
+	if at.storage().try_fetch(registered, (id,)).await?.is_some() {
+		println!("verifying key 0x{} is registered already", hex::encode(id));
+		return Ok(id);
+	}
+	let key = decode_argument(api, "ZkVerifier", "register_verifying_key", 0, &encoded)
+		.await
+		.with_context(|| format!("{} is not a SCALE-encoded verifying key", path.display()))?;
+	let events = submit(api, signer, "ZkVerifier", "register_verifying_key", vec![key]).await?;
+	let registered = find_event(&events, "ZkVerifier", "VerifyingKeyRegistered")?;
+	let registered_id = bytes(registered.at("key_id")).context("VerifyingKeyRegistered.key_id")?;
+	println!("verifying key registered: 0x{}", hex::encode(&registered_id));
+	Ok(id)
+}
+
+/// SCALE `bytes` of argument `index` of `pallet.call`, decoded with the runtime's metadata (for
+/// arguments that users hold already encoded, like a verifying key file).
+async fn decode_argument(api: &Client, pallet: &str, call: &str, index: usize, bytes: &[u8]) -> Result<Value> {
+	let at = api.at_current_block().await?;
+	let metadata = at.metadata();
+	let variant = metadata
+		.pallet_by_name(pallet)
+		.and_then(|p| p.call_variant_by_name(call))
+		.ok_or_else(|| anyhow!("the runtime has no call {pallet}.{call}"))?;
+	let field = variant.fields.get(index).ok_or_else(|| anyhow!("{pallet}.{call} has no argument {index}"))?;
+	let mut input = bytes;
+	let value = scale_value::scale::decode_as_type(&mut input, field.ty.id, metadata.types())?;
+	if !input.is_empty() {
+		bail!("{} bytes left over", input.len());
+	}
+	Ok(value.remove_context())
+}
+
 /// The fields of the first `pallet.event` among `events`.
 fn find_event(events: &subxt::extrinsics::ExtrinsicEvents<PolkadotConfig>, pallet: &str, event: &str) -> Result<Value> {
 	for found in events.iter() {
@@ -315,7 +349,11 @@ async fn wait_for_job(api: &Client, job: u64) -> Result<()> {
 				"JobCompleted" => {
 					let output = bytes(data.at("output")).unwrap_or_default();
 					println!("job {job} completed in block {}", block.number());
-					println!("workers: {}", data.at("workers").map(|w| w.to_string()).unwrap_or_default());
+					let workers: Vec<String> = match data.at("workers").map(|w| &w.value) {
+						Some(ValueDef::Composite(list)) => list.values().map(|w| account(Some(w))).collect(),
+						_ => Vec::new(),
+					};
+					println!("workers: {}", workers.join(", "));
 					println!("output ({} bytes): 0x{}", output.len(), hex::encode(&output));
 					if output.len() % 4 == 0 && output.len() <= 64 {
 						let values: Vec<i32> =
@@ -344,9 +382,11 @@ async fn map_entries(api: &Client, pallet: &str, entry: &str) -> Result<Vec<(Str
 		let key = next.key()?;
 		let part = key.parts().last().ok_or_else(|| anyhow!("{pallet}.{entry}: a key without parts"))?;
 		let key: Value = part.decode_as::<Value>()?.ok_or_else(|| anyhow!("{pallet}.{entry}: an opaque key"))?;
-		rows.push((show_key(&key), next.value().decode_as::<Value>()?));
+		rows.push((key, next.value().decode_as::<Value>()?));
 	}
-	Ok(rows)
+	// Map order is hash order: list numeric keys (ids) in order.
+	rows.sort_by_key(|(key, _)| key.as_u128());
+	Ok(rows.into_iter().map(|(key, value)| (show_key(&key), value)).collect())
 }
 
 /// A key as users know it: a number, or an account in SS58.
@@ -360,6 +400,20 @@ fn show_key(key: &Value) -> String {
 /// Field `name` of a composite, printed.
 fn field(value: &Value, name: &str) -> String {
 	value.at(name).map(|v| v.as_u128().map(|n| n.to_string()).unwrap_or_else(|| v.to_string())).unwrap_or_default()
+}
+
+/// The numbers in a value that is a sequence of numbers (possibly wrapped, as a `BoundedVec`).
+fn numbers(value: Option<&Value>) -> Vec<u128> {
+	match value.map(|v| &v.value) {
+		Some(ValueDef::Composite(composite)) => {
+			let values: Vec<&Value> = composite.values().collect();
+			match values.as_slice() {
+				[single] if !matches!(single.value, ValueDef::Primitive(_)) => numbers(Some(single)),
+				_ => values.iter().filter_map(|v| v.as_u128()).collect(),
+			}
+		},
+		_ => Vec::new(),
+	}
 }
 
 /// The name of an enum value's variant.

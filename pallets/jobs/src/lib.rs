@@ -30,8 +30,11 @@
 //!   another eligible worker (at most [`Config::MaxReassignments`] times), otherwise the job is
 //!   refunded. Pending jobs sit in [`PendingJobs`] (bounded) and are retried each block until
 //!   their deadline.
-//! - [`Config::OnJobCompleted`] is called with every accepted output, and
-//!   [`Config::OnVerifiedWork`] with every worker paid for it (the rewards pallet's points).
+//! - [`Config::OnJobCompleted`] is called with every accepted output (its `weight()` is added
+//!   to every call and hook that can complete a job), and [`Config::OnVerifiedWork`] with every
+//!   worker paid for it (the rewards pallet's points).
+//! - [`JobSubmitter`]: other pallets (training rounds) submit jobs with the same checks and
+//!   escrow as [`Pallet::submit_job`], and ask whether a job is still running.
 //!
 //! - Tier **optimistic** — [`Pallet::propose_result`], [`Pallet::challenge_result`]: the
 //!   assigned worker proposes an output without a proof; it is accepted when the challenge
