@@ -7,6 +7,9 @@
 //! signed transaction from Alice; the runtime verifies the Groth16 proof and pays from escrow.
 //! Checks the classification, that the proof was verified on chain (no rejection, Alice's
 //! completed count), and the exact balance changes of requester and model owner.
+//! Then a dropped transaction: the provider's `submit_result` is removed from the node's pool
+//! before it is included; the offchain worker sends it again `ResendAfter` blocks later, and the
+//! job completes with exactly that one included result.
 //! Then the same through the command-line client `aichain-client` (Rust, subxt): Dave registers
 //! a model with its verifying key from a file, Bob submits a job with input from a file and the
 //! client prints the verified output; it lists jobs, workers, models and balances.
@@ -148,4 +151,49 @@ test('the command-line client (subxt): register a model, submit a job from a fil
   assert.match(jobs, /job\s+model\s+tier/, 'the jobs table (empty: every job finished)');
   await assert.rejects(client('//Bob', 'submit-job', '--model', '999', '--input-file', inputFile), /Jobs.*UnknownModel|UnknownModel/,
     'a bad job fails with the runtime error name');
+});
+
+test('a dropped submit_result is sent again after ResendAfter blocks, once', { timeout: 300_000 }, async () => {
+  assert.ok(digitsModel !== undefined, 'the first test registered the digits model');
+  const keyring = new Keyring({ type: 'sr25519' });
+  const [alice, bob] = ['//Alice', '//Bob'].map((u) => keyring.addFromUri(u));
+  const resendAfter = api.consts.provider.resendAfter.toNumber();
+  const isResult = (x, job) => x.isSigned && x.signer.toString() === alice.address &&
+    x.method.section === 'jobs' && x.method.method === 'submitResult' && x.method.args[0].toNumber() === job;
+
+  // The result is removed from the pool as soon as the offchain worker sends it. Block
+  // production may include it first (a race this test cannot control): then try another job.
+  let job;
+  let droppedAt;
+  for (let attempt = 0; attempt < 3 && droppedAt === undefined; attempt++) {
+    const submitted = await submitFinalized(
+      api, api.tx.jobs.submitJob(digitsModel, '0x' + Buffer.from(testDigit(attempt + 4).pixels).toString('hex'), 'Zk', 2n * UNIT, 40), bob);
+    job = findEvent(submitted, 'jobs', 'JobSubmitted').data.job.toNumber();
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline && droppedAt === undefined) {
+      const pending = (await api.rpc.author.pendingExtrinsics()).find((x) => isResult(x, job));
+      if (pending) {
+        const removed = await api.rpc.author.removeExtrinsic([{ Hash: pending.hash }]);
+        if (removed.length === 1) droppedAt = (await api.rpc.chain.getHeader()).number.toNumber();
+        break;
+      }
+      if ((await api.query.jobs.jobs(job)).isNone) break; // already included and completed
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    if (droppedAt === undefined) await waitForJobEvent(api, job, ['JobCompleted'], 60_000);
+  }
+  assert.ok(droppedAt !== undefined, 'a submit_result was caught in the pool and removed');
+
+  const [done, doneBlock] = await waitForJobEvent(api, job, ['JobCompleted', 'JobRefunded'], 180_000,
+    () => `; node log:\n${logTail(node, 40)}`);
+  assert.equal(done.method, 'JobCompleted', 'the resent result completes the job');
+  assert.ok(doneBlock >= droppedAt + resendAfter - 1, `resent after ${resendAfter} blocks (dropped at ${droppedAt}, completed at ${doneBlock})`);
+  await waitFor(api, (h) => h.best >= doneBlock + 3, 60_000, 'three blocks after completion');
+  let included = 0;
+  for (let n = droppedAt; n <= doneBlock + 3; n++) {
+    const block = await api.rpc.chain.getBlock(await api.rpc.chain.getBlockHash(n));
+    included += block.block.extrinsics.filter((x) => isResult(x, job)).length;
+  }
+  assert.equal(included, 1, 'exactly one submit_result for the job was included');
+  console.log(`# dropped at block ${droppedAt}, resent and completed in block ${doneBlock} (ResendAfter ${resendAfter})`);
 });
