@@ -166,9 +166,17 @@ test('a dropped submit_result is sent again after ResendAfter blocks, once', { t
   let job;
   let droppedAt;
   for (let attempt = 0; attempt < 3 && droppedAt === undefined; attempt++) {
-    const submitted = await submitFinalized(
-      api, api.tx.jobs.submitJob(digitsModel, '0x' + Buffer.from(testDigit(attempt + 4).pixels).toString('hex'), 'Zk', 2n * UNIT, 40), bob);
-    job = findEvent(submitted, 'jobs', 'JobSubmitted').data.job.toNumber();
+    // Watch the pool from the block that assigns the job (not from its finalization, by which
+    // time the offchain worker's result is long included).
+    job = await new Promise((resolve, reject) => {
+      api.tx.jobs.submitJob(digitsModel, '0x' + Buffer.from(testDigit(attempt + 4).pixels).toString('hex'), 'Zk', 2n * UNIT, 40)
+        .signAndSend(bob, ({ status, events }) => {
+          if (!status.isInBlock) return;
+          const submitted = events.find(({ event }) => event.section === 'jobs' && event.method === 'JobSubmitted');
+          if (submitted) resolve(submitted.event.data.job.toNumber());
+          else reject(new Error('the job was not accepted'));
+        }).catch(reject);
+    });
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline && droppedAt === undefined) {
       const pending = (await api.rpc.author.pendingExtrinsics()).find((x) => isResult(x, job));
