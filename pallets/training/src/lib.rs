@@ -291,14 +291,15 @@ pub mod pallet {
 				}
 				Self::deposit_event(Event::RoundAbandoned { training: id, round: training.rounds_completed });
 			}
-			let mut jobs = BoundedVec::<JobId, T::MaxShards>::new();
+			let mut submitted = alloc::vec::Vec::with_capacity(shards.len());
 			for (index, shard) in shards.iter().enumerate() {
 				let input = [&training.parameters[..], &shard[..]].concat();
 				let job = T::Jobs::submit_job(who.clone(), training.model, input, Tier::Zk, max_price_per_job, timeout)?;
 				ShardJobs::<T>::insert(job, (id, index as u32));
-				// As many jobs as shards, and `shards` is bounded by `MaxShards`.
-				jobs.try_push(job).map_err(|_| Error::<T>::NoShards)?;
+				submitted.push(job);
 			}
+			// One job per shard, and `shards` is bounded by `MaxShards`: nothing is truncated.
+			let jobs = BoundedVec::<JobId, T::MaxShards>::truncate_from(submitted);
 			let results = BoundedVec::truncate_from(alloc::vec![None; jobs.len()]);
 			training.round = Some(Round { jobs: jobs.clone(), results });
 			let round = training.rounds_completed;
