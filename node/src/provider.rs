@@ -121,7 +121,8 @@ impl EngineBackend {
 impl ComputeBackend for EngineBackend {
 	fn submit(&self, job: EngineJob) -> Result<(), EngineError> {
 		let model = *self.models.get(&job.weights_sha256).ok_or(EngineError::UnknownModel)?;
-		let spec = JobSpec { job: job.job, model, input: job.input, tier: job.tier };
+		let request = job.fingerprint();
+		let spec = JobSpec { job: job.job, model, input: job.input, tier: job.tier, request };
 		self.engine.submit(spec).map_err(|error| match error {
 			EngineFailure::QueueFull => EngineError::QueueFull,
 			EngineFailure::UnknownModel(_) => EngineError::UnknownModel,
@@ -140,7 +141,7 @@ impl ComputeBackend for EngineBackend {
 				*first ^= 1;
 			}
 		}
-		Some(EngineOutput { output, proof: result.proof })
+		Some(EngineOutput { request: result.request, output, proof: result.proof })
 	}
 }
 

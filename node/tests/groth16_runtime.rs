@@ -82,3 +82,26 @@ fn host_and_wasm_paths_agree_on_valid_tampered_and_garbage_statements() {
 		assert_eq!(exec.batch_verify(&bad, path), Err(Error::ProofRejected));
 	}
 }
+
+/// Attack 11 of the market review: `Groth16Api` is reachable by anyone through `state_call`
+/// at no fee, and an unbounded batch made one call do unbounded pairing work. A call is now
+/// bounded: more than `MAX_STATEMENTS` statements, or a key or statement with more than
+/// `MAX_PUBLIC_INPUTS` inputs, is refused before any verification.
+#[test]
+fn runtime_api_calls_larger_than_their_bound_are_refused_before_any_work() {
+	use aichain_zk::runtime_api::{MAX_PUBLIC_INPUTS, MAX_STATEMENTS};
+	let exec = RuntimeExecutor::new();
+	let (pk, vk) = setup(4, 1);
+	let (proof, inputs) = prove(&pk, 3, 0);
+	let item = BatchItem { vk, proof, inputs };
+	for path in [VerificationPath::NativeHost, VerificationPath::PureWasm] {
+		assert_eq!(exec.batch_verify(&vec![item.clone(); MAX_STATEMENTS], path), Ok(()));
+		assert_eq!(exec.batch_verify(&vec![item.clone(); MAX_STATEMENTS + 1], path), Err(Error::TooLarge));
+		let mut wide = item.clone();
+		wide.inputs = vec![ScalarBytes([0; 32]); MAX_PUBLIC_INPUTS + 1];
+		assert_eq!(exec.verify(&wide, path), Err(Error::TooLarge));
+		let mut wide_key = item.vk.clone();
+		wide_key.gamma_abc_g1 = vec![item.vk.gamma_abc_g1[0]; MAX_PUBLIC_INPUTS + 2];
+		assert_eq!(exec.prepare(&wide_key, path), Err(Error::TooLarge));
+	}
+}

@@ -36,6 +36,10 @@ pub struct JobSpec {
 	pub input: Vec<u8>,
 	/// How the result will be verified.
 	pub tier: Tier,
+	/// What was asked, as the runtime fingerprints it (`EngineJob::fingerprint` of
+	/// `aichain-engine-host`); the result carries it so that a result is only ever used for
+	/// the request it answers.
+	pub request: [u8; 32],
 }
 
 /// A finished job.
@@ -43,6 +47,8 @@ pub struct JobSpec {
 pub struct JobResult {
 	/// The job's id on chain.
 	pub job: JobId,
+	/// The fingerprint of the request it answers ([`JobSpec::request`]).
+	pub request: [u8; 32],
 	/// The model's output.
 	pub output: Vec<u8>,
 	/// zk tier: the proof of `output = model(input)`.
@@ -87,7 +93,10 @@ impl LoadedModel {
 					.map_err(|e| Error::Malformed { what: "embedding job input (UTF-8 text)", detail: e.to_string() })?;
 			},
 			Self::TrainingStep { proving_key } => {
-				training_circuit::decode_input(&spec.input)?;
+				// The step itself is a few hundred multiplications: running it here refuses an
+				// input whose step overflows before it is queued, so the worker can decline it
+				// instead of never answering.
+				training_circuit::run(&spec.input)?;
 				if spec.tier == Tier::Zk && proving_key.is_none() {
 					return Err(Error::NotProvable(spec.model));
 				}
@@ -144,8 +153,13 @@ impl Engine {
 		for entry in std::fs::read_dir(&config.results_dir).map_err(io)? {
 			let path = entry.map_err(io)?.path();
 			if path.extension().is_some_and(|e| e == "result") {
-				let result = read_result(&path)?;
-				results.insert(result.job, result);
+				// A file this version cannot read (an older format) is a result to recompute.
+				match read_result(&path) {
+					Ok(result) => {
+						results.insert(result.job, result);
+					},
+					Err(error) => log::warn!(target: "aichain::engine", "ignoring a stored result: {error}"),
+				}
 			}
 		}
 		let models = Arc::new(models);
@@ -214,7 +228,7 @@ impl Drop for Engine {
 fn run(models: &HashMap<ModelId, LoadedModel>, spec: JobSpec) -> Result<JobResult> {
 	let loaded = models.get(&spec.model).ok_or(Error::UnknownModel(spec.model))?;
 	let (output, proof) = loaded.run(&spec)?;
-	Ok(JobResult { job: spec.job, output, proof })
+	Ok(JobResult { job: spec.job, request: spec.request, output, proof })
 }
 
 /// Writes `result` to `<dir>/<job>.result` (atomically) and returns it.

@@ -47,11 +47,17 @@ fn jobs_run_on_the_pool_and_their_results_survive_a_restart() {
 	{
 		let (engine, vk) = start(dir.path());
 		for (job, sample) in samples.iter().enumerate() {
-			let spec = JobSpec { job: job as u64, model: DIGITS, input: sample.pixels.to_vec(), tier: Tier::Zk };
+			let spec = JobSpec { job: job as u64, model: DIGITS, input: sample.pixels.to_vec(), tier: Tier::Zk, request: [job as u8; 32] };
 			engine.submit(spec).unwrap();
 		}
 		engine
-			.submit(JobSpec { job: 10, model: DIGITS_UNPROVABLE, input: samples[0].pixels.to_vec(), tier: Tier::Redundancy { replicas: 2 } })
+			.submit(JobSpec {
+				job: 10,
+				model: DIGITS_UNPROVABLE,
+				input: samples[0].pixels.to_vec(),
+				tier: Tier::Redundancy { replicas: 2 },
+				request: [10; 32],
+			})
 			.unwrap();
 		for (job, sample) in samples.iter().enumerate() {
 			let result = engine.wait(job as u64, Duration::from_secs(60)).expect("the job finishes");
@@ -60,7 +66,13 @@ fn jobs_run_on_the_pool_and_their_results_survive_a_restart() {
 			aichain_zk::verify(&vk, &proof, &zk_public_inputs(&sample.pixels, &result.output)).expect("the proof verifies");
 		}
 		engine
-			.submit(JobSpec { job: 11, model: MINILM, input: b"A cat naps on the couch.".to_vec(), tier: Tier::Optimistic })
+			.submit(JobSpec {
+				job: 11,
+				model: MINILM,
+				input: b"A cat naps on the couch.".to_vec(),
+				tier: Tier::Optimistic,
+				request: [11; 32],
+			})
 			.unwrap();
 		let embedded = engine.wait(11, Duration::from_secs(60)).expect("the embedding job finishes");
 		assert_eq!((embedded.output.len(), embedded.proof), (384, None));
@@ -72,7 +84,7 @@ fn jobs_run_on_the_pool_and_their_results_survive_a_restart() {
 	let (engine, _) = start(dir.path());
 	for job in 0..4u64 {
 		let result = engine.result(job).expect("kept across the restart");
-		assert_eq!(result.job, job);
+		assert_eq!((result.job, result.request), (job, [job as u8; 32]), "with the request it answers");
 		assert_eq!(result.output.len(), 40);
 	}
 	assert!(engine.result(10).is_some());
@@ -82,7 +94,7 @@ fn jobs_run_on_the_pool_and_their_results_survive_a_restart() {
 fn bad_jobs_are_refused_at_submission() {
 	let dir = tempfile::tempdir().unwrap();
 	let (engine, _) = start(dir.path());
-	let spec = |model, input: Vec<u8>, tier| JobSpec { job: 1, model, input, tier };
+	let spec = |model, input: Vec<u8>, tier| JobSpec { job: 1, model, input, tier, request: [1; 32] };
 	assert!(matches!(engine.submit(spec(7, vec![0; 64], Tier::Zk)), Err(Error::UnknownModel(7))));
 	assert!(matches!(engine.submit(spec(DIGITS, vec![0; 3], Tier::Zk)), Err(Error::InputLength { expected: 64, got: 3 })));
 	assert!(matches!(engine.submit(spec(DIGITS_UNPROVABLE, vec![0; 64], Tier::Zk)), Err(Error::NotProvable(1))));
@@ -115,17 +127,51 @@ fn a_training_step_job_is_proven_with_the_committed_keys() {
 	let engine = Engine::start(config, models).unwrap();
 	let shard = [training_circuit::Sample { features: [32; training_circuit::FEATURES], target: 1 }; training_circuit::SHARD];
 	let input = training_circuit::encode_input(&[0; training_circuit::PARAMETERS], &shard);
-	engine.submit(JobSpec { job: 1, model: 0, input: input.clone(), tier: Tier::Zk }).unwrap();
+	engine.submit(JobSpec { job: 1, model: 0, input: input.clone(), tier: Tier::Zk, request: [1; 32] }).unwrap();
 	let result = engine.wait(1, Duration::from_secs(60)).expect("the training job finishes");
 	assert_eq!(result.output, training_circuit::run(&input).unwrap());
 	aichain_zk::verify(&vk, &result.proof.expect("proven"), &zk_public_inputs(&input, &result.output))
 		.expect("the proof verifies with the committed verifying key");
 	assert!(matches!(
-		engine.submit(JobSpec { job: 2, model: 1, input: input.clone(), tier: Tier::Zk }),
+		engine.submit(JobSpec { job: 2, model: 1, input: input.clone(), tier: Tier::Zk, request: [2; 32] }),
 		Err(Error::NotProvable(1))
 	));
 	assert!(matches!(
-		engine.submit(JobSpec { job: 3, model: 0, input: input[1..].to_vec(), tier: Tier::Zk }),
+		engine.submit(JobSpec { job: 3, model: 0, input: input[1..].to_vec(), tier: Tier::Zk, request: [3; 32] }),
 		Err(Error::InputLength { .. })
 	));
+}
+
+/// Attack 10 of the market review: results were keyed by job id only, so after a reorg (the
+/// id now naming another job) a provider could report one job's output for another. A result
+/// carries the fingerprint of the request it answers; the same id asked again with another
+/// request is run again and its result replaces the old one.
+#[test]
+fn a_result_carries_the_request_it_answers_and_another_request_is_run_again() {
+	let dir = tempfile::tempdir().unwrap();
+	let (engine, _) = start(dir.path());
+	let digits = dataset::load().unwrap();
+	let (first, second) = (&digits.test[0].pixels, &digits.test[1].pixels);
+	let spec = |input: &[u8], request| JobSpec {
+		job: 5,
+		model: DIGITS_UNPROVABLE,
+		input: input.to_vec(),
+		tier: Tier::Redundancy { replicas: 2 },
+		request,
+	};
+	engine.submit(spec(first, [1; 32])).unwrap();
+	let old = engine.wait(5, Duration::from_secs(60)).expect("the job finishes");
+	assert_eq!((old.request, old.output.clone()), ([1; 32], model().infer(first).unwrap()));
+	// After a reorg job 5 is another job: the provider sees another fingerprint and asks again.
+	engine.submit(spec(second, [2; 32])).unwrap();
+	let deadline = std::time::Instant::now() + Duration::from_secs(60);
+	let new = loop {
+		match engine.result(5) {
+			Some(result) if result.request == [2; 32] => break result,
+			_ if std::time::Instant::now() > deadline => panic!("the second request never finished"),
+			_ => std::thread::sleep(Duration::from_millis(20)),
+		}
+	};
+	assert_eq!(new.output, model().infer(second).unwrap());
+	assert_ne!(new.output, old.output, "two different digits, two different outputs");
 }

@@ -9,7 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
-import { blake2AsU8a, encodeAddress } from '@polkadot/util-crypto';
+import { blake2AsU8a, decodeAddress, encodeAddress } from '@polkadot/util-crypto';
 import { startNode, connect, stop, waitFor, submitFinalized, feePaid } from './lib/chain.js';
 
 const UNIT = 10n ** 12n;
@@ -31,9 +31,11 @@ function scaleBytes(bytes) {
   return Uint8Array.from([...prefix, ...bytes]);
 }
 
-/** A redundancy commitment: BLAKE2-256 of SCALE((output, salt)). */
-function commitment(output, salt) {
-  return blake2AsU8a(Uint8Array.from([...scaleBytes(output), ...salt]), 256);
+/** A redundancy commitment: BLAKE2-256 of SCALE((job: u64, worker: AccountId32, output, salt)). */
+function commitment(job, worker, output, salt) {
+  const jobBytes = new Uint8Array(8);
+  new DataView(jobBytes.buffer).setBigUint64(0, BigInt(job), true);
+  return blake2AsU8a(Uint8Array.from([...jobBytes, ...decodeAddress(worker), ...scaleBytes(output), ...salt]), 256);
 }
 
 /** The account of a `PalletId` (`"modl" ‖ id`, zero-padded to 32 bytes). */
@@ -67,7 +69,7 @@ test('dev node: a redundancy job is assigned, committed, revealed and paid out e
   const royaltyBps = 500n;
   const spec = {
     name: 'echo-v1', kind: 'Embedding', weightsSha256: '0x' + '11'.repeat(32), contentAddress: 'ipfs://echo',
-    verifyingKey: null, price, royaltyBps, maxInputLen: 64, maxOutputLen: 64,
+    verifyingKey: null, price, royaltyBps, maxInputLen: 64, maxOutputLen: 64, minTimeout: 5, outputTolerance: 0,
   };
   const registered = await submitFinalized(api, api.tx.models.registerModel(spec), dave);
   assert.equal(registered.dispatchError, undefined, 'the model registers');
@@ -103,7 +105,7 @@ test('dev node: a redundancy job is assigned, committed, revealed and paid out e
   const output = new TextEncoder().encode('world');
   const salts = [new Uint8Array(32).fill(1), new Uint8Array(32).fill(2)];
   const commits = await Promise.all([bob, charlie].map((w, i) =>
-    submitFinalized(api, api.tx.jobs.commitResult(job, commitment(output, salts[i])), w)));
+    submitFinalized(api, api.tx.jobs.commitResult(job, commitment(job, w.address, output, salts[i])), w)));
   commits.forEach((r) => assert.equal(r.dispatchError, undefined, 'the commitment is accepted'));
   assert.ok(commits.some((r) => findEvent(r, 'jobs', 'RevealPhaseStarted')), 'the reveal phase starts');
 
@@ -151,8 +153,8 @@ test('dev node: a false optimistic result is challenged, overturned by a dispute
   // already workers for the first test's model).
   const price = UNIT;
   const spec = {
-    name: 'optimistic-echo', kind: 'Classifier', weightsSha256: '0x' + '22'.repeat(32), contentAddress: 'ipfs://echo2',
-    verifyingKey: null, price, royaltyBps: 0, maxInputLen: 64, maxOutputLen: 64,
+    name: 'optimistic-echo', kind: 'Embedding', weightsSha256: '0x' + '22'.repeat(32), contentAddress: 'ipfs://echo2',
+    verifyingKey: null, price, royaltyBps: 0, maxInputLen: 64, maxOutputLen: 64, minTimeout: 5, outputTolerance: 0,
   };
   const registered = await submitFinalized(api, api.tx.models.registerModel(spec), dave);
   ok(registered, 'the model registers');
@@ -201,7 +203,7 @@ test('dev node: a false optimistic result is challenged, overturned by a dispute
   const pointsBefore = (await api.query.rewards.currentEraPoints()).toBigInt();
   const proposerBond = await reserved(proposer.address);
   const commits = await Promise.all(round.map((w, i) =>
-    submitFinalized(api, api.tx.jobs.commitResult(job, commitment(truth, salts[i])), w)));
+    submitFinalized(api, api.tx.jobs.commitResult(job, commitment(job, w.address, truth, salts[i])), w)));
   commits.forEach((r) => ok(r, 'the commitment is accepted'));
   const reveals = await Promise.all(round.map((w, i) =>
     submitFinalized(api, api.tx.jobs.revealResult(job, hex(truth), salts[i]), w)));

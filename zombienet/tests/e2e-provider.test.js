@@ -115,13 +115,15 @@ test('the command-line client (subxt): register a model, submit a job from a fil
   const registered = await client('//Dave', 'register-model', '--name', 'digits-by-cli', '--kind', 'classifier',
     '--weights-sha256', DIGITS_SHA256, '--content-address', 'git:offchain-worker/models/digits-mlp.safetensors',
     '--verifying-key-file', join(ROOT, `offchain-worker/models/keys/${DIGITS_SHA256}.vk`),
-    '--price', '1.5', '--royalty-bps', '250', '--max-input-len', '64', '--max-output-len', '40');
+    '--price', '1.5', '--royalty-bps', '250', '--max-input-len', '64', '--max-output-len', '40',
+    '--min-timeout', '12');
   const cliModel = Number(/model (\d+) registered/.exec(registered)?.[1]);
   const info = (await api.query.models.models(cliModel)).unwrap();
   assert.equal(info.owner.toString(), dave.address, `Dave owns model ${cliModel}:\n${registered}`);
   assert.equal(info.spec.name.toUtf8(), 'digits-by-cli');
   assert.equal(info.spec.price.toBigInt(), 3n * UNIT / 2n);
   assert.equal(info.spec.royaltyBps.toNumber(), 250);
+  assert.equal(info.spec.minTimeout.toNumber(), 12, 'jobs must give each phase at least 12 blocks');
   assert.ok(info.spec.verifyingKey.isSome, 'with its verifying key');
 
   // Bob submits a zk job on the digits model that Alice's node serves, input from a file.

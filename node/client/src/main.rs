@@ -72,6 +72,13 @@ enum Command {
 		max_input_len: u32,
 		#[arg(long)]
 		max_output_len: u32,
+		/// Fewest blocks a job may give each phase (how long an honest provider needs).
+		#[arg(long, default_value_t = 10)]
+		min_timeout: u32,
+		/// How far two providers' outputs may differ per signed byte and still agree
+		/// (embeddings only; 0: exact bytes).
+		#[arg(long, default_value_t = 0)]
+		output_tolerance: u8,
 	},
 	/// Submit a job with the bytes of a file as input, wait for it and print its output.
 	SubmitJob {
@@ -123,6 +130,8 @@ async fn main() -> Result<()> {
 			royalty_bps,
 			max_input_len,
 			max_output_len,
+			min_timeout,
+			output_tolerance,
 		} => {
 			let signer = signer()?;
 			let kind = match kind.as_str() {
@@ -152,6 +161,8 @@ async fn main() -> Result<()> {
 				("royalty_bps", Value::u128(royalty_bps.into())),
 				("max_input_len", Value::u128(max_input_len.into())),
 				("max_output_len", Value::u128(max_output_len.into())),
+				("min_timeout", Value::u128(min_timeout.into())),
+				("output_tolerance", Value::u128(output_tolerance.into())),
 			]);
 			let events = submit(&api, &signer, "Models", "register_model", vec![spec]).await?;
 			let model = number(&find_event(&events, "Models", "ModelRegistered")?, "model")?;

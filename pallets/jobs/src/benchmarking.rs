@@ -8,7 +8,7 @@
 //! a benchmark key), so the verifier does the work it does for a prover's proof.
 
 use super::*;
-use crate::{impls::commitment_of, Pallet as JobsPallet};
+use crate::{commitment_of, BenchmarkHelper, Pallet as JobsPallet};
 use aichain_compute::zk_public_input_count;
 use frame_benchmarking::v2::*;
 use frame_support::{
@@ -18,19 +18,6 @@ use frame_support::{
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use pallet_zk_verifier::KeyId;
 use sp_runtime::traits::{Bounded, One, Saturating};
-
-/// Sets up what the benchmarks need in the model, worker and verifier registries.
-pub trait BenchmarkHelper<AccountId> {
-	/// Registers a trapdoor-simulated Groth16 key (`aichain_zk::simulate`, seed 1) with
-	/// `public_inputs` inputs.
-	fn verifying_key(public_inputs: u32) -> KeyId;
-	/// Registers an active model with the given key and sizes.
-	fn model(verifying_key: Option<KeyId>, max_input_len: u32, max_output_len: u32) -> ModelId;
-	/// Registers (and funds) worker number `index` for `model`, bonded far above the minimum.
-	fn worker(model: ModelId, index: u32) -> AccountId;
-	/// The most workers one model can list.
-	fn max_workers_per_model() -> u32;
-}
 
 /// The [`BenchmarkHelper`] of a runtime built on `pallet_zk_verifier`, `pallet_models` and
 /// `pallet_workers`.
@@ -198,8 +185,8 @@ mod benchmarks {
 		let (model, _) = plain_model::<T>(r);
 		let job = submit_redundancy::<T>(&requester::<T>(), model, r)?;
 		let workers = assignees::<T>(job);
-		for worker in &workers[1..] {
-			JobsPallet::<T>::do_commit_result(worker.clone(), job, [1; 32])?;
+		for (i, worker) in workers[1..].iter().enumerate() {
+			JobsPallet::<T>::do_commit_result(worker.clone(), job, [i as u8 + 2; 32])?;
 		}
 
 		#[extrinsic_call]
@@ -217,7 +204,7 @@ mod benchmarks {
 		let output = largest_output::<T>();
 		let salt = [3u8; 32];
 		for worker in &workers {
-			JobsPallet::<T>::do_commit_result(worker.clone(), job, commitment_of(&output, &salt))?;
+			JobsPallet::<T>::do_commit_result(worker.clone(), job, commitment_of(job, worker, &output, &salt))?;
 		}
 		for worker in &workers[1..] {
 			JobsPallet::<T>::do_reveal_result(worker.clone(), job, output.clone(), salt)?;
@@ -315,6 +302,34 @@ mod benchmarks {
 		_(RawOrigin::Signed(caller), job);
 
 		assert_eq!(assignees::<T>(job).len() as u32, T::DisputeReplicas::get());
+		Ok(())
+	}
+
+	/// The worker of a zk job declines it and a replacement is drawn from the most workers a
+	/// model can list.
+	#[benchmark]
+	fn decline_job() -> Result<(), BenchmarkError> {
+		let (max_in, max_out) = (T::MaxInputLen::get(), T::MaxOutputLen::get());
+		let key = T::BenchmarkHelper::verifying_key(zk_public_input_count(max_in as usize, max_out as usize) as u32);
+		let model = T::BenchmarkHelper::model(Some(key), max_in, max_out);
+		for i in 0..T::BenchmarkHelper::max_workers_per_model() {
+			T::BenchmarkHelper::worker(model, i);
+		}
+		let job = JobsPallet::<T>::do_submit_job(
+			requester::<T>(),
+			model,
+			largest_input::<T>(),
+			Tier::Zk,
+			BalanceOf::<T>::max_value(),
+			T::MaxDeadline::get(),
+		)?;
+		let worker = assignees::<T>(job)[0].clone();
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(worker.clone()), job);
+
+		assert!(!assignees::<T>(job).contains(&worker));
+		assert_eq!(assignees::<T>(job).len(), 1);
 		Ok(())
 	}
 

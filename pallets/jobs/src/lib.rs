@@ -11,7 +11,16 @@
 //!   ([`HoldReason::JobEscrow`]). The job is assigned at once to eligible workers (listing the
 //!   model, bonded, heartbeat fresh), drawn without replacement with probability proportional to
 //!   bond × reputation, or queued as pending until workers are available.
-//! - [`Pallet::cancel_job`]: the requester cancels a pending job and gets everything back.
+//!   The input must be one the model can answer ([`aichain_compute::validate_input`]: exact
+//!   size for fixed-size networks and circuits, UTF-8 text for embeddings) and the deadline at
+//!   least the model's `min_timeout`, so that no choice of a requester can get an honest worker
+//!   slashed.
+//! - [`Pallet::cancel_job`]: the requester cancels a pending job and gets its price back; the
+//!   fee pays for the queue slot it took.
+//! - [`Pallet::decline_job`]: an assigned worker that cannot serve a job (an engine limit the
+//!   chain does not know) gives it back before it commits to anything. It is not slashed; a
+//!   replacement is drawn, and when none is left the requester is refunded the price but pays
+//!   the fee.
 //! - Tier **zk** — [`Pallet::submit_result`]: the assigned worker submits the output and a
 //!   Groth16 proof. The public inputs are built on chain from the job's input and the claimed
 //!   output ([`aichain_compute::zk_public_inputs`]) and checked by [`Config::Verifier`] against
@@ -20,16 +29,32 @@
 //!   nothing about the job (the worker may still submit a correct one before the deadline) but
 //!   counts as a failure in the worker's reputation ([`Event::ResultRejected`]).
 //! - Tier **redundancy(k)** — [`Pallet::commit_result`] then [`Pallet::reveal_result`]: `k`
-//!   workers commit `BLAKE2-256(SCALE(output, salt))`; once all have committed, each reveals.
+//!   workers commit [`commitment_of`]`(job, worker, output, salt)` =
+//!   `BLAKE2-256(SCALE(job, worker, output, salt))`, bound to the job and the worker, so a
+//!   commitment copied from another worker can never be revealed, and a commitment equal to
+//!   another one of the job is refused; once all have committed, each reveals.
 //!   The output revealed by a strict majority of the `k` wins: its workers are paid, the others
 //!   (different output or no reveal) are slashed [`Config::SlashAmount`] and their share of the
 //!   price is refunded. Without a majority the requester is refunded.
-//! - Deadlines: each open job that is assigned sits in exactly one [`Deadlines`] bucket (its
-//!   deadline block, at most [`Config::MaxJobsPerBlock`] jobs), processed in `on_initialize`,
-//!   never by scanning all jobs. A worker that missed its deadline is slashed and replaced by
-//!   another eligible worker (at most [`Config::MaxReassignments`] times), otherwise the job is
-//!   refunded. Pending jobs sit in [`PendingJobs`] (bounded) and are retried each block until
-//!   their deadline.
+//! - Deadlines: each open job that is assigned has exactly one entry in [`Deadlines`], under
+//!   its deadline block (a set: scheduling twice cannot duplicate it, unscheduling removes only
+//!   it). `on_initialize` ends at most [`Config::MaxJobsPerBlock`] due phases per block, oldest
+//!   first from [`DeadlineCursor`]; more due at once are delayed to the next blocks, never
+//!   dropped, so buckets have no capacity to fill and scheduling never fails. A worker that
+//!   missed its deadline is slashed and replaced by another eligible worker (at most
+//!   [`Config::MaxReassignments`] times, declines included), otherwise the job is refunded; no
+//!   worker is slashed when the model was retired or its key removed (the chain's failure).
+//!   Pending jobs sit in [`PendingJobs`] (bounded; every job pays at least
+//!   [`Config::MinJobFee`], which is kept when it ends unassigned or cancelled, so filling the
+//!   queue costs what it blocks) and are retried each block until their deadline.
+//! - Every job ends, within `(MaxReassignments + 4) × timeout + ChallengePeriod` blocks of
+//!   its submission: pending, at most `MaxReassignments + 2` working phases (each assignment
+//!   or reassignment, declines included, starts one; the proposer's and a dispute round's
+//!   together), a reveal phase, and the challenge window; each phase is delayed by at most
+//!   the backlog of due phases ahead of it divided by `MaxJobsPerBlock` (see
+//!   `docs/compute-market.md`, "Every job ends"; the property test checks it).
+//! - [`WorkerJobs`] indexes each worker's open jobs, so a provider reads its own assignments
+//!   instead of scanning every job.
 //! - [`Config::OnJobCompleted`] is called with every accepted output (its `weight()` is added
 //!   to every call and hook that can complete a job), and [`Config::OnVerifiedWork`] with every
 //!   worker paid for it (the rewards pallet's points).
@@ -64,7 +89,7 @@ extern crate alloc;
 
 #[cfg(feature = "runtime-benchmarks")]
 pub mod benchmarking;
-pub mod impls;
+mod features;
 #[cfg(test)]
 mod mock;
 mod selection;
@@ -80,6 +105,20 @@ pub use pallet::*;
 pub use types::*;
 pub use weights::WeightInfo;
 
+/// Sets up what the benchmarks need in the model, worker and verifier registries.
+#[cfg(feature = "runtime-benchmarks")]
+pub trait BenchmarkHelper<AccountId> {
+	/// Registers a trapdoor-simulated Groth16 key (`aichain_zk::simulate`, seed 1) with
+	/// `public_inputs` inputs.
+	fn verifying_key(public_inputs: u32) -> pallet_zk_verifier::KeyId;
+	/// Registers an active model with the given key and sizes.
+	fn model(verifying_key: Option<pallet_zk_verifier::KeyId>, max_input_len: u32, max_output_len: u32) -> ModelId;
+	/// Registers (and funds) worker number `index` for `model`, bonded far above the minimum.
+	fn worker(model: ModelId, index: u32) -> AccountId;
+	/// The most workers one model can list.
+	fn max_workers_per_model() -> u32;
+}
+
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
@@ -93,10 +132,11 @@ pub mod pallet {
 	use pallet_models::ModelRegistry;
 	use pallet_workers::WorkerRegistry;
 	use pallet_zk_verifier::{Verifier, VerifyError};
-	use sp_runtime::Permill;
+	use sp_runtime::{traits::Zero, Permill};
 
 	/// The in-code storage version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	/// 2: [`Deadlines`] became a set per block with a cursor, [`WorkerJobs`] was added.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -147,6 +187,12 @@ pub mod pallet {
 		#[pallet::constant]
 		type ProtocolFee: Get<Permill>;
 
+		/// The least fee of any job (also of a free model's): the price of the slot a job
+		/// takes in the shared pending queue and deadline schedule. Kept when a job is
+		/// cancelled or ends unassigned or declined.
+		#[pallet::constant]
+		type MinJobFee: Get<BalanceOf<Self>>;
+
 		/// Receives protocol fees (the rewards pot).
 		type FeeCollector: Get<Self::AccountId>;
 
@@ -170,7 +216,7 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxDeadline: Get<BlockNumberFor<Self>>;
 
-		/// Most jobs whose deadline falls in one block.
+		/// Most due phases ended in one block; more due at once wait for the next blocks.
 		#[pallet::constant]
 		type MaxJobsPerBlock: Get<u32>;
 
@@ -178,7 +224,7 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxPendingJobs: Get<u32>;
 
-		/// Most times a job's no-show workers are replaced before it is refunded.
+		/// Most times a job's no-show or declining workers are replaced before it is refunded.
 		#[pallet::constant]
 		type MaxReassignments: Get<u32>;
 
@@ -204,7 +250,7 @@ pub mod pallet {
 
 		/// Registers what the benchmarks need in other pallets.
 		#[cfg(feature = "runtime-benchmarks")]
-		type BenchmarkHelper: crate::benchmarking::BenchmarkHelper<Self::AccountId>;
+		type BenchmarkHelper: crate::BenchmarkHelper<Self::AccountId>;
 	}
 
 	/// Why this pallet holds funds.
@@ -228,10 +274,22 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type PendingJobs<T: Config> = StorageValue<_, BoundedVec<JobId, T::MaxPendingJobs>, ValueQuery>;
 
-	/// Assigned jobs by the block at which their current phase ends.
+	/// Assigned jobs by the block at which their current phase ends: one entry per open,
+	/// assigned job, under its `deadline`.
 	#[pallet::storage]
 	pub type Deadlines<T: Config> =
-		StorageMap<_, Twox64Concat, BlockNumberFor<T>, BoundedVec<JobId, T::MaxJobsPerBlock>, ValueQuery>;
+		StorageDoubleMap<_, Twox64Concat, BlockNumberFor<T>, Twox64Concat, JobId, (), OptionQuery>;
+
+	/// The oldest block whose due phases may not all have been ended yet (`on_initialize`
+	/// works forward from it, at most `MaxJobsPerBlock` jobs a block).
+	#[pallet::storage]
+	pub type DeadlineCursor<T: Config> = StorageValue<_, BlockNumberFor<T>, OptionQuery>;
+
+	/// The open jobs each worker holds: assignments, and optimistic proposals awaiting their
+	/// window. Read by providers' offchain workers instead of scanning [`Jobs`].
+	#[pallet::storage]
+	pub type WorkerJobs<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, JobId, (), OptionQuery>;
 
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
@@ -262,8 +320,13 @@ pub mod pallet {
 		},
 		/// A worker was slashed for a missed deadline or a losing output.
 		WorkerSlashed { job: JobId, worker: T::AccountId, amount: BalanceOf<T> },
-		/// The job ended without a paid result and `amount` was returned to the requester.
-		JobRefunded { job: JobId, reason: RefundReason, amount: BalanceOf<T> },
+		/// The job ended without a paid result: `amount` was returned to the requester and
+		/// `fee` (kept when nobody could answer the job or the requester cancelled it) went to
+		/// the fee collector.
+		JobRefunded { job: JobId, reason: RefundReason, amount: BalanceOf<T>, fee: BalanceOf<T> },
+		/// An assigned worker declined the job without being slashed; a replacement is drawn
+		/// ([`Event::JobAssigned`]) or the job is refunded.
+		JobDeclined { job: JobId, worker: T::AccountId },
 		/// Optimistic: `worker` proposed `output`; it is accepted at `challenge_deadline` unless
 		/// challenged.
 		ResultProposed { job: JobId, worker: T::AccountId, output: OutputOf<T>, challenge_deadline: BlockNumberFor<T> },
@@ -288,8 +351,10 @@ pub mod pallet {
 		EmptyInput,
 		/// The input is longer than the model accepts.
 		InputTooLong,
-		/// zk tier: the input must be exactly the model's input size (its circuit's size).
+		/// The input must be exactly the model's input size (a fixed-size network or circuit).
 		InputLengthMismatch,
+		/// The model takes text and the input is not UTF-8.
+		InputNotUtf8,
 		/// zk tier: the model has no verifying key.
 		ModelNotProvable,
 		/// Redundancy tier: replicas must be between 2 and `MaxReplicas`.
@@ -298,14 +363,15 @@ pub mod pallet {
 		ZeroDeadline,
 		/// The deadline is longer than `MaxDeadline`.
 		DeadlineTooLong,
+		/// The deadline is shorter than the model's `min_timeout`: no honest provider could
+		/// be expected to meet it.
+		DeadlineBelowModelMinimum,
 		/// The price plus fee is above the requester's `max_price`.
 		PriceAboveMax,
 		/// The requester cannot afford the escrow.
 		InsufficientBalance,
 		/// Too many jobs are waiting for workers.
 		PendingQueueFull,
-		/// Every deadline bucket near the requested deadline is full.
-		DeadlineBucketsFull,
 		/// Only the requester may do this.
 		NotRequester,
 		/// The job has already been assigned.
@@ -320,8 +386,10 @@ pub mod pallet {
 		OutputLengthMismatch,
 		/// The output is longer than the model allows.
 		OutputTooLong,
-		/// The worker already committed.
+		/// The worker already committed (or, declining, already committed to a result).
 		AlreadyCommitted,
+		/// Another worker of the job already made this exact commitment.
+		DuplicateCommitment,
 		/// The worker already revealed.
 		AlreadyRevealed,
 		/// The revealed output and salt do not match the commitment.
@@ -348,6 +416,8 @@ pub mod pallet {
 		}
 
 		fn integrity_test() {
+			assert!(T::MaxJobsPerBlock::get() >= 1, "MaxJobsPerBlock must be at least 1");
+			assert!(!T::ChallengePeriod::get().is_zero(), "ChallengePeriod must be at least 1");
 			let dispute = T::DisputeReplicas::get();
 			assert!(dispute >= 1 && dispute <= T::MaxReplicas::get(), "DisputeReplicas must be in 1..=MaxReplicas");
 			assert!(T::MaxReplicas::get() <= u8::MAX as u32, "MaxReplicas must fit a u8");
@@ -364,16 +434,18 @@ pub mod pallet {
 		/// Submits a job.
 		///
 		/// - Origin: signed; the signer is the requester and pays.
-		/// - Effect: holds `model price × workers + fee` (fee = `ProtocolFee` of the price; an
-		///   optimistic job also reserves `model price × DisputeReplicas` for a dispute),
-		///   then assigns workers or queues the job as pending. `deadline` is the number of
-		///   blocks each phase may take (and how long the job may wait for workers).
+		/// - Effect: checks that the model can answer `input` and that `deadline` is at least
+		///   the model's `min_timeout`; holds `model price × workers + fee` (fee = the larger
+		///   of `ProtocolFee` of the price and `MinJobFee`; an optimistic job also reserves
+		///   `model price × DisputeReplicas` for a dispute), then assigns workers or queues the
+		///   job as pending. `deadline` is the number of blocks each phase may take (and how
+		///   long the job may wait for workers).
 		/// - Events: [`Event::JobSubmitted`], then [`Event::JobAssigned`] if workers were found.
 		/// - Errors: [`Error::ZeroDeadline`], [`Error::DeadlineTooLong`], [`Error::UnknownModel`],
-		///   [`Error::EmptyInput`], [`Error::InputTooLong`], [`Error::ModelNotProvable`],
-		///   [`Error::InputLengthMismatch`], [`Error::InvalidReplicas`],
-		///   [`Error::PriceAboveMax`], [`Error::InsufficientBalance`],
-		///   [`Error::PendingQueueFull`], [`Error::DeadlineBucketsFull`].
+		///   [`Error::DeadlineBelowModelMinimum`], [`Error::EmptyInput`], [`Error::InputTooLong`],
+		///   [`Error::InputLengthMismatch`], [`Error::InputNotUtf8`], [`Error::ModelNotProvable`],
+		///   [`Error::InvalidReplicas`], [`Error::PriceAboveMax`], [`Error::InsufficientBalance`],
+		///   [`Error::PendingQueueFull`].
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::submit_job(T::MaxReplicas::get()))]
 		pub fn submit_job(
@@ -388,7 +460,8 @@ pub mod pallet {
 			Self::do_submit_job(requester, model, input, tier, max_price, deadline).map(|_| ())
 		}
 
-		/// Cancels a job that has no workers yet and returns its whole escrow.
+		/// Cancels a job that has no workers yet and returns its escrow but the fee (the price
+		/// of the queue slot it took, paid to the fee collector).
 		///
 		/// - Origin: signed by the requester.
 		/// - Event: [`Event::JobRefunded`] with [`RefundReason::Cancelled`].
@@ -422,13 +495,13 @@ pub mod pallet {
 		/// Commits to the output of a redundancy-tier job.
 		///
 		/// - Origin: signed by an assigned worker.
-		/// - Effect: stores `commitment` = `BLAKE2-256(SCALE((output, salt)))`; when every worker
-		///   has committed, the reveal phase starts with a new deadline.
+		/// - Effect: stores `commitment` = [`commitment_of`]`(job, worker, output, salt)`; when
+		///   every worker has committed, the reveal phase starts with a new deadline.
 		/// - Events: [`Event::ResultCommitted`], then [`Event::RevealPhaseStarted`] after the last
 		///   commitment.
 		/// - Errors: [`Error::UnknownJob`], [`Error::JobAlreadyFinished`], [`Error::WrongTier`],
 		///   [`Error::WrongPhase`], [`Error::NotAssignedWorker`], [`Error::AlreadyCommitted`],
-		///   [`Error::DeadlineBucketsFull`].
+		///   [`Error::DuplicateCommitment`].
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::commit_result(T::MaxReplicas::get()))]
 		pub fn commit_result(origin: OriginFor<T>, job: JobId, commitment: [u8; 32]) -> DispatchResult {
@@ -467,8 +540,7 @@ pub mod pallet {
 		///   blocks); unchallenged, the output is accepted and paid when the window closes.
 		/// - Event: [`Event::ResultProposed`].
 		/// - Errors: [`Error::UnknownJob`], [`Error::JobAlreadyFinished`], [`Error::WrongTier`],
-		///   [`Error::WrongPhase`], [`Error::NotAssignedWorker`], [`Error::OutputTooLong`],
-		///   [`Error::DeadlineBucketsFull`].
+		///   [`Error::WrongPhase`], [`Error::NotAssignedWorker`], [`Error::OutputTooLong`].
 		#[pallet::call_index(5)]
 		#[pallet::weight(T::WeightInfo::propose_result())]
 		pub fn propose_result(origin: OriginFor<T>, job: JobId, output: OutputOf<T>) -> DispatchResult {
@@ -487,13 +559,31 @@ pub mod pallet {
 		/// - Events: [`Event::ResultChallenged`], [`Event::JobAssigned`].
 		/// - Errors: [`Error::UnknownJob`], [`Error::JobAlreadyFinished`], [`Error::WrongTier`],
 		///   [`Error::NotChallengeable`], [`Error::OwnProposal`],
-		///   [`Error::InsufficientChallengeBond`], [`Error::NotEnoughDisputeWorkers`],
-		///   [`Error::DeadlineBucketsFull`].
+		///   [`Error::InsufficientChallengeBond`], [`Error::NotEnoughDisputeWorkers`].
 		#[pallet::call_index(6)]
 		#[pallet::weight(T::WeightInfo::challenge_result())]
 		pub fn challenge_result(origin: OriginFor<T>, job: JobId) -> DispatchResult {
 			let challenger = ensure_signed(origin)?;
 			Self::do_challenge_result(challenger, job)
+		}
+
+		/// Gives back a job the worker cannot serve, without being slashed.
+		///
+		/// - Origin: signed by an assigned worker that has not committed to a result (zk: not
+		///   submitted; redundancy and disputes: not committed; optimistic: not proposed).
+		/// - Effect: the worker leaves the job (no slash, no reputation change) and, while the
+		///   job has reassignments left, a replacement is drawn (never the decliner) with a new
+		///   deadline. Otherwise the job ends: the remaining workers are released, the requester
+		///   gets the price back and pays the fee.
+		/// - Events: [`Event::JobDeclined`], then [`Event::JobAssigned`] or
+		///   [`Event::JobRefunded`] with [`RefundReason::Declined`].
+		/// - Errors: [`Error::UnknownJob`], [`Error::JobAlreadyFinished`], [`Error::WrongPhase`],
+		///   [`Error::NotAssignedWorker`], [`Error::AlreadyCommitted`].
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::decline_job())]
+		pub fn decline_job(origin: OriginFor<T>, job: JobId) -> DispatchResult {
+			let worker = ensure_signed(origin)?;
+			Self::do_decline_job(worker, job)
 		}
 	}
 }

@@ -12,8 +12,13 @@ aichain_test_utils::test_runtime! {
 	2: ZkVerifier = pallet_zk_verifier,
 	3: Models = pallet_models,
 	4: Workers = pallet_workers,
-	5: Jobs = pallet_jobs,
+	5: Jobs = pallet_jobs;
+	// Above a royalty of 50, so that paying it to a reaped account is refused.
+	balances { type ExistentialDeposit = ConstU64<EXISTENTIAL_DEPOSIT>; }
 }
+
+/// The existential deposit.
+pub const EXISTENTIAL_DEPOSIT: u64 = 100;
 
 impl pallet_zk_verifier::Config for Test {
 	type Currency = Balances;
@@ -94,6 +99,8 @@ impl aichain_compute::OnVerifiedWork<u64, u64> for RecordVerifiedWork {
 }
 
 pub const DEADLINE: u64 = 5;
+/// The least fee of a job (that of a free model's).
+pub const MIN_FEE: u64 = 20;
 pub const CHALLENGE_PERIOD: u64 = 3;
 /// A challenger's whole bond: three dispute prices (3 × 1,000) and the 500 forfeit.
 pub const CHALLENGE_BOND: u64 = 3_500;
@@ -107,6 +114,7 @@ impl pallet_jobs::Config for Test {
 	type OnJobCompleted = RecordCompleted;
 	type OnVerifiedWork = RecordVerifiedWork;
 	type ProtocolFee = Fee;
+	type MinJobFee = ConstU64<MIN_FEE>;
 	type FeeCollector = Pot;
 	type SlashAmount = ConstU64<SLASH>;
 	type MaxInputLen = ConstU32<64>;

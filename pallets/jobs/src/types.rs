@@ -30,7 +30,7 @@ pub enum JobStatus {
 pub struct Assignment<AccountId> {
 	/// The assigned worker.
 	pub worker: AccountId,
-	/// Redundancy: `BLAKE2-256(SCALE(output, salt))`, once committed.
+	/// Redundancy: [`commitment_of`]`(job, worker, output, salt)`, once committed.
 	pub commitment: Option<[u8; 32]>,
 	/// Redundancy: BLAKE2-256 of the revealed output, once revealed (the output itself is in
 	/// [`Job::revealed`]).
@@ -54,6 +54,9 @@ pub struct JobTerms<AccountId, Balance> {
 	pub verifying_key: Option<KeyId>,
 	/// Longest output accepted.
 	pub max_output_len: u32,
+	/// How far outputs may differ and still agree (0: exact bytes; the model's
+	/// `output_tolerance`).
+	pub output_tolerance: u8,
 }
 
 /// A job.
@@ -159,6 +162,34 @@ pub enum RefundReason {
 	NoResult,
 	/// Redundancy or an optimistic dispute: the revealed outputs had no majority.
 	NoMajority,
+	/// Workers declined the job (they could not serve it) and no replacement was left.
+	Declined,
+	/// The model was retired, or its verifying key removed, before a result came: the
+	/// chain's failure, nobody is slashed.
+	ModelUnavailable,
+	/// Settling the job failed (a transfer was refused); everything was returned instead.
+	SettlementFailed,
+}
+
+impl RefundReason {
+	/// Whether the requester pays the job's fee although no result was accepted: the job took
+	/// a queue slot and nobody could answer it, or its requester withdrew it. Otherwise (a
+	/// worker failed, or the chain did) the fee is returned too.
+	pub fn keeps_fee(self) -> bool {
+		matches!(self, Self::Cancelled | Self::NotAssigned | Self::Declined)
+	}
+}
+
+/// A redundancy worker's commitment to its output: `BLAKE2-256(SCALE(job, worker, output,
+/// salt))`. Binding the job and the worker makes a copied commitment useless: the copier
+/// cannot reveal it as its own, and the same output of another job commits differently.
+pub fn commitment_of<AccountId: Encode>(
+	job: aichain_compute::JobId,
+	worker: &AccountId,
+	output: &[u8],
+	salt: &[u8; 32],
+) -> [u8; 32] {
+	(job, worker, output, salt).using_encoded(sp_io::hashing::blake2_256)
 }
 
 /// How an optimistic job's dispute ended.

@@ -44,6 +44,8 @@ fn largest_spec<T: Config>() -> ModelSpecOf<T> {
 		royalty_bps: 100,
 		max_input_len: T::MaxInputLimit::get(),
 		max_output_len: T::MaxOutputLimit::get(),
+		min_timeout: 1,
+		output_tolerance: 0,
 	}
 }
 

@@ -155,6 +155,11 @@ pub mod pallet {
 		RoyaltyTooHigh,
 		/// An input or output limit is zero.
 		ZeroLimit,
+		/// The minimum timeout is zero blocks.
+		ZeroMinTimeout,
+		/// Only models with floating-point outputs (embeddings) may have an output tolerance:
+		/// integer models agree byte for byte.
+		ToleranceOnExactModel,
 		/// An input or output limit is above the runtime's maximum.
 		LimitTooHigh,
 		/// The verifying key is not registered in the verifier.
@@ -181,11 +186,13 @@ pub mod pallet {
 		/// Registers a model.
 		///
 		/// - Origin: signed; the signer becomes the owner.
-		/// - Effect: checks `spec`, holds [`Config::ModelDeposit`] from the owner and stores the
-		///   model, active, under the next id.
+		/// - Effect: checks `spec`, holds [`Config::ModelDeposit`] from the owner, counts the
+		///   model as a user of its verifying key (which then cannot be unregistered) and stores
+		///   the model, active, under the next id.
 		/// - Event: [`Event::ModelRegistered`].
 		/// - Errors: [`Error::EmptyName`], [`Error::RoyaltyTooHigh`], [`Error::ZeroLimit`],
-		///   [`Error::LimitTooHigh`], [`Error::UnknownVerifyingKey`],
+		///   [`Error::ZeroMinTimeout`], [`Error::ToleranceOnExactModel`], [`Error::LimitTooHigh`],
+		///   [`Error::UnknownVerifyingKey`],
 		///   [`Error::VerifyingKeyMismatch`], [`Error::InsufficientBalanceForDeposit`],
 		///   [`Error::ModelIdOverflow`].
 		#[pallet::call_index(0)]
@@ -207,7 +214,8 @@ pub mod pallet {
 			Self::do_update_price(who, model, price)
 		}
 
-		/// Retires a model: it accepts no new jobs, and its deposit is released.
+		/// Retires a model: it accepts no new jobs, its deposit is released and it no longer
+		/// holds its verifying key.
 		///
 		/// - Origin: signed by the model's owner.
 		/// - Event: [`Event::ModelRetired`].
@@ -229,6 +237,9 @@ pub mod pallet {
 			let deposit = T::ModelDeposit::get();
 			T::Currency::hold(&HoldReason::ModelDeposit.into(), &owner, deposit)
 				.map_err(|_| Error::<T>::InsufficientBalanceForDeposit)?;
+			if let Some(key) = &spec.verifying_key {
+				T::Verifier::acquire(key).ok_or(Error::<T>::UnknownVerifyingKey)?;
+			}
 			NextModelId::<T>::put(next);
 			Models::<T>::insert(
 				model,
@@ -243,6 +254,11 @@ pub mod pallet {
 			ensure!(!spec.name.is_empty(), Error::<T>::EmptyName);
 			ensure!(spec.royalty_bps <= MAX_ROYALTY_BPS, Error::<T>::RoyaltyTooHigh);
 			ensure!(spec.max_input_len > 0 && spec.max_output_len > 0, Error::<T>::ZeroLimit);
+			ensure!(spec.min_timeout > 0, Error::<T>::ZeroMinTimeout);
+			ensure!(
+				spec.output_tolerance == 0 || spec.kind == ModelKind::Embedding,
+				Error::<T>::ToleranceOnExactModel
+			);
 			ensure!(
 				spec.max_input_len <= T::MaxInputLimit::get() &&
 					spec.max_output_len <= T::MaxOutputLimit::get(),
@@ -281,6 +297,9 @@ pub mod pallet {
 			let mut info = Self::owned_active(&who, model)?;
 			let deposit = info.deposit;
 			T::Currency::release(&HoldReason::ModelDeposit.into(), &who, deposit, Precision::Exact)?;
+			if let Some(key) = &info.spec.verifying_key {
+				T::Verifier::release(key);
+			}
 			info.status = ModelStatus::Retired;
 			info.deposit = Default::default();
 			Models::<T>::insert(model, info);
@@ -289,16 +308,20 @@ pub mod pallet {
 		}
 
 		/// Invariants: ids are below [`NextModelId`]; retired models hold nothing; per owner, the
-		/// held model deposit equals the sum of its active models' deposits.
+		/// held model deposit equals the sum of its active models' deposits; each verifying key
+		/// counts exactly the active models that use it as its users.
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			use frame_support::traits::fungible::InspectHold;
 			use sp_runtime::Saturating;
 			let next = NextModelId::<T>::get();
 			let mut per_owner = alloc::collections::btree_map::BTreeMap::<T::AccountId, BalanceOf<T>>::new();
+			let mut key_users = alloc::collections::btree_map::BTreeMap::<pallet_zk_verifier::KeyId, u32>::new();
 			for (model, info) in Models::<T>::iter() {
 				ensure!(model < next, "model id not below NextModelId");
 				if info.status == ModelStatus::Retired {
 					ensure!(info.deposit == Default::default(), "retired model still has a deposit");
+				} else if let Some(key) = info.spec.verifying_key {
+					*key_users.entry(key).or_default() += 1;
 				}
 				let total = per_owner.entry(info.owner.clone()).or_default();
 				*total = total.saturating_add(info.deposit);
@@ -308,6 +331,9 @@ pub mod pallet {
 					T::Currency::balance_on_hold(&HoldReason::ModelDeposit.into(), &owner) == total,
 					"held model deposit differs from the sum of the owner's active models"
 				);
+			}
+			for (key, users) in key_users {
+				ensure!(T::Verifier::users_of(&key) == users, "a key's users differ from its active models");
 			}
 			Ok(())
 		}
@@ -324,6 +350,8 @@ pub mod pallet {
 				verifying_key: info.spec.verifying_key,
 				max_input_len: info.spec.max_input_len,
 				max_output_len: info.spec.max_output_len,
+				min_timeout: info.spec.min_timeout,
+				output_tolerance: info.spec.output_tolerance,
 			})
 		}
 	}

@@ -28,6 +28,8 @@ fn spec() -> ModelSpecOf<Test> {
 		royalty_bps: 500,
 		max_input_len: 64,
 		max_output_len: 1,
+		min_timeout: 1,
+		output_tolerance: 0,
 	}
 }
 
@@ -124,5 +126,61 @@ fn retiring_releases_the_deposit_and_stops_new_jobs() {
 		// Ids are never reused.
 		assert_ok!(Models::register_model(origin(ALICE), spec()));
 		assert!(Models::active_model(1).is_some());
+	});
+}
+
+/// Attack: the key a model relies on is pulled from under it, by the account that registered
+/// it, which may be a squatter who registered the owner's published key first. Valid proofs
+/// would then fail and honest workers be slashed.
+#[test]
+fn a_key_used_by_an_active_model_cannot_be_unregistered_by_its_registrant() {
+	run_test(|| {
+		let matching = aichain_zk::simulate::verifying_key(
+			aichain_compute::zk_public_input_count(64, 1) as u32,
+			1,
+		);
+		// Bob registered the key (a squatter, or the owner); Alice's model uses it.
+		let key = pallet_zk_verifier::register_for::<Test>(BOB, matching).unwrap();
+		let mut zk = spec();
+		zk.verifying_key = Some(key);
+		assert_ok!(Models::register_model(origin(ALICE), zk.clone()));
+		assert_ok!(Models::register_model(origin(ALICE), zk));
+		assert_eq!(pallet_zk_verifier::KeyUsers::<Test>::get(key), 2);
+		assert_noop!(
+			ZkVerifier::unregister_verifying_key(origin(BOB), key),
+			pallet_zk_verifier::Error::<Test>::KeyInUse
+		);
+		// Retiring one model is not enough; retiring both frees the key.
+		assert_ok!(Models::retire_model(origin(ALICE), 0));
+		assert_noop!(
+			ZkVerifier::unregister_verifying_key(origin(BOB), key),
+			pallet_zk_verifier::Error::<Test>::KeyInUse
+		);
+		assert_ok!(Models::retire_model(origin(ALICE), 1));
+		assert_ok!(ZkVerifier::unregister_verifying_key(origin(BOB), key));
+		assert!(!pallet_zk_verifier::KeyUsers::<Test>::contains_key(key));
+	});
+}
+
+#[test]
+fn a_zero_minimum_timeout_is_refused() {
+	run_test(|| {
+		let mut s = spec();
+		s.min_timeout = 0;
+		assert_noop!(Models::register_model(origin(ALICE), s), Error::<Test>::ZeroMinTimeout);
+	});
+}
+
+#[test]
+fn only_embeddings_may_state_an_output_tolerance() {
+	run_test(|| {
+		let mut exact = spec();
+		exact.output_tolerance = 1;
+		assert_noop!(Models::register_model(origin(ALICE), exact), Error::<Test>::ToleranceOnExactModel);
+		let mut embedding = spec();
+		embedding.kind = ModelKind::Embedding;
+		embedding.output_tolerance = 2;
+		assert_ok!(Models::register_model(origin(ALICE), embedding));
+		assert_eq!(Models::active_model(0).unwrap().output_tolerance, 2);
 	});
 }

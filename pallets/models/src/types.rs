@@ -57,6 +57,16 @@ pub struct ModelSpec<
 	pub max_input_len: u32,
 	/// Largest output of a job, in bytes.
 	pub max_output_len: u32,
+	/// Fewest blocks a job may give each of its phases (at least 1): the owner's statement of
+	/// how long an honest provider needs. A requester cannot ask for less, so it cannot get a
+	/// worker slashed by a deadline no one could meet.
+	pub min_timeout: u32,
+	/// How far two providers' outputs may differ and still agree in the redundancy tier and
+	/// in disputes ([`aichain_compute::outputs_agree`]): 0 for exact bytes (required of
+	/// classifiers and training steps, whose integer outputs every honest provider computes
+	/// identically); for an embedding's quantized floats, the largest difference per signed
+	/// byte that other CPU kernels or a GPU can cause.
+	pub output_tolerance: u8,
 }
 
 /// The spec type of a runtime.
@@ -107,4 +117,8 @@ pub struct ModelTerms<AccountId, Balance> {
 	pub max_input_len: u32,
 	/// Largest output in bytes.
 	pub max_output_len: u32,
+	/// Fewest blocks per phase a job may ask for.
+	pub min_timeout: u32,
+	/// How far outputs may differ and still agree (0: exact bytes).
+	pub output_tolerance: u8,
 }

@@ -8,9 +8,11 @@
 //! account is a registered worker, it:
 //!
 //! 1. sends a `Workers::heartbeat` every [`Config::HeartbeatEvery`] blocks;
-//! 2. finds the open jobs assigned to that account and hands each one to the node's compute
-//!    engine through the host functions of `aichain-engine-host` (the engine runs and proves
-//!    it on its own threads: this never waits for a job);
+//! 2. reads the open jobs assigned to that account from the jobs pallet's per-worker index
+//!    (`pallet_jobs::WorkerJobs`, not a scan of every job) and hands each one to the node's
+//!    compute engine through the host functions of `aichain-engine-host` (the engine runs and
+//!    proves it on its own threads: this never waits for a job); a job the engine refuses
+//!    (an input it cannot serve) is declined with `decline_job`, which is never slashed;
 //! 3. once the engine has a job's result, reports it with the call the job's phase expects:
 //!    `submit_result` (zk, with the proof), `commit_result` then `reveal_result` (redundancy
 //!    and optimistic disputes; the salt is drawn from the node's randomness and kept in its

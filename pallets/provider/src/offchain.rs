@@ -40,6 +40,8 @@ enum Action {
 	Reveal,
 	/// `propose_result` (optimistic).
 	Propose,
+	/// `decline_job`: the engine refused the job.
+	Decline,
 	/// `heartbeat` (the job id is unused: 0).
 	Heartbeat,
 }
@@ -69,8 +71,10 @@ impl<T: Config> Pallet<T> {
 		for worker in &workers {
 			Self::heartbeat_if_due(worker, now);
 		}
-		for (job_id, job) in pallet_jobs::Jobs::<T>::iter() {
-			for worker in &workers {
+		// Each worker's own open jobs, from the jobs pallet's index: no scan of all jobs.
+		for worker in &workers {
+			for job_id in pallet_jobs::WorkerJobs::<T>::iter_key_prefix(&worker.account) {
+				let Some(job) = pallet_jobs::Jobs::<T>::get(job_id) else { continue };
 				if let Some(assignment) = job.assignments.iter().find(|a| a.worker == worker.account) {
 					Self::advance_job(worker, job_id, &job, assignment, now);
 				}
@@ -125,7 +129,20 @@ impl<T: Config> Pallet<T> {
 				Action::Reveal,
 			_ => return,
 		};
-		let Some(result) = Self::result_or_hand_over(job_id, job, now) else { return };
+		let result = match Self::result_or_hand_over(job_id, job, now) {
+			Ok(Some(result)) => result,
+			Ok(None) => return,
+			Err(refusal) => {
+				// Only before committing to anything: afterwards the chain refuses a decline.
+				if job.status == JobStatus::Assigned && assignment.commitment.is_none() {
+					log::warn!(target: LOG_TARGET, "job {job_id}: declining, the engine refused it: {refusal:?}");
+					Self::send_once(worker, Action::Decline, job_id, now, pallet_jobs::Call::<T>::decline_job {
+						job: job_id,
+					});
+				}
+				return;
+			},
+		};
 		let Ok(output) = BoundedVec::try_from(result.output) else {
 			log::warn!(target: LOG_TARGET, "job {job_id}: the engine's output exceeds the chain's limit");
 			return;
@@ -144,7 +161,7 @@ impl<T: Config> Pallet<T> {
 				})
 			},
 			Action::Commit => {
-				let commitment = pallet_jobs::impls::commitment_of(&output, &salt());
+				let commitment = pallet_jobs::commitment_of(job_id, &worker.account, &output, &salt());
 				Self::send_once(worker, action, job_id, now, pallet_jobs::Call::<T>::commit_result {
 					job: job_id,
 					commitment,
@@ -157,21 +174,19 @@ impl<T: Config> Pallet<T> {
 			}),
 			Action::Propose =>
 				Self::send_once(worker, action, job_id, now, pallet_jobs::Call::<T>::propose_result { job: job_id, output }),
-			Action::HandOver | Action::Heartbeat => {},
+			Action::HandOver | Action::Heartbeat | Action::Decline => {},
 		}
 	}
 
 	/// The engine's result of `job_id`; without one, hands the job to the engine (once per
 	/// `ResendAfter` blocks: a job lost by a restarted engine is handed over again).
-	fn result_or_hand_over(job_id: JobId, job: &JobOf<T>, now: BlockNumberFor<T>) -> Option<EngineOutput> {
-		if let Some(result) = compute_engine::result(job_id) {
-			return Some(result);
-		}
-		let model = pallet_models::Models::<T>::get(job.model)?;
-		let claim = claim_key(Action::HandOver, job_id, &());
-		if !claim_now::<T>(&claim, now) {
-			return None;
-		}
+	/// `Err`: the engine refused the job (it cannot serve it: the worker declines it).
+	fn result_or_hand_over(
+		job_id: JobId,
+		job: &JobOf<T>,
+		now: BlockNumberFor<T>,
+	) -> Result<Option<EngineOutput>, EngineError> {
+		let Some(model) = pallet_models::Models::<T>::get(job.model) else { return Ok(None) };
 		let request = EngineJob {
 			job: job_id,
 			weights_sha256: model.spec.weights_sha256,
@@ -179,12 +194,26 @@ impl<T: Config> Pallet<T> {
 			tier: job.tier,
 			input: job.input.to_vec(),
 		};
+		// Only a result of exactly this request: after a reorg the engine may hold a result
+		// of another job that had this id; this job is then handed over (and run) again.
+		match compute_engine::result(job_id) {
+			Some(result) if result.request == request.fingerprint() => return Ok(Some(result)),
+			Some(_) => log::info!(target: LOG_TARGET, "job {job_id}: the engine's result answers another request"),
+			None => {},
+		}
+		let claim = claim_key(Action::HandOver, job_id, &());
+		if !claim_now::<T>(&claim, now) {
+			return Ok(None);
+		}
 		match compute_engine::submit(&request.encode()) {
 			Ok(()) => log::info!(target: LOG_TARGET, "job {job_id}: handed to the compute engine"),
 			Err(EngineError::QueueFull) => StorageValueRef::persistent(&claim).clear(),
-			Err(error) => log::warn!(target: LOG_TARGET, "job {job_id}: the engine refused it: {error:?}"),
+			Err(error) => {
+				// Hand it over again after `ResendAfter` if the decline does not land.
+				return Err(error);
+			},
 		}
-		None
+		Ok(None)
 	}
 
 	/// Signs and sends `call` from `worker` unless the same (action, job, worker) was sent less

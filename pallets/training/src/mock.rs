@@ -36,6 +36,8 @@ fn terms(kind: ModelKind, verifying_key: Option<[u8; 32]>) -> ModelTerms<u64, u6
 		verifying_key,
 		max_input_len: PARAMETER_BYTES + SHARD_BYTES,
 		max_output_len: PARAMETER_BYTES,
+		min_timeout: 1,
+		output_tolerance: 0,
 	}
 }
 

@@ -12,6 +12,12 @@
 //! - [`Pallet::heartbeat`]: signed by the worker's account, usually by its node's offchain
 //!   worker. A worker whose last heartbeat is [`Config::HeartbeatTimeout`] blocks old gets no
 //!   new jobs.
+//! - Eviction: a listed worker that takes no jobs (stale heartbeat, or a bond below `MinBond`
+//!   after a slash) is taken out of every model list ([`WorkerStatus::Idle`],
+//!   [`Event::WorkerEvicted`]) when a newcomer finds a list full, or at once when a slash
+//!   leaves its bond below `MinBond`, so squatters and slashed workers cannot hold a model's
+//!   [`Config::MaxWorkersPerModel`] slots. Its next heartbeat (bond at least `MinBond`) lists
+//!   it again where there is room.
 //! - [`Pallet::bond_extra`]: adds to the bond (e.g. to get back above `MinBond` after a slash).
 //! - [`Pallet::unbond`] then [`Pallet::withdraw_unbonded`]: a worker holding no jobs stops
 //!   taking jobs at once and gets its bond back [`Config::UnbondingPeriod`] blocks later (so it
@@ -31,6 +37,7 @@ pub mod benchmarking;
 mod mock;
 #[cfg(test)]
 mod tests;
+mod eviction;
 mod types;
 pub mod weights;
 
@@ -182,6 +189,11 @@ pub mod pallet {
 		Unbonding { worker: T::AccountId, withdrawable_at: BlockNumberFor<T> },
 		/// An unbonded worker withdrew its bond and left the registry.
 		Withdrawn { worker: T::AccountId, amount: BalanceOf<T> },
+		/// A worker that took no jobs (stale heartbeat, or bond below `MinBond`) left every
+		/// model list; its next heartbeat lists it again.
+		WorkerEvicted { worker: T::AccountId },
+		/// An evicted worker's heartbeat listed it under its models again.
+		WorkerRelisted { worker: T::AccountId },
 		/// `amount` of a worker's bond was slashed to `beneficiary` (the slash beneficiary, or
 		/// a successful challenger).
 		Slashed { worker: T::AccountId, amount: BalanceOf<T>, beneficiary: T::AccountId },
@@ -255,10 +267,15 @@ pub mod pallet {
 		/// Records that the worker is alive.
 		///
 		/// - Origin: signed by a registered worker.
-		/// - Effect: sets its last heartbeat to the current block. No event (it is frequent).
-		/// - Errors: [`Error::NotWorker`], [`Error::WorkerUnbonding`].
+		/// - Effect: sets its last heartbeat to the current block. An evicted (idle) worker is
+		///   listed under its models again, making room by evicting idle workers where a list
+		///   is full. No event for a plain heartbeat (it is frequent).
+		/// - Event: [`Event::WorkerRelisted`] for an idle worker.
+		/// - Errors: [`Error::NotWorker`], [`Error::WorkerUnbonding`]; an idle worker also
+		///   [`Error::BondTooLow`], [`Error::TooManyWorkersForModel`].
 		#[pallet::call_index(1)]
-		#[pallet::weight(T::WeightInfo::heartbeat())]
+		// An idle worker's relisting is `unbond`'s work in reverse over its model lists.
+		#[pallet::weight(T::WeightInfo::heartbeat().max(T::WeightInfo::unbond(T::MaxModelsPerWorker::get())))]
 		pub fn heartbeat(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_heartbeat(who)
@@ -266,7 +283,7 @@ pub mod pallet {
 
 		/// Adds `amount` to the worker's bond.
 		///
-		/// - Origin: signed by a registered, active worker.
+		/// - Origin: signed by a registered worker that is not unbonding.
 		/// - Event: [`Event::BondIncreased`].
 		/// - Errors: [`Error::ZeroAmount`], [`Error::NotWorker`], [`Error::WorkerUnbonding`],
 		///   [`Error::InsufficientBalanceForBond`].
@@ -279,7 +296,7 @@ pub mod pallet {
 
 		/// Stops taking jobs and starts the unbonding period.
 		///
-		/// - Origin: signed by a registered, active worker holding no jobs.
+		/// - Origin: signed by a registered worker, not unbonding, holding no jobs.
 		/// - Effect: the worker leaves the model lists at once; its bond stays held (and
 		///   slashable) for `UnbondingPeriod` blocks.
 		/// - Event: [`Event::Unbonding`].
@@ -319,10 +336,7 @@ pub mod pallet {
 			for (i, model) in models.iter().enumerate() {
 				ensure!(!models[..i].contains(model), Error::<T>::DuplicateModel);
 				ensure!(T::Models::active_model(*model).is_some(), Error::<T>::UnknownModel);
-				ensure!(
-					(ModelWorkers::<T>::decode_len(model).unwrap_or(0) as u32) < T::MaxWorkersPerModel::get(),
-					Error::<T>::TooManyWorkersForModel
-				);
+				Self::ensure_room(*model)?;
 			}
 			T::Currency::hold(&HoldReason::WorkerBond.into(), &who, bond)
 				.map_err(|_| Error::<T>::InsufficientBalanceForBond)?;
@@ -347,16 +361,19 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// The record of `who` if it is an active worker.
-		fn active_worker(who: &T::AccountId) -> Result<WorkerInfoOf<T>, DispatchError> {
+		/// The record of `who` if it is a worker that is not unbonding (active or idle).
+		fn bonded_worker(who: &T::AccountId) -> Result<WorkerInfoOf<T>, DispatchError> {
 			let info = Workers::<T>::get(who).ok_or(Error::<T>::NotWorker)?;
-			ensure!(info.status == WorkerStatus::Active, Error::<T>::WorkerUnbonding);
+			ensure!(!matches!(info.status, WorkerStatus::Unbonding { .. }), Error::<T>::WorkerUnbonding);
 			Ok(info)
 		}
 
-		/// Records a heartbeat of `who`.
+		/// Records a heartbeat of `who`, listing it again if it was evicted.
 		pub fn do_heartbeat(who: T::AccountId) -> DispatchResult {
-			let mut info = Self::active_worker(&who)?;
+			let mut info = Self::bonded_worker(&who)?;
+			if info.status == WorkerStatus::Idle {
+				Self::relist(&who, &mut info)?;
+			}
 			info.last_heartbeat = frame_system::Pallet::<T>::block_number();
 			Workers::<T>::insert(&who, info);
 			Ok(())
@@ -365,7 +382,7 @@ pub mod pallet {
 		/// Adds `amount` to the bond of `who`.
 		pub fn do_bond_extra(who: T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
 			ensure!(!amount.is_zero(), Error::<T>::ZeroAmount);
-			let mut info = Self::active_worker(&who)?;
+			let mut info = Self::bonded_worker(&who)?;
 			T::Currency::hold(&HoldReason::WorkerBond.into(), &who, amount)
 				.map_err(|_| Error::<T>::InsufficientBalanceForBond)?;
 			info.bond = info.bond.saturating_add(amount);
@@ -377,7 +394,7 @@ pub mod pallet {
 
 		/// Starts the unbonding of `who`.
 		pub fn do_unbond(who: T::AccountId) -> DispatchResult {
-			let mut info = Self::active_worker(&who)?;
+			let mut info = Self::bonded_worker(&who)?;
 			ensure!(info.active_jobs == 0, Error::<T>::WorkerHasJobs);
 			for model in info.models.iter() {
 				ModelWorkers::<T>::mutate(model, |list| list.retain(|w| *w != who));
@@ -415,7 +432,7 @@ pub mod pallet {
 		}
 
 		/// Whether `info` may take a new job now.
-		fn takes_jobs(info: &WorkerInfoOf<T>, now: BlockNumberFor<T>) -> bool {
+		pub(crate) fn takes_jobs(info: &WorkerInfoOf<T>, now: BlockNumberFor<T>) -> bool {
 			info.status == WorkerStatus::Active &&
 				info.bond >= T::MinBond::get() &&
 				now.saturating_sub(info.last_heartbeat) < T::HeartbeatTimeout::get()
@@ -423,7 +440,7 @@ pub mod pallet {
 
 		/// Invariants: each worker's bond is exactly what is held from it; a model list holds
 		/// only active workers that list that model, and each active worker is in the lists of
-		/// all its models.
+		/// all its models (idle and unbonding workers are in none).
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			use frame_support::traits::fungible::InspectHold;
 			for (who, info) in Workers::<T>::iter() {
@@ -513,8 +530,13 @@ pub mod pallet {
 			)
 			.unwrap_or_else(|_| Zero::zero());
 			info.bond = info.bond.saturating_sub(moved);
+			let below_minimum = info.bond < T::MinBond::get();
 			Workers::<T>::insert(who, info);
 			Self::deposit_event(Event::Slashed { worker: who.clone(), amount: moved, beneficiary: beneficiary.clone() });
+			if below_minimum {
+				// It takes no jobs until it bonds more: it must not hold list slots meanwhile.
+				Self::evict(who);
+			}
 			moved
 		}
 

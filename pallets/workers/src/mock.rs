@@ -26,6 +26,8 @@ impl ModelRegistry<u64, u64> for FixedModels {
 			verifying_key: None,
 			max_input_len: 8,
 			max_output_len: 8,
+			min_timeout: 1,
+			output_tolerance: 0,
 		})
 	}
 }

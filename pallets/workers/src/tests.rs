@@ -91,6 +91,9 @@ fn workers_without_a_fresh_heartbeat_or_enough_bond_get_no_jobs() {
 		assert_noop!(Workers::bond_extra(origin(CHARLIE), 1), Error::<Test>::NotWorker);
 		assert_ok!(Workers::bond_extra(origin(BOB), 1));
 		System::assert_last_event(Event::BondIncreased { worker: BOB, bond: MIN_BOND }.into());
+		// The slash evicted him from the lists: his next heartbeat lists him again.
+		assert_eq!(candidates(0), vec![ALICE]);
+		assert_ok!(Workers::heartbeat(origin(BOB)));
 		assert_eq!(candidates(0), vec![ALICE, BOB]);
 	});
 }
@@ -164,5 +167,50 @@ fn unbonding_waits_for_jobs_and_the_unbonding_period() {
 		assert_eq!(Balances::balance(&ALICE), INITIAL - 500);
 		assert!(!WorkersStorage::<Test>::contains_key(ALICE));
 		assert_noop!(Workers::withdraw_unbonded(origin(ALICE)), Error::<Test>::NotWorker);
+	});
+}
+
+/// Attack 8 of the market review: workers that never heartbeat (squatters) or were slashed
+/// below the minimum bond kept their slots in a model's list forever, locking working
+/// providers out of the model.
+#[test]
+fn workers_that_take_no_jobs_are_evicted_to_make_room_and_relisted_by_a_heartbeat() {
+	run_test(|| {
+		// Three workers fill model 0's list (`MaxWorkersPerModel` = 3).
+		register(ALICE, MIN_BOND, &[0, 1]);
+		register(BOB, MIN_BOND, &[0]);
+		register(CHARLIE, MIN_BOND, &[0]);
+		assert_noop!(
+			Workers::register_worker(origin(DAVE), MIN_BOND, caps(), models(&[0])),
+			Error::<Test>::TooManyWorkersForModel
+		);
+		// Alice and Bob stop sending heartbeats; Charlie keeps working.
+		System::set_block_number(1 + HEARTBEAT_TIMEOUT);
+		assert_ok!(Workers::heartbeat(origin(CHARLIE)));
+		register(DAVE, MIN_BOND, &[0]);
+		System::assert_has_event(Event::WorkerEvicted { worker: ALICE }.into());
+		System::assert_has_event(Event::WorkerEvicted { worker: BOB }.into());
+		assert_eq!(ModelWorkers::<Test>::get(0).to_vec(), vec![CHARLIE, DAVE]);
+		// Evicted from every list, still registered and bonded (and slashable).
+		assert!(ModelWorkers::<Test>::get(1).is_empty());
+		assert_eq!(WorkersStorage::<Test>::get(ALICE).unwrap().status, WorkerStatus::Idle);
+		assert_eq!(bonded(ALICE), MIN_BOND);
+
+		// Alice's heartbeat lists her again where there is room.
+		assert_ok!(Workers::heartbeat(origin(ALICE)));
+		System::assert_last_event(Event::WorkerRelisted { worker: ALICE }.into());
+		assert_eq!(ModelWorkers::<Test>::get(0).to_vec(), vec![CHARLIE, DAVE, ALICE]);
+		assert_eq!(ModelWorkers::<Test>::get(1).to_vec(), vec![ALICE]);
+		// Bob finds the list full of workers that take jobs.
+		assert_noop!(Workers::heartbeat(origin(BOB)), Error::<Test>::TooManyWorkersForModel);
+
+		// A slash below the minimum bond evicts at once.
+		assert_eq!(Workers::slash(&DAVE, 1), 1);
+		assert_eq!(ModelWorkers::<Test>::get(0).to_vec(), vec![CHARLIE, ALICE]);
+		assert_noop!(Workers::heartbeat(origin(DAVE)), Error::<Test>::BondTooLow);
+		assert_ok!(Workers::heartbeat(origin(BOB)));
+		assert_eq!(candidates(0), vec![CHARLIE, ALICE, BOB]);
+		// An idle worker may still unbond and leave.
+		assert_ok!(Workers::unbond(origin(DAVE)));
 	});
 }

@@ -41,8 +41,13 @@ pub struct Capabilities {
 /// Whether a worker takes new jobs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
 pub enum WorkerStatus<BlockNumber> {
-	/// Bonded; gets jobs while its heartbeat is fresh and its bond at least `MinBond`.
+	/// Bonded and listed under its models; gets jobs while its heartbeat is fresh and its
+	/// bond at least `MinBond`.
 	Active,
+	/// Bonded (and slashable) but listed under none of its models: evicted because it took no
+	/// jobs (a stale heartbeat, or a bond below `MinBond` after a slash) so that it does not
+	/// hold a model's slots. A heartbeat, with the bond at least `MinBond`, lists it again.
+	Idle,
 	/// Gets no new jobs; the bond can be withdrawn from block `withdrawable_at`.
 	Unbonding {
 		/// First block at which `withdraw_unbonded` succeeds.

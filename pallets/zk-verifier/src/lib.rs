@@ -60,6 +60,17 @@ pub trait Verifier {
 
 	/// Weight of one [`Verifier::verify`] call with `public_inputs` inputs.
 	fn verify_weight(public_inputs: u32) -> Weight;
+
+	/// Records that a model now relies on `key_id`: a key with users cannot be unregistered
+	/// (its owner, or whoever registered it first, cannot pull it from under a model).
+	/// `None` if the key is unknown.
+	fn acquire(key_id: &KeyId) -> Option<()>;
+
+	/// Records that a model no longer relies on `key_id` (the model was retired).
+	fn release(key_id: &KeyId);
+
+	/// How many models rely on `key_id` (for the models pallet's invariants).
+	fn users_of(key_id: &KeyId) -> u32;
 }
 
 #[frame_support::pallet]
@@ -131,6 +142,11 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type PreparedKeys<T: Config> = StorageMap<_, Identity, KeyId, PreparedKeyBytesOf<T>>;
 
+	/// How many active models use each key ([`Verifier::acquire`]); a key with users cannot be
+	/// unregistered.
+	#[pallet::storage]
+	pub type KeyUsers<T: Config> = StorageMap<_, Identity, KeyId, u32, ValueQuery>;
+
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
@@ -156,6 +172,8 @@ pub mod pallet {
 		VerifyingKeyAlreadyRegistered,
 		/// Only the account that registered a key may remove it.
 		NotKeyOwner,
+		/// An active model uses this key: it cannot be unregistered until the model retires.
+		KeyInUse,
 		/// The key has more public inputs than `MaxPublicInputs`, or a statement has more
 		/// inputs than the key.
 		TooManyPublicInputs,
@@ -194,6 +212,7 @@ pub mod pallet {
 				E::PublicInputCountMismatch => Error::PublicInputCountMismatch,
 				E::EmptyVerifyingKey => Error::EmptyVerifyingKey,
 				E::EmptyBatch | E::ProofRejected => Error::ProofRejected,
+				E::TooLarge => Error::TooManyPublicInputs,
 			}
 		}
 	}
@@ -239,9 +258,10 @@ pub mod pallet {
 		/// Removes a verifying key and releases its deposit.
 		///
 		/// - Origin: signed by the key's owner.
-		/// - Effect: deletes the key and releases exactly the deposit that was held for it.
+		/// - Effect: deletes the key and releases exactly the deposit that was held for it. A
+		///   key that an active model uses ([`KeyUsers`]) stays.
 		/// - Event: [`Event::VerifyingKeyUnregistered`].
-		/// - Errors: [`Error::UnknownVerifyingKey`], [`Error::NotKeyOwner`].
+		/// - Errors: [`Error::UnknownVerifyingKey`], [`Error::NotKeyOwner`], [`Error::KeyInUse`].
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::unregister_verifying_key())]
 		pub fn unregister_verifying_key(origin: OriginFor<T>, key_id: KeyId) -> DispatchResult {
@@ -314,6 +334,7 @@ pub mod pallet {
 		pub fn do_unregister_verifying_key(who: T::AccountId, key_id: KeyId) -> DispatchResult {
 			let record = VerifyingKeys::<T>::get(key_id).ok_or(Error::<T>::UnknownVerifyingKey)?;
 			ensure!(record.owner == who, Error::<T>::NotKeyOwner);
+			ensure!(KeyUsers::<T>::get(key_id) == 0, Error::<T>::KeyInUse);
 			T::Currency::release(
 				&HoldReason::VerifyingKeyDeposit.into(),
 				&who,
@@ -376,6 +397,10 @@ pub mod pallet {
 				PreparedKeys::<T>::iter_keys().all(|id| VerifyingKeys::<T>::contains_key(id)),
 				"prepared key without registration"
 			);
+			ensure!(
+				KeyUsers::<T>::iter_keys().all(|id| VerifyingKeys::<T>::contains_key(id)),
+				"a key with users is not registered"
+			);
 			for (owner, total) in per_owner {
 				ensure!(
 					T::Currency::balance_on_hold(&HoldReason::VerifyingKeyDeposit.into(), &owner) == total,
@@ -402,6 +427,20 @@ pub mod pallet {
 
 		fn verify_weight(public_inputs: u32) -> Weight {
 			T::WeightInfo::verify_proof(public_inputs)
+		}
+
+		fn acquire(key_id: &KeyId) -> Option<()> {
+			VerifyingKeys::<T>::contains_key(key_id).then(|| KeyUsers::<T>::mutate(key_id, |n| n.saturating_inc()))
+		}
+
+		fn release(key_id: &KeyId) {
+			KeyUsers::<T>::mutate_exists(key_id, |users| {
+				*users = users.and_then(|n| n.checked_sub(1)).filter(|n| *n > 0);
+			});
+		}
+
+		fn users_of(key_id: &KeyId) -> u32 {
+			KeyUsers::<T>::get(key_id)
 		}
 	}
 }

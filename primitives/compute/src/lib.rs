@@ -35,6 +35,56 @@ pub enum ModelKind {
 	TrainingStep,
 }
 
+/// Why a job's input is not one its model can answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InputError {
+	/// The input is empty.
+	Empty,
+	/// The input is longer than the model's `max_input_len`.
+	TooLong,
+	/// The model takes inputs of exactly `max_input_len` bytes and this one is shorter.
+	LengthMismatch,
+	/// The model takes text and the input is not UTF-8.
+	NotUtf8,
+}
+
+/// Checks that a model of `kind` accepting at most `max_input_len` bytes can answer `input`,
+/// so that a job the chain accepts is one an honest provider can compute:
+///
+/// - [`ModelKind::Classifier`] and [`ModelKind::TrainingStep`] are fixed-size networks or
+///   circuits: the input is exactly `max_input_len` bytes;
+/// - [`ModelKind::Embedding`] takes text: non-empty UTF-8 of at most `max_input_len` bytes.
+///
+/// A provider that still cannot serve an input (an engine limit the chain does not know)
+/// declines the job and is not slashed; the requester pays the job's fee.
+pub fn validate_input(kind: ModelKind, max_input_len: u32, input: &[u8]) -> Result<(), InputError> {
+	if input.is_empty() {
+		return Err(InputError::Empty);
+	}
+	if input.len() > max_input_len as usize {
+		return Err(InputError::TooLong);
+	}
+	match kind {
+		ModelKind::Classifier | ModelKind::TrainingStep if input.len() != max_input_len as usize =>
+			Err(InputError::LengthMismatch),
+		ModelKind::Embedding if core::str::from_utf8(input).is_err() => Err(InputError::NotUtf8),
+		_ => Ok(()),
+	}
+}
+
+/// Whether two outputs of a redundancy round (or a dispute) agree: byte for byte when
+/// `tolerance` is 0 (integer models: every honest provider computes the same bytes), and
+/// otherwise when they have the same length and every byte, read as a signed 8-bit value,
+/// differs by at most `tolerance` (quantized floating-point outputs such as embeddings: CPUs
+/// with other SIMD kernels, or a GPU, round a few values the other way).
+pub fn outputs_agree(a: &[u8], b: &[u8], tolerance: u8) -> bool {
+	if tolerance == 0 {
+		return a == b;
+	}
+	a.len() == b.len() &&
+		a.iter().zip(b).all(|(x, y)| (*x as i8 as i16 - *y as i8 as i16).unsigned_abs() <= tolerance as u16)
+}
+
 /// How a job's result is verified (and priced).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
 pub enum Tier {
@@ -88,6 +138,32 @@ mod tests {
 		assert_eq!(fixed::mean_i32(&[alloc::vec![i32::MIN, 1], alloc::vec![i32::MIN, 0]]), Some(alloc::vec![i32::MIN, 0]));
 		assert_eq!(fixed::mean_i32(&[]), None);
 		assert_eq!(fixed::mean_i32(&[alloc::vec![1], alloc::vec![1, 2]]), None);
+	}
+
+	#[test]
+	fn outputs_agree_exactly_or_within_the_tolerance_per_signed_byte() {
+		assert!(outputs_agree(&[1, 2, 3], &[1, 2, 3], 0));
+		assert!(!outputs_agree(&[1, 2, 3], &[1, 2, 4], 0));
+		assert!(outputs_agree(&[1, 2, 3], &[1, 2, 4], 1));
+		assert!(!outputs_agree(&[1, 2, 3], &[1, 2, 5], 1));
+		// Signed: -1 (0xff) and 1 differ by 2, 127 and -128 by 255.
+		assert!(outputs_agree(&[0xff], &[1], 2));
+		assert!(!outputs_agree(&[0xff], &[1], 1));
+		assert!(!outputs_agree(&[127], &[0x80], 254));
+		assert!(!outputs_agree(&[1, 2], &[1, 2, 3], 5));
+	}
+
+	#[test]
+	fn inputs_are_checked_per_model_kind() {
+		use ModelKind::*;
+		assert_eq!(validate_input(Classifier, 4, &[1, 2, 3, 4]), Ok(()));
+		assert_eq!(validate_input(Classifier, 4, &[1, 2, 3]), Err(InputError::LengthMismatch));
+		assert_eq!(validate_input(TrainingStep, 4, &[1, 2, 3]), Err(InputError::LengthMismatch));
+		assert_eq!(validate_input(Classifier, 4, &[]), Err(InputError::Empty));
+		assert_eq!(validate_input(Embedding, 8, b"hello"), Ok(()));
+		assert_eq!(validate_input(Embedding, 4, b"hello"), Err(InputError::TooLong));
+		assert_eq!(validate_input(Embedding, 8, &[0x66, 0xff, 0x6f]), Err(InputError::NotUtf8));
+		assert_eq!(validate_input(Embedding, 8, &[]), Err(InputError::Empty));
 	}
 
 	#[test]

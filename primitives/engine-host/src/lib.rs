@@ -34,7 +34,7 @@ use sp_runtime_interface::{
 /// records), what kind of model, the tier (a zk job is proven), and the input bytes.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub struct EngineJob {
-	/// The on-chain job id; results are keyed by it.
+	/// The on-chain job id.
 	pub job: JobId,
 	/// SHA-256 of the model's weights file.
 	pub weights_sha256: [u8; 32],
@@ -46,9 +46,21 @@ pub struct EngineJob {
 	pub input: Vec<u8>,
 }
 
+impl EngineJob {
+	/// What was asked: SHA-256 of the job's SCALE encoding (id, model, kind, tier, input). A
+	/// result answers a job only if it carries the job's fingerprint, so after a reorg (a job
+	/// id now naming another job) a provider never reports one job's output for another.
+	pub fn fingerprint(&self) -> [u8; 32] {
+		use sha2::Digest;
+		sha2::Sha256::digest(self.encode()).into()
+	}
+}
+
 /// A finished job: the output, and for a zk job the proof.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub struct EngineOutput {
+	/// The [`EngineJob::fingerprint`] of the request it answers.
+	pub request: [u8; 32],
 	/// The output bytes to submit.
 	pub output: Vec<u8>,
 	/// The Groth16 proof (zk tier).

@@ -29,6 +29,10 @@ pub enum Error {
 	EmptyVerifyingKey,
 	/// A batch to verify was empty.
 	EmptyBatch,
+	/// A runtime API call asked for more work than one call may do (more statements than
+	/// [`crate::runtime_api::MAX_STATEMENTS`] or a key with more public inputs than
+	/// [`crate::runtime_api::MAX_PUBLIC_INPUTS`]).
+	TooLarge,
 	/// The proof is well-formed but does not verify for this key and these public inputs
 	/// (for a batch: at least one proof of the batch does not verify).
 	ProofRejected,
@@ -47,6 +51,7 @@ impl Error {
 			Error::PublicInputCountMismatch => "public input count does not match the key",
 			Error::EmptyVerifyingKey => "verifying key has no gamma_abc_g1 element",
 			Error::EmptyBatch => "empty batch",
+			Error::TooLarge => "more work than one runtime API call may do",
 			Error::ProofRejected => "proof rejected",
 		}
 	}

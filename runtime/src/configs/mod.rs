@@ -218,6 +218,9 @@ impl pallet_jobs::Config for Runtime {
 	type OnJobCompleted = Training;
 	type OnVerifiedWork = Rewards;
 	type ProtocolFee = JobProtocolFee;
+	/// Every job, a free model's too, pays at least 0.01 AIC for the slot it takes in the
+	/// shared pending queue and deadline schedule.
+	type MinJobFee = ConstU128<{ 10 * MILLI_UNIT }>;
 	type FeeCollector = RewardPotAccount;
 	type SlashAmount = ConstU128<{ 10 * UNIT }>;
 	type MaxInputLen = ConstU32<MAX_JOB_INPUT>;
@@ -225,6 +228,7 @@ impl pallet_jobs::Config for Runtime {
 	type MaxReplicas = ConstU32<5>;
 	/// One hour per phase at most.
 	type MaxDeadline = ConstU32<600>;
+	/// Due phases ended per block; more due at once wait for the next blocks.
 	type MaxJobsPerBlock = ConstU32<64>;
 	type MaxPendingJobs = ConstU32<64>;
 	type MaxReassignments = ConstU32<2>;

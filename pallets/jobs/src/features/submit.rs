@@ -1,0 +1,100 @@
+//! Submitting and cancelling jobs: the requester's checks, the escrow, and the first draw of
+//! workers.
+
+use crate::{pallet::*, Job, JobId, JobStatus, JobTerms, ModelId, RefundReason, Tier};
+use aichain_compute::InputError;
+use frame_support::{pallet_prelude::*, traits::fungible::MutateHold};
+use frame_system::pallet_prelude::BlockNumberFor;
+use pallet_models::ModelRegistry;
+use sp_runtime::traits::{Saturating, Zero};
+
+impl<T: Config> Pallet<T> {
+	/// Checks and escrows a job, then assigns it or queues it; see [`Pallet::submit_job`].
+	pub fn do_submit_job(
+		requester: T::AccountId,
+		model: ModelId,
+		input: BoundedVec<u8, T::MaxInputLen>,
+		tier: Tier,
+		max_price: BalanceOf<T>,
+		timeout: BlockNumberFor<T>,
+	) -> Result<JobId, DispatchError> {
+		ensure!(!timeout.is_zero(), Error::<T>::ZeroDeadline);
+		ensure!(timeout <= T::MaxDeadline::get(), Error::<T>::DeadlineTooLong);
+		let model_terms = T::Models::active_model(model).ok_or(Error::<T>::UnknownModel)?;
+		ensure!(timeout >= model_terms.min_timeout.into(), Error::<T>::DeadlineBelowModelMinimum);
+		aichain_compute::validate_input(model_terms.kind, model_terms.max_input_len, &input)
+			.map_err(Self::input_error)?;
+		// Workers paid in the normal case, and prices reserved for an optimistic dispute.
+		let (workers, reserved): (u32, u32) = match tier {
+			Tier::Zk => {
+				ensure!(model_terms.verifying_key.is_some(), Error::<T>::ModelNotProvable);
+				ensure!(input.len() as u32 == model_terms.max_input_len, Error::<T>::InputLengthMismatch);
+				(1, 0)
+			},
+			Tier::Redundancy { replicas } => {
+				ensure!(replicas >= 2 && replicas as u32 <= T::MaxReplicas::get(), Error::<T>::InvalidReplicas);
+				(replicas as u32, 0)
+			},
+			Tier::Optimistic => (1, T::DisputeReplicas::get()),
+		};
+		let price = model_terms.price.saturating_mul(workers.into());
+		let fee = (T::ProtocolFee::get() * price).max(T::MinJobFee::get());
+		let escrow = model_terms.price.saturating_mul(reserved.into()).saturating_add(price).saturating_add(fee);
+		ensure!(escrow <= max_price, Error::<T>::PriceAboveMax);
+
+		let id = NextJobId::<T>::get();
+		let next = id.checked_add(1).ok_or(Error::<T>::JobIdOverflow)?;
+		T::Currency::hold(&HoldReason::JobEscrow.into(), &requester, escrow)
+			.map_err(|_| Error::<T>::InsufficientBalance)?;
+		NextJobId::<T>::put(next);
+
+		let now = frame_system::Pallet::<T>::block_number();
+		let mut job = Job {
+			requester: requester.clone(),
+			model,
+			input,
+			tier,
+			terms: JobTerms {
+				model_owner: model_terms.owner,
+				price_per_worker: model_terms.price,
+				royalty_bps: model_terms.royalty_bps,
+				fee,
+				escrow,
+				verifying_key: model_terms.verifying_key,
+				max_output_len: model_terms.max_output_len,
+				output_tolerance: model_terms.output_tolerance,
+			},
+			timeout,
+			deadline: now.saturating_add(timeout),
+			status: JobStatus::Pending,
+			assignments: Default::default(),
+			revealed: Default::default(),
+			proposal: None,
+			reassignments: 0,
+		};
+		Self::deposit_event(Event::JobSubmitted { job: id, requester, model, tier, escrow });
+		if !Self::try_assign(id, &mut job, now, &[])? {
+			PendingJobs::<T>::try_mutate(|queue| queue.try_push(id)).map_err(|_| Error::<T>::PendingQueueFull)?;
+		}
+		Jobs::<T>::insert(id, job);
+		Ok(id)
+	}
+
+	/// The named error of an input the model cannot answer.
+	fn input_error(error: InputError) -> Error<T> {
+		match error {
+			InputError::Empty => Error::<T>::EmptyInput,
+			InputError::TooLong => Error::<T>::InputTooLong,
+			InputError::LengthMismatch => Error::<T>::InputLengthMismatch,
+			InputError::NotUtf8 => Error::<T>::InputNotUtf8,
+		}
+	}
+
+	/// Cancels a pending job of `who`; see [`Pallet::cancel_job`].
+	pub fn do_cancel_job(who: T::AccountId, id: JobId) -> DispatchResult {
+		let job = Self::open_job(id)?;
+		ensure!(job.requester == who, Error::<T>::NotRequester);
+		ensure!(job.status == JobStatus::Pending, Error::<T>::AlreadyAssigned);
+		Self::refund(id, job, RefundReason::Cancelled)
+	}
+}

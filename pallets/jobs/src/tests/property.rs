@@ -1,0 +1,265 @@
+//! A property test of the whole market: random sequences of every call of the jobs, models,
+//! workers and verifier pallets, with random arguments (input lengths and encodings, tiers,
+//! deadlines, prices 0 and huge, copied commitments, declines, retirements) and block advances.
+//! After every call and every block it checks:
+//!
+//! - every market pallet's `try_state`;
+//! - total issuance never changes (these pallets mint and burn nothing; slashes move funds);
+//! - the sum of all holds equals open escrows + challenge bonds + worker bonds + model and key
+//!   deposits;
+//! - every job ends within the bound the docs state, and all have ended once the market has
+//!   been left alone long enough.
+//!
+//! `PROPTEST_CASES` sets the number of cases (default 64 here; the closing note of the
+//! hardening issue gives the count run).
+
+use super::*;
+use crate::JobId;
+use frame_support::traits::{fungible::Inspect as _, Get};
+use proptest::prelude::*;
+use std::{collections::BTreeMap, sync::OnceLock};
+
+/// The test circuit's keys, made once for all cases.
+fn keys() -> &'static (ProvingKey<Bn254>, aichain_zk::VerifyingKey) {
+	static KEYS: OnceLock<(ProvingKey<Bn254>, aichain_zk::VerifyingKey)> = OnceLock::new();
+	KEYS.get_or_init(test_circuit::setup)
+}
+
+const WORKERS: [u64; 4] = [ALICE, BOB, CHARLIE, DAVE];
+const REQUESTERS: [u64; 3] = [REQUESTER, EVE, POOR];
+
+#[derive(Clone, Debug)]
+enum Action {
+	Submit { requester: u8, model: u8, len: u8, utf8: bool, tier: u8, deadline: u8, exact_price: bool },
+	Cancel { job: u8, who: u8 },
+	SubmitResult { job: u8, honest: bool },
+	Commit { job: u8, worker: u8, output: u8, copy: bool },
+	Reveal { job: u8, worker: u8 },
+	Propose { job: u8, output: u8 },
+	Challenge { job: u8, who: u8 },
+	Decline { job: u8, worker: u8 },
+	SetPrice { model: u8, price: u8 },
+	Retire { model: u8 },
+	Advance { blocks: u8 },
+}
+
+fn action() -> impl Strategy<Value = Action> {
+	prop_oneof![
+		4 => (any::<u8>(), any::<u8>(), 0u8..10, any::<bool>(), any::<u8>(), any::<u8>(), any::<bool>()).prop_map(
+			|(requester, model, len, utf8, tier, deadline, exact_price)| Action::Submit {
+				requester, model, len, utf8, tier, deadline, exact_price
+			}
+		),
+		1 => (any::<u8>(), any::<u8>()).prop_map(|(job, who)| Action::Cancel { job, who }),
+		2 => (any::<u8>(), any::<bool>()).prop_map(|(job, honest)| Action::SubmitResult { job, honest }),
+		4 => (any::<u8>(), any::<u8>(), 0u8..3, any::<bool>()).prop_map(|(job, worker, output, copy)| {
+			Action::Commit { job, worker, output, copy }
+		}),
+		4 => (any::<u8>(), any::<u8>()).prop_map(|(job, worker)| Action::Reveal { job, worker }),
+		2 => (any::<u8>(), 0u8..3).prop_map(|(job, output)| Action::Propose { job, output }),
+		1 => (any::<u8>(), any::<u8>()).prop_map(|(job, who)| Action::Challenge { job, who }),
+		1 => (any::<u8>(), any::<u8>()).prop_map(|(job, worker)| Action::Decline { job, worker }),
+		1 => (any::<u8>(), any::<u8>()).prop_map(|(model, price)| Action::SetPrice { model, price }),
+		1 => any::<u8>().prop_map(|model| Action::Retire { model }),
+		3 => (1u8..12).prop_map(|blocks| Action::Advance { blocks }),
+	]
+}
+
+/// What the test remembers between calls: each job's submission block and timeout, and each
+/// commitment's output and salt (for the reveal).
+#[derive(Default)]
+struct Memory {
+	issuance: u64,
+	submitted: BTreeMap<JobId, (u64, u64)>,
+	commitments: BTreeMap<(JobId, u64), (Vec<u8>, [u8; 32])>,
+}
+
+/// The longest a job may stay open (`docs/compute-market.md`, "Every job ends"): at most
+/// `MaxReassignments + 4` phases of `timeout` blocks (pending; `MaxReassignments + 2` working
+/// phases, the proposer's and a dispute round's together; reveal) and the challenge window,
+/// each delayed by at most the backlog of due phases (`open jobs / MaxJobsPerBlock` blocks).
+fn bound(timeout: u64, open_jobs: u64) -> u64 {
+	let phases = <Test as crate::Config>::MaxReassignments::get() as u64 + 4;
+	let delay = open_jobs.div_ceil(<Test as crate::Config>::MaxJobsPerBlock::get() as u64) + 1;
+	phases * (timeout + delay) + CHALLENGE_PERIOD + delay
+}
+
+/// The n-th open job (by id), if any.
+fn open_job(n: u8) -> Option<(JobId, crate::JobOf<Test>)> {
+	let jobs: Vec<_> = JobsStorage::<Test>::iter().collect();
+	(!jobs.is_empty()).then(|| jobs[n as usize % jobs.len()].clone()).map(|(id, job)| (id, job))
+}
+
+fn apply(action: &Action, models: &[u32], memory: &mut Memory) {
+	// Every call may fail: a failed call must change nothing (checked by the invariants).
+	let _ = match action.clone() {
+		Action::Submit { requester, model, len, utf8, tier, deadline, exact_price } => {
+			let model = models[model as usize % models.len()];
+			let data: Vec<u8> = if utf8 { vec![b'a'; len as usize] } else { vec![0xff; len as usize] };
+			let tier = match tier % 4 {
+				0 => Tier::Zk,
+				1 => Tier::Optimistic,
+				n => Tier::Redundancy { replicas: n + (tier / 4) % 3 },
+			};
+			let deadline = (deadline % 12) as u64;
+			let max_price = if exact_price { 2 * PRICE } else { u64::MAX };
+			let id = crate::NextJobId::<Test>::get();
+			let who = REQUESTERS[requester as usize % REQUESTERS.len()];
+			let result = Jobs::submit_job(origin(who), model, input(&data), tier, max_price, deadline);
+			if result.is_ok() {
+				memory.submitted.insert(id, (System::block_number(), deadline));
+			}
+			result
+		},
+		Action::Cancel { job, who } => match open_job(job) {
+			Some((id, job)) => {
+				let who = if who % 2 == 0 { job.requester } else { REQUESTERS[who as usize % 3] };
+				Jobs::cancel_job(origin(who), id)
+			},
+			None => Ok(()),
+		},
+		Action::SubmitResult { job, honest } => match open_job(job) {
+			Some((id, job)) if job.tier == Tier::Zk && !job.assignments.is_empty() => {
+				let (pk, _) = keys();
+				let honest_output = test_circuit::byte_sum(&job.input);
+				let claimed = if honest { honest_output.clone() } else { vec![honest_output[0] ^ 1, honest_output[1]] };
+				let proof = test_circuit::prove(pk, &job.input, &claimed);
+				Jobs::submit_result(origin(job.assignments[0].worker), id, output(&claimed), proof)
+			},
+			_ => Ok(()),
+		},
+		Action::Commit { job, worker, output: out, copy } => match open_job(job) {
+			Some((id, job)) if !job.assignments.is_empty() => {
+				let worker = job.assignments[worker as usize % job.assignments.len()].worker;
+				let previous = job.assignments.iter().find_map(|a| a.commitment);
+				let (commitment, kept) = match previous {
+					// A copier commits another worker's commitment.
+					Some(other) if copy => (other, None),
+					_ => {
+						let data = vec![b'o', out];
+						let salt = [worker as u8 ^ out; 32];
+						(commitment_of(id, &worker, &data, &salt), Some((data, salt)))
+					},
+				};
+				let result = Jobs::commit_result(origin(worker), id, commitment);
+				if let (Ok(()), Some(kept)) = (&result, kept) {
+					memory.commitments.insert((id, worker), kept);
+				}
+				result
+			},
+			_ => Ok(()),
+		},
+		Action::Reveal { job, worker } => match open_job(job) {
+			Some((id, job)) if !job.assignments.is_empty() => {
+				let worker = job.assignments[worker as usize % job.assignments.len()].worker;
+				match memory.commitments.get(&(id, worker)) {
+					Some((data, salt)) => Jobs::reveal_result(origin(worker), id, output(data), *salt),
+					None => Jobs::reveal_result(origin(worker), id, output(b"guess"), [0; 32]),
+				}
+			},
+			_ => Ok(()),
+		},
+		Action::Propose { job, output: out } => match open_job(job) {
+			Some((id, job)) if !job.assignments.is_empty() =>
+				Jobs::propose_result(origin(job.assignments[0].worker), id, output(&[b'p', out])),
+			_ => Ok(()),
+		},
+		Action::Challenge { job, who } => match open_job(job) {
+			Some((id, _)) => Jobs::challenge_result(origin(REQUESTERS[who as usize % 3]), id),
+			None => Ok(()),
+		},
+		Action::Decline { job, worker } => match open_job(job) {
+			Some((id, job)) if !job.assignments.is_empty() =>
+				Jobs::decline_job(origin(job.assignments[worker as usize % job.assignments.len()].worker), id),
+			_ => Ok(()),
+		},
+		Action::SetPrice { model, price } => {
+			let price = match price % 3 {
+				0 => 0,
+				1 => PRICE,
+				_ => u64::MAX / 8,
+			};
+			Models::update_price(origin(OWNER), models[model as usize % models.len()], price)
+		},
+		Action::Retire { model } => Models::retire_model(origin(OWNER), models[model as usize % models.len()]),
+		Action::Advance { blocks } => {
+			for _ in 0..blocks {
+				run_to_block(System::block_number() + 1);
+				check(memory);
+			}
+			Ok(())
+		},
+	};
+}
+
+/// Every invariant of the market, after a call or a block.
+fn check(memory: &Memory) {
+	Jobs::do_try_state().expect("jobs invariants");
+	Workers::do_try_state().expect("workers invariants");
+	Models::do_try_state().expect("models invariants");
+	ZkVerifier::do_try_state().expect("verifier invariants");
+	assert_eq!(Balances::total_issuance(), memory.issuance, "issuance changed: funds created or lost");
+	let held: u64 = pallet_balances::Holds::<Test>::iter_values().flatten().map(|h| h.amount).sum();
+	let escrows: u64 = JobsStorage::<Test>::iter_values().map(|j| j.terms.escrow).sum();
+	let challenges: u64 = JobsStorage::<Test>::iter_values()
+		.filter_map(|j| j.proposal.and_then(|p| p.challenge).map(|c| c.bond))
+		.sum();
+	let bonds: u64 = WorkersStorage::<Test>::iter_values().map(|w| w.bond).sum();
+	let models: u64 = pallet_models::Models::<Test>::iter_values().map(|m| m.deposit).sum();
+	let keys: u64 = pallet_zk_verifier::VerifyingKeys::<Test>::iter_values().map(|k| k.deposit).sum();
+	assert_eq!(held, escrows + challenges + bonds + models + keys, "holds differ from what the pallets record");
+	let now = System::block_number();
+	let open = JobsStorage::<Test>::iter_keys().count() as u64;
+	for id in JobsStorage::<Test>::iter_keys() {
+		let (submitted, timeout) = memory.submitted[&id];
+		assert!(now - submitted <= bound(timeout, open), "job {id} open past its bound");
+	}
+}
+
+/// A market with a zk model, a text model and a free text model with a minimum timeout, all
+/// served by four workers.
+fn market() -> Vec<u32> {
+	let (_, vk) = keys();
+	let key = pallet_zk_verifier::register_for::<Test>(OWNER, vk.clone()).unwrap();
+	let zk = register_model(ModelKind::Classifier, Some(key), test_circuit::INPUT_LEN as u32, test_circuit::OUTPUT_LEN as u32);
+	let text = register_model(ModelKind::Embedding, None, 8, 8);
+	let slow = register_model_with(ModelKind::Embedding, None, 8, 8, 3, 1);
+	assert_ok!(Models::update_price(origin(OWNER), slow, 0));
+	for worker in WORKERS {
+		assert_ok!(Workers::register_worker(
+			origin(worker),
+			MIN_BOND,
+			Capabilities { cpu_cores: 2, memory_mb: 1024, gpu: None },
+			vec![zk, text, slow].try_into().unwrap(),
+		));
+	}
+	vec![zk, text, slow]
+}
+
+proptest! {
+	#![proptest_config(ProptestConfig {
+		cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(64),
+		..ProptestConfig::default()
+	})]
+
+	#[test]
+	fn no_sequence_of_calls_breaks_the_market(actions in proptest::collection::vec(action(), 1..60)) {
+		run_test(|| {
+			let models = market();
+			let mut memory = Memory { issuance: Balances::total_issuance(), ..Default::default() };
+			check(&memory);
+			for action in &actions {
+				apply(action, &models, &mut memory);
+				check(&memory);
+			}
+			// Left alone, every job ends: workers stop answering, heartbeats go stale.
+			let quiet_until = System::block_number() + bound(12, JobsStorage::<Test>::iter_keys().count() as u64);
+			while System::block_number() < quiet_until {
+				run_to_block(System::block_number() + 1);
+				check(&memory);
+			}
+			assert_eq!(JobsStorage::<Test>::iter_keys().count(), 0, "every job ended");
+			assert_eq!(escrowed(REQUESTER) + escrowed(EVE) + escrowed(POOR), 0);
+		});
+	}
+}
