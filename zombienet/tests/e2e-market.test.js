@@ -10,7 +10,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
 import { blake2AsU8a, decodeAddress, encodeAddress } from '@polkadot/util-crypto';
-import { startNode, connect, stop, waitFor, submitFinalized, feePaid } from './lib/chain.js';
+import { startNode, connect, stop, waitFor, submitFinalized, feePaid, errorName } from './lib/chain.js';
 
 const UNIT = 10n ** 12n;
 let node;
@@ -48,13 +48,6 @@ function palletAccount(id) {
 /** The event `section.method` among a transaction's events, or undefined. */
 function findEvent(result, section, method) {
   return result.events.map(({ event }) => event).find((e) => e.section === section && e.method === method);
-}
-
-/** The named module error of a failed transaction, as `Section.Name`. */
-function errorName(api, result) {
-  assert.ok(result.dispatchError?.isModule, 'the transaction fails with a module error');
-  const { section, name } = api.registry.findMetaError(result.dispatchError.asModule);
-  return `${section}.${name}`;
 }
 
 test('dev node: a redundancy job is assigned, committed, revealed and paid out exactly', { timeout: 300_000 }, async () => {

@@ -12,6 +12,11 @@
 //!      of 4 shard jobs (zk tier) spread over Alice, Bob and Charlie; each round the chain
 //!      records the mean of the proven steps, exactly as recomputed here, and the held-out
 //!      accuracy of the recorded parameters rises (0.55 → 0.89);
+//!  (f) Eve turns adversarial requester: a deadline below the model's minimum, a classifier
+//!      input of the wrong length and non-UTF-8 text for MiniLM are refused with their named
+//!      errors; a training step that passes the chain's checks but overflows is refused by every
+//!      provider's engine: each declines it, the job is refunded with Eve paying the fee, and
+//!      nobody is slashed;
 //!  (d) a digits job assigned to Charlie, whose node was killed: at the deadline Charlie is
 //!      slashed and the job reassigned to a second provider key of Alice's node (inserted with
 //!      `author_insertKey`), which completes it; Eve pays exactly one price.
@@ -19,7 +24,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { Keyring } from '@polkadot/keyring';
-import { startNode, connect, stop, kill, waitFor, submitFinalized, feePaid, peerIdOf, logTail } from './lib/chain.js';
+import { startNode, connect, stop, kill, waitFor, submitFinalized, feePaid, peerIdOf, logTail, errorName } from './lib/chain.js';
 import {
   UNIT, DIGITS_PRICE, findEvent, expectSuccess, registerDigitsKey, registerModel, digitsSpec, minilmSpec,
   registerWorker, testDigit, decodeLogits, waitForJobEvent, waitForEvent, registerVerifyingKey, TRAINING,
@@ -133,6 +138,31 @@ test('4 validator-providers: zk, redundancy, a lying provider, a training round,
   for (let r = 1; r < accuracies.length; r++) assert.ok(accuracies[r] >= accuracies[r - 1], `accuracy never falls: ${accuracies}`);
   assert.ok(accuracies.at(-1) >= accuracies[0] + 0.25, `the rounds raise held-out accuracy: ${accuracies}`);
   assert.ok(shardWorkers.size >= 2, `shards ran on several providers: ${[...shardWorkers]}`);
+
+  // (f) Eve as an adversarial requester: no choice of hers gets an honest provider slashed.
+  const providers = [alice, bob, charlie, dave];
+  const bondsBefore = await Promise.all(providers.map(bond));
+  const refused = async (model, input, tier, deadline) =>
+    errorName(api, await submitFinalized(api, api.tx.jobs.submitJob(model, hex(input), tier, 10n * UNIT, deadline), eve));
+  assert.equal(await refused(digits, digit.pixels, 'Zk', 1), 'jobs.DeadlineBelowModelMinimum');
+  assert.equal(await refused(digits, digit.pixels.slice(0, 10), { Redundancy: { replicas: 2 } }, 20), 'jobs.InputLengthMismatch');
+  assert.equal(await refused(minilm, Uint8Array.from([0x66, 0xff, 0x6f]), 'Optimistic', 20), 'jobs.InputNotUtf8');
+  // A training step from huge parameters on bright pixels: the right size, but the step leaves
+  // the i32 range, so no engine can answer it.
+  const overflowing = Buffer.concat([
+    encodeParameters(Array(TRAINING.parameters).fill(2 ** 31 - 1)),
+    encodeShard(Array.from({ length: TRAINING.shard }, () => ({ x: Array(TRAINING.features).fill(64), y: 0 }))),
+  ]);
+  const eveBeforeF = await free(eve);
+  const f = await submitJob(training, overflowing, 'Zk', 2n * UNIT, 20);
+  const [fEnd, fBlock] = await waitForJobEvent(api, f.job, ['JobCompleted', 'JobRefunded'], 180_000, logs);
+  assert.equal(fEnd.method, 'JobRefunded', 'nobody could answer the job');
+  assert.equal(fEnd.data.reason.toString(), 'Declined');
+  const trainingFee = UNIT * 5n / 100n;
+  assert.equal(fEnd.data.fee.toBigInt(), trainingFee, 'the requester pays the fee');
+  assert.equal(await free(eve), eveBeforeF - trainingFee - feePaid(api, f.result), 'and nothing else');
+  assert.deepEqual(await Promise.all(providers.map(bond)), bondsBefore, 'no provider is slashed');
+  console.log(`# (f) bad jobs refused at submission; job ${f.job} declined by every provider, refunded in block ${fBlock}`);
 
   // (d) Charlie's node dies; a job of the model only he serves is assigned to him anyway
   // (his heartbeat is fresh). Alice joins that model; at the deadline the job moves to her.

@@ -421,6 +421,10 @@ pub mod pallet {
 			let dispute = T::DisputeReplicas::get();
 			assert!(dispute >= 1 && dispute <= T::MaxReplicas::get(), "DisputeReplicas must be in 1..=MaxReplicas");
 			assert!(T::MaxReplicas::get() <= u8::MAX as u32, "MaxReplicas must fit a u8");
+			assert!(
+				T::MaxReassignments::get() < T::MaxReplicas::get(),
+				"MaxReassignments must be below MaxReplicas (a job keeps its decliners in a MaxReplicas list)"
+			);
 		}
 
 		#[cfg(feature = "try-runtime")]

@@ -62,6 +62,7 @@ impl pallet_workers::Config for Test {
 	type MinBond = ConstU64<MIN_BOND>;
 	type HeartbeatTimeout = ConstU64<100>;
 	type UnbondingPeriod = ConstU64<10>;
+	type BondWarmup = ConstU64<2>;
 	type MaxModelsPerWorker = ConstU32<4>;
 	type MaxWorkersPerModel = ConstU32<8>;
 	type SlashBeneficiary = Treasury;

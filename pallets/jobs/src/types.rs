@@ -92,8 +92,11 @@ pub struct Job<
 	pub revealed: BoundedVec<BoundedVec<u8, MaxOutput>, MaxReplicas>,
 	/// Optimistic: the proposed result and its challenge, if any.
 	pub proposal: Option<Proposal<AccountId, Balance, MaxOutput>>,
-	/// How many times no-show workers were replaced.
+	/// How many times no-show or declining workers were replaced.
 	pub reassignments: u32,
+	/// Workers that declined the job: never drawn for it again (at most
+	/// `MaxReassignments + 1 ≤ MaxReplicas` of them: every decline uses a reassignment).
+	pub declined: BoundedVec<AccountId, MaxReplicas>,
 }
 
 impl<

@@ -196,10 +196,16 @@ impl<T: Config> Pallet<T> {
 		};
 		// Only a result of exactly this request: after a reorg the engine may hold a result
 		// of another job that had this id; this job is then handed over (and run) again.
+		let fingerprint = request.fingerprint();
 		match compute_engine::result(job_id) {
-			Some(result) if result.request == request.fingerprint() => return Ok(Some(result)),
+			Some(result) if result.request == fingerprint => return Ok(Some(result)),
 			Some(_) => log::info!(target: LOG_TARGET, "job {job_id}: the engine's result answers another request"),
 			None => {},
+		}
+		// A request the engine refused once is refused for every key of this node, at once.
+		let refusal = StorageValueRef::persistent(&refusal_key(&fingerprint));
+		if let Ok(Some(error)) = refusal.get::<EngineError>() {
+			return Err(error);
 		}
 		let claim = claim_key(Action::HandOver, job_id, &());
 		if !claim_now::<T>(&claim, now) {
@@ -209,7 +215,7 @@ impl<T: Config> Pallet<T> {
 			Ok(()) => log::info!(target: LOG_TARGET, "job {job_id}: handed to the compute engine"),
 			Err(EngineError::QueueFull) => StorageValueRef::persistent(&claim).clear(),
 			Err(error) => {
-				// Hand it over again after `ResendAfter` if the decline does not land.
+				refusal.set(&error);
 				return Err(error);
 			},
 		}
@@ -245,6 +251,11 @@ impl<T: Config> Pallet<T> {
 
 fn lock_key() -> Vec<u8> {
 	[STORAGE_PREFIX, b"lock"].concat()
+}
+
+/// Where the engine's refusal of a request (by its fingerprint) is kept.
+fn refusal_key(fingerprint: &[u8; 32]) -> Vec<u8> {
+	[STORAGE_PREFIX, &(b"refused", fingerprint).encode()].concat()
 }
 
 fn claim_key(action: Action, job: JobId, worker: &impl Encode) -> Vec<u8> {

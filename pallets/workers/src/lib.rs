@@ -19,6 +19,9 @@
 //!   [`Config::MaxWorkersPerModel`] slots. Its next heartbeat (bond at least `MinBond`) lists
 //!   it again where there is room.
 //! - [`Pallet::bond_extra`]: adds to the bond (e.g. to get back above `MinBond` after a slash).
+//!   The addition is held (and slashable) at once but counts for eligibility and selection
+//!   only [`Config::BondWarmup`] blocks later: the draw's seed is known a block ahead, and a
+//!   bond increase timed after seeing it must not win the draw.
 //! - [`Pallet::unbond`] then [`Pallet::withdraw_unbonded`]: a worker holding no jobs stops
 //!   taking jobs at once and gets its bond back [`Config::UnbondingPeriod`] blocks later (so it
 //!   can still be slashed for what it did before).
@@ -143,6 +146,11 @@ pub mod pallet {
 		#[pallet::constant]
 		type UnbondingPeriod: Get<BlockNumberFor<Self>>;
 
+		/// Blocks after `bond_extra` before the added bond counts for eligibility and
+		/// selection (at least 2: longer than the one block for which a draw's seed is known).
+		#[pallet::constant]
+		type BondWarmup: Get<BlockNumberFor<Self>>;
+
 		/// Most models one worker may list.
 		#[pallet::constant]
 		type MaxModelsPerWorker: Get<u32>;
@@ -233,6 +241,10 @@ pub mod pallet {
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn integrity_test() {
+			assert!(T::BondWarmup::get() >= 2u32.into(), "BondWarmup must be at least 2 blocks");
+		}
+
 		#[cfg(feature = "try-runtime")]
 		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
 			Self::do_try_state()
@@ -355,6 +367,8 @@ pub mod pallet {
 					completed: 0,
 					failed: 0,
 					active_jobs: 0,
+					warming: Zero::zero(),
+					warm_at: frame_system::Pallet::<T>::block_number(),
 				},
 			);
 			Self::deposit_event(Event::WorkerRegistered { worker: who, bond });
@@ -385,6 +399,9 @@ pub mod pallet {
 			let mut info = Self::bonded_worker(&who)?;
 			T::Currency::hold(&HoldReason::WorkerBond.into(), &who, amount)
 				.map_err(|_| Error::<T>::InsufficientBalanceForBond)?;
+			let now = frame_system::Pallet::<T>::block_number();
+			info.warming = if now < info.warm_at { info.warming.saturating_add(amount) } else { amount };
+			info.warm_at = now.saturating_add(T::BondWarmup::get());
 			info.bond = info.bond.saturating_add(amount);
 			let bond = info.bond;
 			Workers::<T>::insert(&who, info);
@@ -420,21 +437,30 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Selection weight of a worker: its bond scaled by `(completed + 1) / (completed +
-		/// failed + 2)`, at least 1.
-		pub fn selection_weight(info: &WorkerInfoOf<T>) -> u128 {
+		/// The bond that counts at `now`: all of it but a bond increase still warming up.
+		pub fn effective_bond(info: &WorkerInfoOf<T>, now: BlockNumberFor<T>) -> BalanceOf<T> {
+			if now < info.warm_at {
+				info.bond.saturating_sub(info.warming)
+			} else {
+				info.bond
+			}
+		}
+
+		/// Selection weight of a worker at `now`: its effective bond scaled by
+		/// `(completed + 1) / (completed + failed + 2)`, at least 1.
+		pub fn selection_weight(info: &WorkerInfoOf<T>, now: BlockNumberFor<T>) -> u128 {
 			let reputation = Perbill::from_rational(
 				info.completed.saturating_add(1),
 				info.completed.saturating_add(info.failed).saturating_add(2),
 			);
-			let bond: u128 = info.bond.unique_saturated_into();
+			let bond: u128 = Self::effective_bond(info, now).unique_saturated_into();
 			reputation.mul_floor(bond).max(1)
 		}
 
 		/// Whether `info` may take a new job now.
 		pub(crate) fn takes_jobs(info: &WorkerInfoOf<T>, now: BlockNumberFor<T>) -> bool {
 			info.status == WorkerStatus::Active &&
-				info.bond >= T::MinBond::get() &&
+				Self::effective_bond(info, now) >= T::MinBond::get() &&
 				now.saturating_sub(info.last_heartbeat) < T::HeartbeatTimeout::get()
 		}
 
@@ -473,7 +499,7 @@ pub mod pallet {
 				.filter_map(|who| {
 					let info = Workers::<T>::get(&who)?;
 					Self::takes_jobs(&info, now).then(|| {
-						let weight = Self::selection_weight(&info);
+						let weight = Self::selection_weight(&info, now);
 						(who, weight)
 					})
 				})

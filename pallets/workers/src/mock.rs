@@ -34,6 +34,7 @@ impl ModelRegistry<u64, u64> for FixedModels {
 
 pub const MIN_BOND: u64 = 1_000;
 pub const HEARTBEAT_TIMEOUT: u64 = 10;
+pub const BOND_WARMUP: u64 = 5;
 pub const UNBONDING_PERIOD: u64 = 20;
 pub const TREASURY: u64 = 100;
 
@@ -48,6 +49,7 @@ impl pallet_workers::Config for Test {
 	type MinBond = ConstU64<MIN_BOND>;
 	type HeartbeatTimeout = ConstU64<HEARTBEAT_TIMEOUT>;
 	type UnbondingPeriod = ConstU64<UNBONDING_PERIOD>;
+	type BondWarmup = ConstU64<BOND_WARMUP>;
 	type MaxModelsPerWorker = ConstU32<4>;
 	type MaxWorkersPerModel = ConstU32<3>;
 	type SlashBeneficiary = Treasury;

@@ -91,9 +91,12 @@ fn workers_without_a_fresh_heartbeat_or_enough_bond_get_no_jobs() {
 		assert_noop!(Workers::bond_extra(origin(CHARLIE), 1), Error::<Test>::NotWorker);
 		assert_ok!(Workers::bond_extra(origin(BOB), 1));
 		System::assert_last_event(Event::BondIncreased { worker: BOB, bond: MIN_BOND }.into());
-		// The slash evicted him from the lists: his next heartbeat lists him again.
+		// The slash evicted him from the lists: his next heartbeat lists him again, and the
+		// added bond counts once it has warmed up.
 		assert_eq!(candidates(0), vec![ALICE]);
 		assert_ok!(Workers::heartbeat(origin(BOB)));
+		assert_eq!(candidates(0), vec![ALICE]);
+		System::set_block_number(1 + HEARTBEAT_TIMEOUT + BOND_WARMUP);
 		assert_eq!(candidates(0), vec![ALICE, BOB]);
 	});
 }
@@ -212,5 +215,27 @@ fn workers_that_take_no_jobs_are_evicted_to_make_room_and_relisted_by_a_heartbea
 		assert_eq!(candidates(0), vec![CHARLIE, ALICE, BOB]);
 		// An idle worker may still unbond and leave.
 		assert_ok!(Workers::unbond(origin(DAVE)));
+	});
+}
+
+/// Attack 7 of the market review: `bond_extra` counted at once, so a worker that saw the next
+/// draw's seed (the parent hash, known a block ahead) could raise its bond just in time to win
+/// it. An increase is held and slashable at once but counts only after `BondWarmup` blocks.
+#[test]
+fn a_bond_increase_counts_for_selection_only_after_its_warmup() {
+	run_test(|| {
+		register(ALICE, 10_000, &[0]);
+		assert_ok!(Workers::bond_extra(origin(ALICE), 30_000));
+		assert_eq!(bonded(ALICE), 40_000);
+		// A fresh worker's weight is half its counting bond: (0 + 1) / (0 + 0 + 2).
+		assert_eq!(Workers::candidates(0), vec![(ALICE, 5_000)]);
+		System::set_block_number(1 + BOND_WARMUP - 1);
+		assert_eq!(Workers::candidates(0), vec![(ALICE, 5_000)]);
+		// Another increase before the first counted restarts the warm-up for both.
+		assert_ok!(Workers::bond_extra(origin(ALICE), 10_000));
+		System::set_block_number(1 + BOND_WARMUP);
+		assert_eq!(Workers::candidates(0), vec![(ALICE, 5_000)]);
+		System::set_block_number(BOND_WARMUP + BOND_WARMUP);
+		assert_eq!(Workers::candidates(0), vec![(ALICE, 25_000)]);
 	});
 }

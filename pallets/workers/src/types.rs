@@ -79,4 +79,10 @@ pub struct WorkerInfo<
 	pub failed: u32,
 	/// Jobs currently assigned to the worker.
 	pub active_jobs: u32,
+	/// The part of `bond` added by `bond_extra` that does not count for selection yet (it
+	/// does from `warm_at`): a worker cannot time a bond increase to win a draw whose seed it
+	/// has seen.
+	pub warming: Balance,
+	/// The block from which `warming` counts.
+	pub warm_at: BlockNumber,
 }

@@ -200,6 +200,8 @@ impl pallet_workers::Config for Runtime {
 	type HeartbeatTimeout = ConstU32<100>;
 	/// One hour.
 	type UnbondingPeriod = ConstU32<600>;
+	/// A bond increase counts for selection after ten blocks (one minute).
+	type BondWarmup = ConstU32<10>;
 	type MaxModelsPerWorker = ConstU32<16>;
 	type MaxWorkersPerModel = ConstU32<64>;
 	type SlashBeneficiary = TreasuryAccount;

@@ -145,3 +145,10 @@ export function feePaid(api, result) {
     .find(({ event }) => api.events.transactionPayment.TransactionFeePaid.is(event))
     .event.data.actualFee.toBigInt();
 }
+
+/** The named module error of a failed transaction, as `section.Name`; throws if it succeeded. */
+export function errorName(api, result) {
+  if (!result.dispatchError?.isModule) throw new Error('expected the transaction to fail with a module error');
+  const { section, name } = api.registry.findMetaError(result.dispatchError.asModule);
+  return `${section}.${name}`;
+}

@@ -10,9 +10,10 @@ use pallet_workers::{JobOutcome, WorkerRegistry};
 use sp_runtime::traits::Saturating;
 
 impl<T: Config> Pallet<T> {
-	/// Draws the workers `job` still needs (never its requester, a current assignee, an
-	/// optimistic proposer or challenger, or one of `excluded`), holds them and gives the job a
-	/// new deadline `now + timeout`. `Ok(false)`: not enough eligible workers, nothing changed.
+	/// Draws the workers `job` still needs (never its requester, a current assignee, a worker
+	/// that declined it, an optimistic proposer or challenger, or one of `excluded`), holds
+	/// them and gives the job a new deadline `now + timeout`. `Ok(false)`: not enough eligible
+	/// workers, nothing changed.
 	pub(crate) fn try_assign(
 		id: JobId,
 		job: &mut JobOf<T>,
@@ -30,7 +31,10 @@ impl<T: Config> Pallet<T> {
 		let candidates: Vec<(T::AccountId, u128)> = T::Workers::candidates(job.model)
 			.into_iter()
 			.filter(|(who, _)| {
-				!is_party(who) && !excluded.contains(who) && !job.assignments.iter().any(|a| a.worker == *who)
+				!is_party(who) &&
+					!excluded.contains(who) &&
+					!job.declined.contains(who) &&
+					!job.assignments.iter().any(|a| a.worker == *who)
 			})
 			.collect();
 		let seed = (frame_system::Pallet::<T>::parent_hash(), id, job.reassignments)

@@ -14,12 +14,15 @@ impl<T: Config> Pallet<T> {
 		let index = Self::assignment_of(&job, &worker)?;
 		ensure!(job.assignments[index].commitment.is_none(), Error::<T>::AlreadyCommitted);
 		job.assignments.remove(index);
+		// Bounded: every decline either uses one of `MaxReassignments < MaxReplicas`
+		// reassignments or ends the job (checked in `integrity_test`).
+		job.declined.try_push(worker.clone()).map_err(|_| Error::<T>::InvalidReplicas)?;
 		Self::release_worker(id, &worker, JobOutcome::Released);
 		Self::deposit_event(Event::JobDeclined { job: id, worker: worker.clone() });
 		if job.reassignments < T::MaxReassignments::get() {
 			job.reassignments.saturating_inc();
 			let now = frame_system::Pallet::<T>::block_number();
-			if Self::try_assign(id, &mut job, now, &[worker])? {
+			if Self::try_assign(id, &mut job, now, &[])? {
 				Jobs::<T>::insert(id, job);
 				return Ok(());
 			}

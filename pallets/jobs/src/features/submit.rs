@@ -71,6 +71,7 @@ impl<T: Config> Pallet<T> {
 			revealed: Default::default(),
 			proposal: None,
 			reassignments: 0,
+			declined: Default::default(),
 		};
 		Self::deposit_event(Event::JobSubmitted { job: id, requester, model, tier, escrow });
 		if !Self::try_assign(id, &mut job, now, &[])? {
