@@ -88,6 +88,8 @@
 extern crate alloc;
 
 #[cfg(feature = "runtime-benchmarks")]
+mod benchmark_helper;
+#[cfg(feature = "runtime-benchmarks")]
 pub mod benchmarking;
 mod features;
 #[cfg(test)]
@@ -104,6 +106,9 @@ pub use aichain_compute::{JobId, ModelId, Tier};
 pub use pallet::*;
 pub use types::*;
 pub use weights::WeightInfo;
+
+#[cfg(feature = "runtime-benchmarks")]
+pub use benchmark_helper::MarketPallets;
 
 /// Sets up what the benchmarks need in the model, worker and verifier registries.
 #[cfg(feature = "runtime-benchmarks")]

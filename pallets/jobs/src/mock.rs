@@ -41,7 +41,7 @@ impl pallet_models::Config for Test {
 	type MaxOutputLimit = ConstU32<32>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
-	type BenchmarkHelper = pallet_models::benchmarking::SimulatedKeys<Test>;
+	type BenchmarkHelper = pallet_zk_verifier::SimulatedKeys<Test>;
 }
 
 pub const TREASURY: u64 = 100;
@@ -131,7 +131,7 @@ impl pallet_jobs::Config for Test {
 	type Treasury = Treasury;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
-	type BenchmarkHelper = crate::benchmarking::MarketPallets<Test>;
+	type BenchmarkHelper = crate::MarketPallets<Test>;
 }
 
 pub const ALICE: u64 = 1;

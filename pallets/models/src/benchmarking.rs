@@ -49,23 +49,6 @@ fn largest_spec<T: Config>() -> ModelSpecOf<T> {
 	}
 }
 
-/// The [`BenchmarkHelper`] of a runtime whose verifier is `pallet_zk_verifier`: registers
-/// trapdoor-simulated keys ([`aichain_zk::simulate`]) from a funded account.
-pub struct SimulatedKeys<T>(core::marker::PhantomData<T>);
-
-impl<T: pallet_zk_verifier::Config> BenchmarkHelper for SimulatedKeys<T>
-where
-	<T as pallet_zk_verifier::Config>::Currency: Mutate<T::AccountId>,
-{
-	fn verifying_key(public_inputs: u32) -> KeyId {
-		let owner: T::AccountId = account("key-owner", public_inputs, 0);
-		let balance = pallet_zk_verifier::BalanceOf::<T>::max_value() / 1_000_000u32.into();
-		<T as pallet_zk_verifier::Config>::Currency::set_balance(&owner, balance);
-		pallet_zk_verifier::register_for::<T>(owner, aichain_zk::simulate::verifying_key(public_inputs, 1))
-			.expect("a funded owner registers a valid key; qed")
-	}
-}
-
 #[benchmarks(where T::Currency: Mutate<T::AccountId>)]
 mod benchmarks {
 	use super::*;

@@ -46,6 +46,17 @@ pub trait BenchmarkHelper {
 	fn verifying_key(public_inputs: u32) -> pallet_zk_verifier::KeyId;
 }
 
+/// The helper of a runtime whose verifier is `pallet_zk_verifier`: trapdoor-simulated keys.
+#[cfg(feature = "runtime-benchmarks")]
+impl<T: pallet_zk_verifier::Config> BenchmarkHelper for pallet_zk_verifier::SimulatedKeys<T>
+where
+	<T as pallet_zk_verifier::Config>::Currency: frame_support::traits::fungible::Mutate<T::AccountId>,
+{
+	fn verifying_key(public_inputs: u32) -> pallet_zk_verifier::KeyId {
+		Self::register(public_inputs)
+	}
+}
+
 /// What the jobs pallet needs from the model registry.
 pub trait ModelRegistry<AccountId, Balance> {
 	/// The terms of `model` if it exists and is active, `None` otherwise.

@@ -43,7 +43,7 @@ impl pallet_models::Config for Test {
 	type MaxOutputLimit = MaxOutputLimit;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
-	type BenchmarkHelper = crate::benchmarking::SimulatedKeys<Test>;
+	type BenchmarkHelper = pallet_zk_verifier::SimulatedKeys<Test>;
 }
 
 pub const ALICE: u64 = 1;

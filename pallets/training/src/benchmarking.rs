@@ -10,7 +10,7 @@ use frame_support::{
 	BoundedVec,
 };
 use frame_system::RawOrigin;
-use pallet_jobs::{benchmarking::MarketPallets as JobMarket, BenchmarkHelper as _};
+use pallet_jobs::{BenchmarkHelper as _, MarketPallets as JobMarket};
 use sp_runtime::traits::Bounded;
 
 /// The [`BenchmarkHelper`] of a runtime whose `Jobs` is `pallet_jobs` on `pallet_models`,

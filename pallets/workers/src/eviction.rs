@@ -3,27 +3,23 @@
 //! model's `MaxWorkersPerModel` slots; an evicted worker's heartbeat lists it again.
 
 use crate::{pallet::*, Error, ModelId, WorkerStatus};
-use alloc::vec::Vec;
 use frame_support::pallet_prelude::*;
 
 impl<T: Config> Pallet<T> {
-	/// Ensures `model`'s list has a free slot, evicting listed workers that take no jobs now
-	/// if it is full. Error: [`Error::TooManyWorkersForModel`].
+	/// Ensures `model`'s list has a free slot: if it is full, evicts the first listed worker
+	/// that takes no jobs now (one, so the cost is bounded: a scan of the list and the lists
+	/// of one worker). Error: [`Error::TooManyWorkersForModel`] (full of working workers).
 	pub(crate) fn ensure_room(model: ModelId) -> DispatchResult {
-		let full = |model: &ModelId| {
-			ModelWorkers::<T>::decode_len(model).unwrap_or(0) as u32 >= T::MaxWorkersPerModel::get()
-		};
-		if full(&model) {
-			let now = frame_system::Pallet::<T>::block_number();
-			let idle: Vec<T::AccountId> = ModelWorkers::<T>::get(model)
-				.into_iter()
-				.filter(|who| Workers::<T>::get(who).is_some_and(|info| !Self::takes_jobs(&info, now)))
-				.collect();
-			for who in idle {
-				Self::evict(&who);
-			}
+		let list = ModelWorkers::<T>::get(model);
+		if (list.len() as u32) < T::MaxWorkersPerModel::get() {
+			return Ok(());
 		}
-		ensure!(!full(&model), Error::<T>::TooManyWorkersForModel);
+		let now = frame_system::Pallet::<T>::block_number();
+		let idle = list
+			.into_iter()
+			.find(|who| Workers::<T>::get(who).is_some_and(|info| !Self::takes_jobs(&info, now)))
+			.ok_or(Error::<T>::TooManyWorkersForModel)?;
+		Self::evict(&idle);
 		Ok(())
 	}
 

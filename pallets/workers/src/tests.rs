@@ -190,17 +190,18 @@ fn workers_that_take_no_jobs_are_evicted_to_make_room_and_relisted_by_a_heartbea
 		// Alice and Bob stop sending heartbeats; Charlie keeps working.
 		System::set_block_number(1 + HEARTBEAT_TIMEOUT);
 		assert_ok!(Workers::heartbeat(origin(CHARLIE)));
+		// Dave's registration evicts the first idle worker, Alice, from every list.
 		register(DAVE, MIN_BOND, &[0]);
 		System::assert_has_event(Event::WorkerEvicted { worker: ALICE }.into());
-		System::assert_has_event(Event::WorkerEvicted { worker: BOB }.into());
-		assert_eq!(ModelWorkers::<Test>::get(0).to_vec(), vec![CHARLIE, DAVE]);
-		// Evicted from every list, still registered and bonded (and slashable).
+		assert_eq!(ModelWorkers::<Test>::get(0).to_vec(), vec![BOB, CHARLIE, DAVE]);
 		assert!(ModelWorkers::<Test>::get(1).is_empty());
+		// Still registered and bonded (and slashable).
 		assert_eq!(WorkersStorage::<Test>::get(ALICE).unwrap().status, WorkerStatus::Idle);
 		assert_eq!(bonded(ALICE), MIN_BOND);
 
-		// Alice's heartbeat lists her again where there is room.
+		// Alice's heartbeat lists her again, in Bob's place: he is idle too.
 		assert_ok!(Workers::heartbeat(origin(ALICE)));
+		System::assert_has_event(Event::WorkerEvicted { worker: BOB }.into());
 		System::assert_last_event(Event::WorkerRelisted { worker: ALICE }.into());
 		assert_eq!(ModelWorkers::<Test>::get(0).to_vec(), vec![CHARLIE, DAVE, ALICE]);
 		assert_eq!(ModelWorkers::<Test>::get(1).to_vec(), vec![ALICE]);

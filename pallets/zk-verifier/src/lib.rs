@@ -35,10 +35,15 @@ extern crate alloc;
 mod benchmarking;
 #[cfg(test)]
 mod mock;
+#[cfg(feature = "runtime-benchmarks")]
+mod simulated;
 #[cfg(test)]
 mod tests;
 mod types;
 pub mod weights;
+
+#[cfg(feature = "runtime-benchmarks")]
+pub use simulated::SimulatedKeys;
 
 pub use pallet::*;
 pub use types::*;

@@ -188,7 +188,7 @@ impl pallet_models::Config for Runtime {
 	type MaxOutputLimit = ConstU32<MAX_JOB_OUTPUT>;
 	type WeightInfo = pallet_models::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
-	type BenchmarkHelper = pallet_models::benchmarking::SimulatedKeys<Runtime>;
+	type BenchmarkHelper = pallet_zk_verifier::SimulatedKeys<Runtime>;
 }
 
 impl pallet_workers::Config for Runtime {
@@ -241,7 +241,7 @@ impl pallet_jobs::Config for Runtime {
 	type Treasury = TreasuryAccount;
 	type WeightInfo = pallet_jobs::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
-	type BenchmarkHelper = pallet_jobs::benchmarking::MarketPallets<Runtime>;
+	type BenchmarkHelper = pallet_jobs::MarketPallets<Runtime>;
 }
 
 impl pallet_training::Config for Runtime {

@@ -47,7 +47,8 @@ impl<T: Config> Pallet<T> {
 				.map_err(|_| Error::<T>::InvalidReplicas)?;
 		}
 		job.status = JobStatus::Assigned;
-		Self::reschedule(id, job, now.saturating_add(job.timeout));
+		let due = now.saturating_add(job.timeout);
+		Self::reschedule(id, job, due);
 		let workers = job.assignments.iter().map(|a| a.worker.clone()).collect();
 		Self::deposit_event(Event::JobAssigned { job: id, workers, deadline: job.deadline });
 		Ok(true)

@@ -28,7 +28,8 @@ impl<T: Config> Pallet<T> {
 		if all_committed {
 			let now = frame_system::Pallet::<T>::block_number();
 			job.status = JobStatus::Revealing;
-			Self::reschedule(id, &mut job, now.saturating_add(job.timeout));
+			let reveals_due = now.saturating_add(job.timeout);
+			Self::reschedule(id, &mut job, reveals_due);
 			Self::deposit_event(Event::RevealPhaseStarted { job: id, deadline: job.deadline });
 		}
 		Jobs::<T>::insert(id, job);

@@ -5,6 +5,7 @@ use crate::{pallet::*, JobId, JobStatus, Tier};
 use alloc::{collections::btree_map::BTreeMap, collections::btree_set::BTreeSet};
 use frame_support::{pallet_prelude::*, traits::fungible::InspectHold};
 use pallet_workers::WorkerRegistry;
+use sp_runtime::Saturating;
 
 impl<T: Config> Pallet<T> {
 	/// Invariants:

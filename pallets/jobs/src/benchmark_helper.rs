@@ -1,0 +1,59 @@
+//! [`MarketPallets`]: the [`BenchmarkHelper`] of a runtime whose market is this repository's
+//! verifier, models and workers pallets (used by the runtime, the mock and other pallets'
+//! benchmarks; apart from `benchmarking.rs`, so that the mock need not import it).
+
+use crate::{BenchmarkHelper, ModelId};
+use frame_benchmarking::v2::account;
+use frame_support::{
+	traits::{fungible::Mutate, Get},
+	BoundedVec,
+};
+use pallet_zk_verifier::KeyId;
+use sp_runtime::traits::{Bounded, Saturating};
+
+/// The [`BenchmarkHelper`] of a runtime built on `pallet_zk_verifier`, `pallet_models` and
+/// `pallet_workers`.
+pub struct MarketPallets<T>(core::marker::PhantomData<T>);
+
+impl<T> BenchmarkHelper<T::AccountId> for MarketPallets<T>
+where
+	T: pallet_zk_verifier::Config + pallet_models::Config + pallet_workers::Config,
+	<T as pallet_zk_verifier::Config>::Currency: Mutate<T::AccountId>,
+	<T as pallet_models::Config>::Currency: Mutate<T::AccountId>,
+	<T as pallet_workers::Config>::Currency: Mutate<T::AccountId>,
+{
+	fn verifying_key(public_inputs: u32) -> KeyId {
+		pallet_zk_verifier::SimulatedKeys::<T>::register(public_inputs)
+	}
+
+	fn model(verifying_key: Option<KeyId>, max_input_len: u32, max_output_len: u32) -> ModelId {
+		let owner: T::AccountId = account("model-owner", 0, 0);
+		<T as pallet_models::Config>::Currency::set_balance(
+			&owner,
+			pallet_models::BalanceOf::<T>::max_value() / 1_000_000u32.into(),
+		);
+		let spec = pallet_models::benchmarking::spec::<T>(verifying_key, max_input_len, max_output_len);
+		pallet_models::Pallet::<T>::do_register_model(owner, spec).expect("a funded owner registers a model; qed")
+	}
+
+	fn worker(model: ModelId, index: u32) -> T::AccountId {
+		let worker: T::AccountId = account("worker", index, 0);
+		<T as pallet_workers::Config>::Currency::set_balance(
+			&worker,
+			pallet_workers::BalanceOf::<T>::max_value() / 1_000_000u32.into(),
+		);
+		pallet_workers::Pallet::<T>::do_register_worker(
+			worker.clone(),
+			// Far above the minimum, so that slashing in a benchmark never makes it ineligible.
+			<T as pallet_workers::Config>::MinBond::get().saturating_mul(1000u32.into()),
+			pallet_workers::Capabilities { cpu_cores: 8, memory_mb: 16_384, gpu: None },
+			BoundedVec::truncate_from(alloc::vec![model]),
+		)
+		.expect("a funded worker registers for an active model; qed");
+		worker
+	}
+
+	fn max_workers_per_model() -> u32 {
+		<T as pallet_workers::Config>::MaxWorkersPerModel::get()
+	}
+}
