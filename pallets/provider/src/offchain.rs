@@ -203,7 +203,8 @@ impl<T: Config> Pallet<T> {
 			None => {},
 		}
 		// A request the engine refused once is refused for every key of this node, at once.
-		let refusal = StorageValueRef::persistent(&refusal_key(&fingerprint));
+		let refusal_key = refusal_key(&fingerprint);
+		let refusal = StorageValueRef::persistent(&refusal_key);
 		if let Ok(Some(error)) = refusal.get::<EngineError>() {
 			return Err(error);
 		}
