@@ -246,37 +246,37 @@ fn filling_the_pending_queue_costs_a_fee_per_slot_even_on_a_free_model() {
 
 /// Attack 6: a model owner that emptied (reaped) its account made every completion of its
 /// model's jobs fail (a royalty below the existential deposit cannot be paid to it), so valid
-/// results were refused until their workers were slashed.
+/// results were refused, retried forever, and in the end their workers slashed.
 #[test]
 fn a_reaped_model_owner_does_not_block_completion() {
 	run_test(|| {
 		let model = plain_model();
-		register_workers(model, &[ALICE, BOB]);
-		let job = submit(model, Tier::Redundancy { replicas: 2 }, b"x");
+		register_workers(model, &[ALICE]);
+		let job = submit(model, Tier::Optimistic, b"x");
 		assert_ok!(Models::retire_model(origin(OWNER), model));
 		assert_ok!(Balances::transfer_all(origin(OWNER), EVE, false));
 		assert!(!frame_system::Account::<Test>::contains_key(OWNER), "the owner is reaped");
 		assert!(ROYALTY < EXISTENTIAL_DEPOSIT);
 		let requester_before = free(REQUESTER);
 
-		let (a, b) = (commit_and_keep(job, ALICE, b"out"), commit_and_keep(job, BOB, b"out"));
-		assert_ok!(Jobs::reveal_result(origin(ALICE), job, output(b"out"), a));
-		assert_ok!(Jobs::reveal_result(origin(BOB), job, output(b"out"), b));
-		// The royalty stays with the requester; workers and the fee are paid as usual.
+		assert_ok!(Jobs::propose_result(origin(ALICE), job, output(b"out")));
+		run_to_block(1 + CHALLENGE_PERIOD);
+		// The royalty stays with the requester; the worker and the fee are paid as usual.
 		System::assert_last_event(
 			Event::JobCompleted {
 				job,
 				output: output(b"out"),
-				workers: vec![ALICE, BOB],
+				workers: vec![ALICE],
 				worker_payment: PRICE - ROYALTY,
 				royalty: 0,
-				fee: 2 * FEE,
-				refund: 2 * ROYALTY,
+				fee: FEE,
+				refund: 3 * PRICE + ROYALTY,
 			}
 			.into(),
 		);
-		assert_eq!(free(REQUESTER), requester_before + 2 * ROYALTY);
+		assert_eq!(free(REQUESTER), requester_before + 3 * PRICE + ROYALTY);
 		assert_eq!(free(OWNER), 0);
+		assert_eq!(WorkersStorage::<Test>::get(ALICE).unwrap().completed, 1);
 	});
 }
 
