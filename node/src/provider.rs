@@ -56,9 +56,9 @@ pub struct WorkerParams {
 	#[arg(long, value_enum, default_value_t = WorkerDevice::Cpu, requires = "worker")]
 	pub worker_device: WorkerDevice,
 
-	/// For tests of the market's defences only: report a wrong output for every job (one bit of
-	/// the first output byte flipped). Zk results then fail verification; commit-reveal
-	/// results disagree with honest workers.
+	/// For tests of the market's defences only: report a wrong output for every job (the first
+	/// output byte moved by 64, beyond any model's output tolerance). Zk results then fail
+	/// verification; commit-reveal results disagree with honest workers.
 	#[arg(long, requires = "worker")]
 	pub worker_dishonest: bool,
 }
@@ -138,7 +138,7 @@ impl ComputeBackend for EngineBackend {
 		let mut output = result.output;
 		if self.dishonest {
 			if let Some(first) = output.first_mut() {
-				*first ^= 1;
+				*first ^= 0x40;
 			}
 		}
 		Some(EngineOutput { request: result.request, output, proof: result.proof })
