@@ -280,18 +280,6 @@ fn a_reaped_model_owner_does_not_block_completion() {
 	});
 }
 
-/// Runs a 3-replica redundancy job of `model` in which Alice, Bob and Charlie reveal the
-/// given outputs.
-fn three_reveals(model: u32, outputs: [&[u8]; 3]) -> u64 {
-	let job = submit(model, Tier::Redundancy { replicas: 3 }, b"x");
-	let salts: Vec<[u8; 32]> =
-		[ALICE, BOB, CHARLIE].iter().zip(outputs).map(|(w, o)| commit_and_keep(job, *w, o)).collect();
-	for ((worker, out), salt) in [ALICE, BOB, CHARLIE].iter().zip(outputs).zip(salts) {
-		assert_ok!(Jobs::reveal_result(origin(*worker), job, output(out), salt));
-	}
-	job
-}
-
 /// Attack 9: on floating-point outputs (an embedding quantized to signed bytes) providers
 /// with other SIMD kernels, or a GPU, round a few values the other way; exact agreement then
 /// left honest workers without a majority, or slashed an honest minority. An embedding model
@@ -303,7 +291,8 @@ fn embedding_outputs_within_the_models_tolerance_agree_and_the_outlier_is_slashe
 		register_workers(tolerant, &[ALICE, BOB, CHARLIE]);
 		// Bob's kernels round two values the other way (-1 = 0xff); Charlie's output is off.
 		let (a, b, c): (&[u8], &[u8], &[u8]) = (&[10, 0, 30], &[11, 0xff, 29], &[10, 5, 30]);
-		let job = three_reveals(tolerant, [a, b, c]);
+		let job = submit(tolerant, Tier::Redundancy { replicas: 3 }, b"x");
+		commit_and_reveal(job, &[(ALICE, a), (BOB, b), (CHARLIE, c)]);
 		System::assert_last_event(
 			Event::JobCompleted {
 				job,
@@ -323,11 +312,7 @@ fn embedding_outputs_within_the_models_tolerance_agree_and_the_outlier_is_slashe
 		register_workers(exact, &[DAVE, EVE, OWNER]);
 		let job = submit(exact, Tier::Redundancy { replicas: 3 }, b"x");
 		let workers = assigned(job);
-		let outs = [a, b, c];
-		let salts: Vec<[u8; 32]> = workers.iter().zip(outs).map(|(w, o)| commit_and_keep(job, *w, o)).collect();
-		for ((worker, out), salt) in workers.iter().zip(outs).zip(salts) {
-			assert_ok!(Jobs::reveal_result(origin(*worker), job, output(out), salt));
-		}
+		commit_and_reveal(job, &[(workers[0], a), (workers[1], b), (workers[2], c)]);
 		System::assert_last_event(
 			Event::JobRefunded { job, reason: RefundReason::NoMajority, amount: 3 * PRICE + 3 * FEE, fee: 0 }.into(),
 		);

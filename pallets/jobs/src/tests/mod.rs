@@ -139,3 +139,10 @@ pub(crate) fn commit_and_keep(job: u64, worker: u64, out: &[u8]) -> [u8; 32] {
 	salt
 }
 
+/// Each of `workers` commits and then reveals its output.
+pub(crate) fn commit_and_reveal(job: u64, outputs: &[(u64, &[u8])]) {
+	let salts: Vec<[u8; 32]> = outputs.iter().map(|(w, o)| commit_and_keep(job, *w, o)).collect();
+	for ((worker, out), salt) in outputs.iter().zip(salts) {
+		assert_ok!(Jobs::reveal_result(origin(*worker), job, output(out), salt));
+	}
+}

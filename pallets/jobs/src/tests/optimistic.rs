@@ -26,14 +26,6 @@ fn dispute_round(job: u64) -> Vec<u64> {
 	workers
 }
 
-/// Each of `workers` commits and then reveals its output.
-fn commit_and_reveal(job: u64, outputs: &[(u64, &[u8])]) {
-	let salts: Vec<[u8; 32]> = outputs.iter().map(|(w, o)| commit_and_keep(job, *w, o)).collect();
-	for ((worker, out), salt) in outputs.iter().zip(salts) {
-		assert_ok!(Jobs::reveal_result(origin(*worker), job, output(out), salt));
-	}
-}
-
 #[test]
 fn an_unchallenged_optimistic_result_is_paid_when_the_window_closes() {
 	run_test(|| {
