@@ -1,8 +1,10 @@
-//! Benchmarks of the jobs pallet, each in its worst case: submissions that assign `r` workers,
-//! the last commitment and the last reveal of an `r`-worker job (which settle it), a zk result
-//! of the largest statement (its Groth16 verification included), an optimistic proposal of the
-//! largest output and a challenge drawing its dispute round from a full model worker list, and
-//! `on_initialize` over `n` due or pending jobs that are all reassigned or assigned.
+//! Benchmarks of the jobs pallet, each in its worst case: submissions that draw `r` workers from
+//! a full model worker list, the last commitment and the last reveal of an `r`-worker job
+//! (which settle it), a zk result of the largest statement (its Groth16 verification included),
+//! an optimistic proposal of the largest output, a challenge and a decline that draw from a full
+//! list, and `on_initialize` over `n` due or pending jobs, each on its own model with a full
+//! list of its own workers (no storage read is shared between jobs), all of whose workers are
+//! slashed and replaced, or all of which are assigned.
 //!
 //! zk proofs come from [`aichain_zk::simulate`] (valid Groth16 proofs made with the trapdoor of
 //! a benchmark key), so the verifier does the work it does for a prover's proof.
@@ -42,18 +44,40 @@ fn largest_output<T: Config>() -> OutputOf<T> {
 /// A model without a key and `workers` workers for it.
 fn plain_model<T: Config>(workers: u32) -> (ModelId, alloc::vec::Vec<T::AccountId>) {
 	let model = T::BenchmarkHelper::model(None, T::MaxInputLen::get(), T::MaxOutputLen::get());
-	let workers = (0..workers).map(|i| T::BenchmarkHelper::worker(model, i)).collect();
-	(model, workers)
+	(model, workers_for::<T>(model, 0, workers))
 }
 
-/// Submits a redundancy job of `replicas` workers on `model`.
+/// Registers workers number `first .. first + count` for `model`.
+fn workers_for<T: Config>(model: ModelId, first: u32, count: u32) -> alloc::vec::Vec<T::AccountId> {
+	(first..first.saturating_add(count)).map(|i| T::BenchmarkHelper::worker(model, i)).collect()
+}
+
+/// The replicas of the heaviest redundancy job whose every worker can be replaced by others of
+/// the same full list: `MaxReplicas`, unless the list is too short to replace them all.
+fn replaceable_replicas<T: Config>() -> u32 {
+	T::MaxReplicas::get().min(T::BenchmarkHelper::max_workers_per_model() / 2).max(2)
+}
+
+/// Submits a redundancy job of `replicas` workers on `model` with the longest timeout.
 fn submit_redundancy<T: Config>(who: &T::AccountId, model: ModelId, replicas: u32) -> Result<JobId, BenchmarkError>
 where
 	T::Currency: Mutate<T::AccountId>,
 {
+	submit_redundancy_by::<T>(who, model, replicas, T::MaxDeadline::get())
+}
+
+/// Submits a redundancy job of `replicas` workers on `model` with `timeout` blocks a phase.
+fn submit_redundancy_by<T: Config>(
+	who: &T::AccountId,
+	model: ModelId,
+	replicas: u32,
+	timeout: BlockNumberFor<T>,
+) -> Result<JobId, BenchmarkError>
+where
+	T::Currency: Mutate<T::AccountId>,
+{
 	let tier = Tier::Redundancy { replicas: replicas as u8 };
-	let deadline = T::MaxDeadline::get();
-	Ok(JobsPallet::<T>::do_submit_job(who.clone(), model, largest_input::<T>(), tier, BalanceOf::<T>::max_value(), deadline)?)
+	Ok(JobsPallet::<T>::do_submit_job(who.clone(), model, largest_input::<T>(), tier, BalanceOf::<T>::max_value(), timeout)?)
 }
 
 /// Submits an optimistic job on `model`.
@@ -83,7 +107,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn submit_job(r: Linear<2, { T::MaxReplicas::get() }>) {
-		let (model, _) = plain_model::<T>(r);
+		let (model, _) = plain_model::<T>(T::BenchmarkHelper::max_workers_per_model());
 		let caller = requester::<T>();
 		let tier = Tier::Redundancy { replicas: r as u8 };
 
@@ -170,28 +194,20 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// `n` zk jobs whose only worker missed the deadline: each is slashed and the job
-	/// reassigned to the other worker.
+	/// `n` redundancy jobs of `replaceable_replicas` workers, each job on its own model with a
+	/// full list of its own workers; every worker missed the deadline, so each is slashed and
+	/// replaced by another from its model's list.
 	#[benchmark]
 	fn on_initialize_deadlines(n: Linear<0, { T::MaxJobsPerBlock::get() }>) -> Result<(), BenchmarkError> {
-		let (max_in, max_out) = (T::MaxInputLen::get(), T::MaxOutputLen::get());
-		let key = T::BenchmarkHelper::verifying_key(zk_public_input_count(max_in as usize, max_out as usize) as u32);
-		let model = T::BenchmarkHelper::model(Some(key), max_in, max_out);
-		T::BenchmarkHelper::worker(model, 0);
-		T::BenchmarkHelper::worker(model, 1);
+		let (replicas, listed) = (replaceable_replicas::<T>(), T::BenchmarkHelper::max_workers_per_model());
 		let caller = requester::<T>();
-		let timeout: BlockNumberFor<T> = One::one();
-		for _ in 0..n {
-			JobsPallet::<T>::do_submit_job(
-				caller.clone(),
-				model,
-				largest_input::<T>(),
-				Tier::Zk,
-				BalanceOf::<T>::max_value(),
-				timeout,
-			)?;
+		let mut jobs = alloc::vec::Vec::new();
+		for i in 0..n {
+			let (model, _) = plain_model::<T>(0);
+			workers_for::<T>(model, i * listed, listed);
+			jobs.push(submit_redundancy_by::<T>(&caller, model, replicas, One::one())?);
 		}
-		let due = frame_system::Pallet::<T>::block_number().saturating_add(timeout);
+		let due = frame_system::Pallet::<T>::block_number().saturating_add(One::one());
 		frame_system::Pallet::<T>::set_block_number(due);
 
 		#[block]
@@ -199,23 +215,27 @@ mod benchmarks {
 			JobsPallet::<T>::process_deadlines(due);
 		}
 
-		for job in 0..n as JobId {
-			assert_eq!(Jobs::<T>::get(job).map(|j| j.reassignments), Some(1));
+		for job in jobs {
+			let reassigned = Jobs::<T>::get(job).map(|j| (j.reassignments, j.assignments.len() as u32));
+			assert_eq!(reassigned, Some((1, replicas)));
 		}
 		Ok(())
 	}
 
-	/// `n` pending redundancy jobs, all assigned when workers become available.
+	/// `n` pending redundancy jobs of `MaxReplicas` workers, each on its own model; every
+	/// model then gets a full list of its own workers and every job is assigned.
 	#[benchmark]
 	fn on_initialize_pending(n: Linear<0, { T::MaxPendingJobs::get() }>) -> Result<(), BenchmarkError> {
-		let replicas = T::MaxReplicas::get();
-		let (model, _) = plain_model::<T>(0);
+		let (replicas, listed) = (T::MaxReplicas::get(), T::BenchmarkHelper::max_workers_per_model());
 		let caller = requester::<T>();
+		let mut models = alloc::vec::Vec::new();
 		for _ in 0..n {
+			let (model, _) = plain_model::<T>(0);
 			submit_redundancy::<T>(&caller, model, replicas)?;
+			models.push(model);
 		}
-		for i in 0..replicas {
-			T::BenchmarkHelper::worker(model, i);
+		for (i, model) in models.into_iter().enumerate() {
+			workers_for::<T>(model, i as u32 * listed, listed);
 		}
 		let now = frame_system::Pallet::<T>::block_number();
 

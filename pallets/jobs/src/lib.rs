@@ -530,7 +530,9 @@ pub mod pallet {
 		///   [`Error::AlreadyRevealed`], [`Error::CommitmentMismatch`].
 		#[pallet::call_index(4)]
 		#[pallet::weight(
-			T::WeightInfo::reveal_result(T::MaxReplicas::get()).saturating_add(T::OnJobCompleted::weight())
+			T::WeightInfo::reveal_result(T::MaxReplicas::get())
+				.saturating_add(T::OnJobCompleted::weight())
+				.saturating_add(Pallet::<T>::max_evictions_weight())
 		)]
 		pub fn reveal_result(
 			origin: OriginFor<T>,

@@ -35,6 +35,7 @@ impl pallet_models::Config for Test {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Verifier = ZkVerifier;
 	type ModelDeposit = ConstU64<50>;
+	type TombstoneDeposit = ConstU64<5>;
 	type MaxNameLength = ConstU32<32>;
 	type MaxContentAddressLength = ConstU32<64>;
 	type MaxInputLimit = ConstU32<64>;

@@ -11,8 +11,10 @@
 //!   A model's id is a counter and is never reused.
 //! - [`Pallet::update_price`]: the owner changes the price of future jobs.
 //! - [`Pallet::retire_model`]: the owner retires the model: it accepts no new jobs (jobs already
-//!   submitted keep their terms and finish), and the deposit is released. The record stays as a
-//!   tombstone so that ids are never reused and past jobs stay traceable.
+//!   submitted keep their terms and finish), and the deposit is released but for
+//!   [`Config::TombstoneDeposit`]. The record stays as a tombstone so that ids are never reused
+//!   and past jobs stay traceable; the storage it keeps stays paid for by that part of the
+//!   deposit, held for as long as the record exists.
 //! - [`ModelRegistry`]: what the jobs pallet reads: the terms of an *active* model.
 //!
 //! For a zk-provable model the key must exist in the verifier and have exactly
@@ -102,6 +104,11 @@ pub mod pallet {
 		#[pallet::constant]
 		type ModelDeposit: Get<BalanceOf<Self>>;
 
+		/// The part of [`Config::ModelDeposit`] that stays held for a retired model's record
+		/// (its tombstone, kept forever). At most `ModelDeposit`.
+		#[pallet::constant]
+		type TombstoneDeposit: Get<BalanceOf<Self>>;
+
 		/// Longest model name, in bytes.
 		#[pallet::constant]
 		type MaxNameLength: Get<u32>;
@@ -148,7 +155,7 @@ pub mod pallet {
 		ModelRegistered { model: ModelId, owner: T::AccountId, deposit: BalanceOf<T> },
 		/// The owner changed the price of future jobs.
 		PriceUpdated { model: ModelId, price: BalanceOf<T> },
-		/// The model accepts no new jobs; its deposit was released.
+		/// The model accepts no new jobs; its deposit was released but for the tombstone's.
 		ModelRetired { model: ModelId, deposit_released: BalanceOf<T> },
 	}
 
@@ -186,6 +193,13 @@ pub mod pallet {
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn integrity_test() {
+			assert!(
+				T::TombstoneDeposit::get() <= T::ModelDeposit::get(),
+				"TombstoneDeposit must be at most ModelDeposit"
+			);
+		}
+
 		#[cfg(feature = "try-runtime")]
 		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
 			Self::do_try_state()
@@ -225,8 +239,9 @@ pub mod pallet {
 			Self::do_update_price(who, model, price)
 		}
 
-		/// Retires a model: it accepts no new jobs, its deposit is released and it no longer
-		/// holds its verifying key.
+		/// Retires a model: it accepts no new jobs, its deposit is released but for
+		/// [`Config::TombstoneDeposit`] (held for the record it leaves), and it no longer holds
+		/// its verifying key.
 		///
 		/// - Origin: signed by the model's owner.
 		/// - Event: [`Event::ModelRetired`].
@@ -303,24 +318,27 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Retires `model` if `who` owns it and it is active, releasing the deposit.
+		/// Retires `model` if `who` owns it and it is active, releasing the deposit but for the
+		/// tombstone's.
 		pub fn do_retire_model(who: T::AccountId, model: ModelId) -> DispatchResult {
 			let mut info = Self::owned_active(&who, model)?;
-			let deposit = info.deposit;
-			T::Currency::release(&HoldReason::ModelDeposit.into(), &who, deposit, Precision::Exact)?;
+			let tombstone = info.deposit.min(T::TombstoneDeposit::get());
+			let released = sp_runtime::Saturating::saturating_sub(info.deposit, tombstone);
+			T::Currency::release(&HoldReason::ModelDeposit.into(), &who, released, Precision::Exact)?;
 			if let Some(key) = &info.spec.verifying_key {
 				T::Verifier::release(key);
 			}
 			info.status = ModelStatus::Retired;
-			info.deposit = Default::default();
+			info.deposit = tombstone;
 			Models::<T>::insert(model, info);
-			Self::deposit_event(Event::ModelRetired { model, deposit_released: deposit });
+			Self::deposit_event(Event::ModelRetired { model, deposit_released: released });
 			Ok(())
 		}
 
-		/// Invariants: ids are below [`NextModelId`]; retired models hold nothing; per owner, the
-		/// held model deposit equals the sum of its active models' deposits; each verifying key
-		/// counts exactly the active models that use it as its users.
+		/// Invariants: ids are below [`NextModelId`]; a retired model holds at most the
+		/// tombstone deposit; per owner, the held model deposit equals the sum of its models'
+		/// deposits (active and retired); each verifying key counts exactly the active models
+		/// that use it as its users.
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			use frame_support::traits::fungible::InspectHold;
 			use sp_runtime::Saturating;
@@ -330,7 +348,7 @@ pub mod pallet {
 			for (model, info) in Models::<T>::iter() {
 				ensure!(model < next, "model id not below NextModelId");
 				if info.status == ModelStatus::Retired {
-					ensure!(info.deposit == Default::default(), "retired model still has a deposit");
+					ensure!(info.deposit <= T::TombstoneDeposit::get(), "retired model holds more than a tombstone");
 				} else if let Some(key) = info.spec.verifying_key {
 					*key_users.entry(key).or_default() += 1;
 				}
@@ -340,7 +358,7 @@ pub mod pallet {
 			for (owner, total) in per_owner {
 				ensure!(
 					T::Currency::balance_on_hold(&HoldReason::ModelDeposit.into(), &owner) == total,
-					"held model deposit differs from the sum of the owner's active models"
+					"held model deposit differs from the sum of the owner's models' deposits"
 				);
 			}
 			for (key, users) in key_users {

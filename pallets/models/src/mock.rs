@@ -24,6 +24,8 @@ impl pallet_zk_verifier::Config for Test {
 }
 
 pub const MODEL_DEPOSIT: u64 = 500;
+/// What stays held for a retired model's record.
+pub const TOMBSTONE_DEPOSIT: u64 = 40;
 
 parameter_types! {
 	pub const MaxNameLength: u32 = 32;
@@ -37,6 +39,7 @@ impl pallet_models::Config for Test {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Verifier = ZkVerifier;
 	type ModelDeposit = ConstU64<MODEL_DEPOSIT>;
+	type TombstoneDeposit = ConstU64<TOMBSTONE_DEPOSIT>;
 	type MaxNameLength = MaxNameLength;
 	type MaxContentAddressLength = MaxContentAddressLength;
 	type MaxInputLimit = MaxInputLimit;

@@ -111,15 +111,18 @@ fn only_the_owner_updates_the_price_of_an_active_model() {
 }
 
 #[test]
-fn retiring_releases_the_deposit_and_stops_new_jobs() {
+fn retiring_releases_the_deposit_but_the_tombstones_and_stops_new_jobs() {
 	run_test(|| {
 		assert_ok!(Models::register_model(origin(ALICE), spec()));
 		assert_noop!(Models::retire_model(origin(BOB), 0), Error::<Test>::NotModelOwner);
 		assert_noop!(Models::retire_model(origin(ALICE), 1), Error::<Test>::UnknownModel);
 		assert_ok!(Models::retire_model(origin(ALICE), 0));
-		System::assert_last_event(Event::ModelRetired { model: 0, deposit_released: MODEL_DEPOSIT }.into());
-		assert_eq!(held(ALICE), 0);
-		assert_eq!(Balances::balance(&ALICE), INITIAL);
+		let released = MODEL_DEPOSIT - TOMBSTONE_DEPOSIT;
+		System::assert_last_event(Event::ModelRetired { model: 0, deposit_released: released }.into());
+		// The record stays, and so does the deposit that pays for its storage.
+		assert_eq!(held(ALICE), TOMBSTONE_DEPOSIT);
+		assert_eq!(ModelsStorage::<Test>::get(0).unwrap().deposit, TOMBSTONE_DEPOSIT);
+		assert_eq!(Balances::balance(&ALICE), INITIAL - TOMBSTONE_DEPOSIT);
 		assert_eq!(Models::active_model(0), None);
 		assert_eq!(ModelsStorage::<Test>::get(0).unwrap().status, ModelStatus::Retired);
 		assert_noop!(Models::retire_model(origin(ALICE), 0), Error::<Test>::ModelRetired);

@@ -1,17 +1,21 @@
 //! Benchmarks of the training pallet, each in its worst case: a training of the largest
-//! parameters; a round of `s` shards of the largest size, each job submitted and assigned; and
-//! the last shard of an `s`-shard round completing, which averages the round.
+//! parameters; a round of `s` shards of the largest size, each job submitted and assigned; the
+//! last shard of an `s`-shard round completing, which averages the round; and closing a training
+//! whose dead round of `s` shards left `s` shard jobs indexed.
 
 use super::*;
 use crate::Pallet as TrainingPallet;
 use frame_benchmarking::v2::*;
 use frame_support::{
-	traits::{fungible::Mutate, Get},
+	traits::{
+		fungible::{Inspect, Mutate},
+		Get,
+	},
 	BoundedVec,
 };
 use frame_system::RawOrigin;
 use pallet_jobs::{BenchmarkHelper as _, MarketPallets as JobMarket};
-use sp_runtime::traits::Bounded;
+use sp_runtime::traits::{Bounded, Saturating};
 
 /// The [`BenchmarkHelper`] of a runtime whose `Jobs` is `pallet_jobs` on `pallet_models`,
 /// `pallet_workers` and `pallet_zk_verifier`.
@@ -56,10 +60,24 @@ where
 	}
 }
 
-/// A funded owner's training of a model of the largest sizes, with the largest parameters.
-fn training<T: Config>() -> (T::AccountId, TrainingId) {
+/// The whitelisted caller, able to pay a training's deposit and (through the helper) any round.
+fn owner<T: Config>() -> T::AccountId
+where
+	T::Currency: Mutate<T::AccountId>,
+{
 	let owner: T::AccountId = whitelisted_caller();
 	T::BenchmarkHelper::fund(&owner);
+	let deposit = T::TrainingDeposit::get();
+	T::Currency::set_balance(&owner, T::Currency::balance(&owner).saturating_add(deposit).saturating_add(deposit));
+	owner
+}
+
+/// A funded owner's training of a model of the largest sizes, with the largest parameters.
+fn training<T: Config>() -> (T::AccountId, TrainingId)
+where
+	T::Currency: Mutate<T::AccountId>,
+{
+	let owner = owner::<T>();
 	let model = T::BenchmarkHelper::training_model(T::MaxParameterBytes::get(), T::MaxShardBytes::get());
 	let parameters = BoundedVec::truncate_from(alloc::vec![1u8; T::MaxParameterBytes::get() as usize]);
 	let id = TrainingPallet::<T>::do_create_training(owner.clone(), model, parameters)
@@ -78,13 +96,13 @@ fn timeout<T: Config>() -> frame_system::pallet_prelude::BlockNumberFor<T> {
 	10u32.into()
 }
 
-#[benchmarks]
+#[benchmarks(where T::Currency: Mutate<T::AccountId>)]
 mod benchmarks {
 	use super::*;
 
 	#[benchmark]
 	fn create_training() {
-		let owner: T::AccountId = whitelisted_caller();
+		let owner = owner::<T>();
 		let model = T::BenchmarkHelper::training_model(T::MaxParameterBytes::get(), T::MaxShardBytes::get());
 		let parameters = BoundedVec::truncate_from(alloc::vec![1u8; T::MaxParameterBytes::get() as usize]);
 
@@ -123,6 +141,32 @@ mod benchmarks {
 
 		let training = Trainings::<T>::get(id).ok_or(BenchmarkError::Weightless)?;
 		assert_eq!((training.rounds_completed, training.round.is_none()), (1, true));
+		Ok(())
+	}
+
+	/// The owner closes a training whose round of `s` shards died (its jobs ended without
+	/// results, so they are no longer live) with every shard job still indexed.
+	#[benchmark]
+	fn close_training(s: Linear<1, { T::MaxShards::get() }>) -> Result<(), BenchmarkError> {
+		let (owner, id) = training::<T>();
+		// Ids no job has yet: not live, as the jobs of a refunded round are not.
+		let first = u64::MAX - s as u64;
+		let jobs: alloc::vec::Vec<JobId> = (first..first + s as u64).collect();
+		for (index, job) in jobs.iter().enumerate() {
+			ShardJobs::<T>::insert(job, (id, index as u32));
+		}
+		Trainings::<T>::mutate(id, |training| {
+			if let Some(training) = training {
+				let results = BoundedVec::truncate_from(alloc::vec![None; jobs.len()]);
+				training.round = Some(Round { jobs: BoundedVec::truncate_from(jobs.clone()), results });
+			}
+		});
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(owner), id);
+
+		assert!(!Trainings::<T>::contains_key(id));
+		assert!(jobs.iter().all(|job| !ShardJobs::<T>::contains_key(job)));
 		Ok(())
 	}
 

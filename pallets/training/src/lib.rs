@@ -8,7 +8,9 @@
 //!
 //! - [`Pallet::create_training`]: anyone starts a training of a registered model of kind
 //!   [`ModelKind::TrainingStep`] from initial parameters (signed 32-bit fixed-point values,
-//!   little-endian, as in [`aichain_compute::fixed`]). The caller owns it.
+//!   little-endian, as in [`aichain_compute::fixed`]). The caller owns it and pays for its
+//!   storage: [`Config::TrainingDeposit`] is held ([`HoldReason::TrainingDeposit`]) until
+//!   [`Pallet::close_training`] removes it (no round running) and releases the deposit.
 //! - [`Pallet::start_round`]: the owner posts one zk-tier job per shard, each with input
 //!   `parameters ‖ shard`, paid by the owner through the jobs pallet's escrow (see
 //!   `pallet_jobs::Pallet::submit_job`).
@@ -71,7 +73,14 @@ struct Sizes {
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
-	use frame_support::{pallet_prelude::*, DebugNoBound};
+	use frame_support::{
+		pallet_prelude::*,
+		traits::{
+			fungible::{Inspect, MutateHold},
+			tokens::Precision,
+		},
+		DebugNoBound,
+	};
 	use frame_system::pallet_prelude::*;
 	use pallet_jobs::JobSubmitter;
 	use pallet_models::ModelRegistry;
@@ -85,6 +94,9 @@ pub mod pallet {
 
 	/// Parameters of a training: at most [`Config::MaxParameterBytes`] bytes.
 	pub type ParametersOf<T> = BoundedVec<u8, <T as Config>::MaxParameterBytes>;
+	/// Balance type of the deposit currency.
+	pub type BalanceOf<T> =
+		<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
 	/// A data shard: at most [`Config::MaxShardBytes`] bytes.
 	pub type ShardOf<T> = BoundedVec<u8, <T as Config>::MaxShardBytes>;
 	/// The shards of a round.
@@ -94,6 +106,14 @@ pub mod pallet {
 	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
 		/// What jobs are paid with.
 		type Balance: Parameter + Member + MaxEncodedLen + Copy;
+		/// The currency a training's deposit is held in.
+		type Currency: MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+		/// The overarching hold reason.
+		type RuntimeHoldReason: From<HoldReason>;
+		/// Held from a training's owner while the training is stored (its record, with the
+		/// largest parameters and round, is at most `Training::max_encoded_len()` bytes).
+		#[pallet::constant]
+		type TrainingDeposit: Get<BalanceOf<Self>>;
 		/// The model registry: a training's model must be an active, provable training step.
 		type Models: ModelRegistry<Self::AccountId, Self::Balance>;
 		/// The job market that runs and verifies the shard jobs.
@@ -114,6 +134,13 @@ pub mod pallet {
 		type BenchmarkHelper: crate::BenchmarkHelper<Self::AccountId, Self::Balance>;
 	}
 
+	/// Why this pallet holds funds.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// A training's storage deposit, held from its owner until it is closed.
+		TrainingDeposit,
+	}
+
 	/// The shard jobs of a running round and the results that came in so far.
 	#[derive(CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, TypeInfo, MaxEncodedLen)]
 	#[scale_info(skip_type_params(T))]
@@ -130,6 +157,8 @@ pub mod pallet {
 	pub struct Training<T: Config> {
 		/// Who started it; only they start rounds, and they pay for them.
 		pub owner: T::AccountId,
+		/// Held from the owner until the training is closed.
+		pub deposit: BalanceOf<T>,
 		/// The training-step model its jobs run.
 		pub model: ModelId,
 		/// The current parameters: the initial ones, then the mean of the last completed round.
@@ -166,6 +195,8 @@ pub mod pallet {
 		/// A round one of whose jobs ended without a result was dropped; the parameters did not
 		/// change.
 		RoundAbandoned { training: TrainingId, round: u32 },
+		/// The owner closed the training: its record is gone and its deposit released.
+		TrainingClosed { training: TrainingId, deposit_released: BalanceOf<T> },
 	}
 
 	#[pallet::error]
@@ -191,6 +222,8 @@ pub mod pallet {
 		ShardLengthMismatch,
 		/// All training ids are used.
 		TrainingIdOverflow,
+		/// The owner cannot pay the training's deposit.
+		InsufficientBalanceForDeposit,
 	}
 
 	#[pallet::hooks]
@@ -206,11 +239,12 @@ pub mod pallet {
 		/// Creates a training of `model` from `parameters`.
 		///
 		/// - Origin: signed; the signer owns the training.
-		/// - Effect: records the training with `parameters` as its current parameters.
+		/// - Effect: holds [`Config::TrainingDeposit`] from the signer and records the training
+		///   with `parameters` as its current parameters.
 		/// - Event: [`Event::TrainingCreated`].
 		/// - Errors: [`Error::UnknownModel`], [`Error::NotATrainingModel`],
 		///   [`Error::ModelNotProvable`], [`Error::ParametersLengthMismatch`],
-		///   [`Error::TrainingIdOverflow`].
+		///   [`Error::InsufficientBalanceForDeposit`], [`Error::TrainingIdOverflow`].
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::create_training())]
 		pub fn create_training(origin: OriginFor<T>, model: ModelId, parameters: ParametersOf<T>) -> DispatchResult {
@@ -242,6 +276,20 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			Self::do_start_round(who, training, shards, max_price_per_job, timeout)
 		}
+
+		/// Closes `training`: removes its record (and what is left of a dead round) and
+		/// releases its deposit. Its last parameters stay in [`Event::RoundCompleted`].
+		///
+		/// - Origin: signed by the training's owner.
+		/// - Effect: no round of it may be running; a round whose jobs all ended is dropped.
+		/// - Event: [`Event::TrainingClosed`].
+		/// - Errors: [`Error::UnknownTraining`], [`Error::NotOwner`], [`Error::RoundInProgress`].
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::close_training(T::MaxShards::get()))]
+		pub fn close_training(origin: OriginFor<T>, training: TrainingId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_close_training(who, training)
+		}
 	}
 
 	impl<T: Config> Pallet<T> {
@@ -258,10 +306,14 @@ pub mod pallet {
 				Error::<T>::ParametersLengthMismatch
 			);
 			let id = NextTrainingId::<T>::get();
-			NextTrainingId::<T>::put(id.checked_add(1).ok_or(Error::<T>::TrainingIdOverflow)?);
+			let next = id.checked_add(1).ok_or(Error::<T>::TrainingIdOverflow)?;
+			let deposit = T::TrainingDeposit::get();
+			T::Currency::hold(&HoldReason::TrainingDeposit.into(), &owner, deposit)
+				.map_err(|_| Error::<T>::InsufficientBalanceForDeposit)?;
+			NextTrainingId::<T>::put(next);
 			Trainings::<T>::insert(
 				id,
-				Training { owner: owner.clone(), model, parameters, rounds_completed: 0, round: None },
+				Training { owner: owner.clone(), deposit, model, parameters, rounds_completed: 0, round: None },
 			);
 			Self::deposit_event(Event::TrainingCreated { training: id, owner, model });
 			Ok(id)
@@ -305,6 +357,22 @@ pub mod pallet {
 			let round = training.rounds_completed;
 			Trainings::<T>::insert(id, training);
 			Self::deposit_event(Event::RoundStarted { training: id, round, jobs });
+			Ok(())
+		}
+
+		/// Removes `id` and releases its deposit; see [`Pallet::close_training`].
+		pub fn do_close_training(who: T::AccountId, id: TrainingId) -> DispatchResult {
+			let training = Trainings::<T>::get(id).ok_or(Error::<T>::UnknownTraining)?;
+			ensure!(training.owner == who, Error::<T>::NotOwner);
+			if let Some(round) = &training.round {
+				ensure!(!Self::still_running(round), Error::<T>::RoundInProgress);
+				for job in round.jobs.iter() {
+					ShardJobs::<T>::remove(job);
+				}
+			}
+			T::Currency::release(&HoldReason::TrainingDeposit.into(), &who, training.deposit, Precision::Exact)?;
+			Trainings::<T>::remove(id);
+			Self::deposit_event(Event::TrainingClosed { training: id, deposit_released: training.deposit });
 			Ok(())
 		}
 
@@ -363,10 +431,23 @@ pub mod pallet {
 
 		/// Invariants: a running round has one result slot per job and at least one job; every
 		/// job of a running round still without a result maps back to its training and slot in
-		/// [`ShardJobs`], and every entry of [`ShardJobs`] is such a job.
+		/// [`ShardJobs`], and every entry of [`ShardJobs`] is such a job; per owner, the held
+		/// training deposit equals the sum of its trainings' deposits.
 		#[cfg(any(feature = "try-runtime", test))]
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+			use frame_support::traits::fungible::InspectHold;
 			let mut expected = 0usize;
+			let mut per_owner = alloc::collections::btree_map::BTreeMap::<T::AccountId, BalanceOf<T>>::new();
+			for (_, training) in Trainings::<T>::iter() {
+				let total = per_owner.entry(training.owner.clone()).or_default();
+				*total = sp_runtime::Saturating::saturating_add(*total, training.deposit);
+			}
+			for (owner, total) in per_owner {
+				ensure!(
+					T::Currency::balance_on_hold(&HoldReason::TrainingDeposit.into(), &owner) == total,
+					"held training deposit differs from the sum of the owner's trainings"
+				);
+			}
 			for (id, training) in Trainings::<T>::iter() {
 				ensure!(training.parameters.len() % 4 == 0, "parameters are whole i32 values");
 				let Some(round) = training.round else { continue };

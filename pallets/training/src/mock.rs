@@ -6,7 +6,10 @@
 
 use crate as pallet_training;
 use aichain_compute::{JobId, ModelId, ModelKind, Tier};
-use frame_support::{parameter_types, traits::ConstU32};
+use frame_support::{
+	parameter_types,
+	traits::{ConstU32, ConstU64},
+};
 use pallet_models::ModelTerms;
 use sp_runtime::DispatchError;
 use std::{cell::RefCell, collections::BTreeMap};
@@ -121,8 +124,14 @@ parameter_types! {
 	pub const MaxShardBytes: u32 = SHARD_BYTES;
 }
 
+/// Held for each training.
+pub const TRAINING_DEPOSIT: u64 = 300;
+
 impl pallet_training::Config for Test {
 	type Balance = u64;
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type TrainingDeposit = ConstU64<TRAINING_DEPOSIT>;
 	type Models = TestModels;
 	type Jobs = TestJobs;
 	type MaxParameterBytes = MaxParameterBytes;
@@ -150,11 +159,13 @@ impl crate::BenchmarkHelper<u64, u64> for TestBenchmarkHelper {
 
 pub const OWNER: u64 = 1;
 pub const OTHER: u64 = 2;
+/// Holds less than a training's deposit.
+pub const POOR: u64 = 3;
 
 /// Test externalities at block 1 with an empty job market.
 pub fn new_test_ext() -> sp_io::TestExternalities {
 	JOBS.with(|jobs| jobs.borrow_mut().clear());
-	ext_with_balances(vec![(OWNER, 1_000_000), (OTHER, 1_000_000)])
+	ext_with_balances(vec![(OWNER, 1_000_000), (OTHER, 1_000_000), (POOR, TRAINING_DEPOSIT)])
 }
 
 /// Runs `test` and then checks the pallet's invariants.

@@ -158,3 +158,41 @@ fn other_jobs_and_outputs_that_are_not_parameters_change_nothing() {
 		System::assert_has_event(Event::RoundAbandoned { training, round: 0 }.into());
 	});
 }
+
+fn held(who: u64) -> u64 {
+	use frame_support::traits::fungible::InspectHold;
+	Balances::balance_on_hold(&crate::HoldReason::TrainingDeposit.into(), &who)
+}
+
+#[test]
+fn a_training_holds_its_deposit_until_its_owner_closes_it() {
+	run_test(|| {
+		// The deposit must be payable: a poor caller changes nothing.
+		assert_noop!(
+			Training::create_training(RuntimeOrigin::signed(POOR), TRAINING_MODEL, parameters(&[1, 2, 3])),
+			Error::<Test>::InsufficientBalanceForDeposit
+		);
+		let training = create(&[1, 2, 3]);
+		assert_eq!(held(OWNER), TRAINING_DEPOSIT);
+		assert_eq!(Balances::free_balance(OWNER), 1_000_000 - TRAINING_DEPOSIT);
+		let jobs = start(training, 2);
+
+		assert_noop!(Training::close_training(RuntimeOrigin::signed(OTHER), training), Error::<Test>::NotOwner);
+		assert_noop!(Training::close_training(RuntimeOrigin::signed(OWNER), 9), Error::<Test>::UnknownTraining);
+		// A running round keeps it open.
+		assert_noop!(Training::close_training(RuntimeOrigin::signed(OWNER), training), Error::<Test>::RoundInProgress);
+		complete(jobs[0], &fixed::encode_i32(&[7, 7, 7]));
+		assert_noop!(Training::close_training(RuntimeOrigin::signed(OWNER), training), Error::<Test>::RoundInProgress);
+
+		// The round died (its other job was refunded): closing drops it and its index.
+		refund(jobs[1]);
+		assert_ok!(Training::close_training(RuntimeOrigin::signed(OWNER), training));
+		System::assert_last_event(Event::TrainingClosed { training, deposit_released: TRAINING_DEPOSIT }.into());
+		assert_eq!((held(OWNER), Balances::free_balance(OWNER)), (0, 1_000_000));
+		assert!(!Trainings::<Test>::contains_key(training));
+		assert_eq!(ShardJobs::<Test>::iter().count(), 0);
+		// A late result of the closed training's job changes nothing.
+		complete(jobs[1], &fixed::encode_i32(&[1, 1, 1]));
+		assert_noop!(Training::close_training(RuntimeOrigin::signed(OWNER), training), Error::<Test>::UnknownTraining);
+	});
+}

@@ -89,6 +89,9 @@ pub trait WorkerRegistry<AccountId, Balance> {
 	fn active_bond(who: &AccountId) -> Option<Balance>;
 	/// Number of jobs `who` currently holds (for the jobs pallet's invariants).
 	fn active_jobs(who: &AccountId) -> u32;
+	/// The most a slash can cost beyond moving the bond: evicting a worker that fell below
+	/// the minimum bond from every list it is in (callers add it per slash).
+	fn eviction_weight() -> frame_support::weights::Weight;
 }
 
 #[frame_support::pallet]
@@ -286,8 +289,9 @@ pub mod pallet {
 		/// - Errors: [`Error::NotWorker`], [`Error::WorkerUnbonding`]; an idle worker also
 		///   [`Error::BondTooLow`], [`Error::TooManyWorkersForModel`].
 		#[pallet::call_index(1)]
-		// An idle worker's relisting is `unbond`'s work in reverse over its model lists.
-		#[pallet::weight(T::WeightInfo::heartbeat().max(T::WeightInfo::unbond(T::MaxModelsPerWorker::get())))]
+		// Benchmarked as the worst case: an idle worker relisted under all its models, each
+		// list full and its room made by evicting the last entry.
+		#[pallet::weight(T::WeightInfo::heartbeat())]
 		pub fn heartbeat(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_heartbeat(who)
@@ -568,6 +572,12 @@ pub mod pallet {
 
 		fn active_jobs(who: &T::AccountId) -> u32 {
 			Workers::<T>::get(who).map_or(0, |info| info.active_jobs)
+		}
+
+		fn eviction_weight() -> Weight {
+			// An eviction rewrites the lists of all the worker's models, as unbonding does;
+			// `unbond` is benchmarked with every list full.
+			T::WeightInfo::unbond(T::MaxModelsPerWorker::get())
 		}
 
 		fn active_bond(who: &T::AccountId) -> Option<BalanceOf<T>> {

@@ -13,12 +13,12 @@ aichain_test_utils::test_runtime! {
 	2: Workers = pallet_workers,
 }
 
-/// Models 0..=4 are active, every other id is unknown or retired.
+/// Models 0..=4 (and, for the benchmarks, 1000..2000) are active; every other id is unknown.
 pub struct FixedModels;
 
 impl ModelRegistry<u64, u64> for FixedModels {
 	fn active_model(model: u32) -> Option<ModelTerms<u64, u64>> {
-		(model < 5).then_some(ModelTerms {
+		(model < 5 || (1000..2000).contains(&model)).then_some(ModelTerms {
 			owner: 50,
 			kind: ModelKind::Classifier,
 			price: 100,
@@ -61,7 +61,8 @@ impl pallet_workers::Config for Test {
 #[cfg(feature = "runtime-benchmarks")]
 impl crate::BenchmarkHelper for FixedModels {
 	fn active_model(index: u32) -> u32 {
-		index
+		// Models 1000.. are active in `FixedModels` and used by no test.
+		1000 + index
 	}
 }
 

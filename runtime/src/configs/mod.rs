@@ -182,6 +182,8 @@ impl pallet_models::Config for Runtime {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Verifier = ZkVerifier;
 	type ModelDeposit = ConstU128<{ 10 * UNIT }>;
+	// A retired model's record (at most ~350 bytes) stays forever; this much stays held for it.
+	type TombstoneDeposit = ConstU128<{ UNIT }>;
 	type MaxNameLength = ConstU32<64>;
 	type MaxContentAddressLength = ConstU32<128>;
 	type MaxInputLimit = ConstU32<MAX_JOB_INPUT>;
@@ -246,6 +248,11 @@ impl pallet_jobs::Config for Runtime {
 
 impl pallet_training::Config for Runtime {
 	type Balance = Balance;
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	/// As much as a model's: a training's record (up to ~4.6 KB with the largest parameters
+	/// and round) stays until its owner closes it.
+	type TrainingDeposit = ConstU128<{ 10 * UNIT }>;
 	type Models = Models;
 	type Jobs = Jobs;
 	/// 64 fixed-point parameters.
