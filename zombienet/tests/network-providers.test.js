@@ -11,7 +11,8 @@
 //!  (e) a federated training of the training-step model (4-or-9 digits classifier): three rounds
 //!      of 4 shard jobs (zk tier) spread over Alice, Bob and Charlie; each round the chain
 //!      records the mean of the proven steps, exactly as recomputed here, and the held-out
-//!      accuracy of the recorded parameters rises (0.55 → 0.89);
+//!      accuracy of the recorded parameters rises (0.55 → 0.89); Eve then closes the training
+//!      and its 10 AIC deposit is released;
 //!  (f) Eve turns adversarial requester: a deadline below the model's minimum, a classifier
 //!      input of the wrong length and non-UTF-8 text for MiniLM are refused with their named
 //!      errors; a training step that passes the chain's checks but overflows is refused by every
@@ -138,6 +139,13 @@ test('4 validator-providers: zk, redundancy, a lying provider, a training round,
   for (let r = 1; r < accuracies.length; r++) assert.ok(accuracies[r] >= accuracies[r - 1], `accuracy never falls: ${accuracies}`);
   assert.ok(accuracies.at(-1) >= accuracies[0] + 0.25, `the rounds raise held-out accuracy: ${accuracies}`);
   assert.ok(shardWorkers.size >= 2, `shards ran on several providers: ${[...shardWorkers]}`);
+  // Eve's training held its storage deposit until she closes it.
+  const trainingDeposit = api.consts.training.trainingDeposit.toBigInt();
+  const reservedBefore = (await api.query.system.account(eve.address)).data.reserved.toBigInt();
+  const closed = expectSuccess(api, await submitFinalized(api, api.tx.training.closeTraining(trainingId), eve), 'closing the training');
+  assert.equal(findEvent(closed, 'training', 'TrainingClosed').data.depositReleased.toBigInt(), trainingDeposit, 'the deposit is released');
+  assert.equal((await api.query.system.account(eve.address)).data.reserved.toBigInt(), reservedBefore - trainingDeposit, 'no longer held');
+  assert.ok((await api.query.training.trainings(trainingId)).isNone, 'the record is gone');
 
   // (f) Eve as an adversarial requester: no choice of hers gets an honest provider slashed.
   const providers = [alice, bob, charlie, dave];
