@@ -289,12 +289,14 @@ pub mod pallet {
 		/// - Errors: [`Error::NotWorker`], [`Error::WorkerUnbonding`]; an idle worker also
 		///   [`Error::BondTooLow`], [`Error::TooManyWorkersForModel`].
 		#[pallet::call_index(1)]
-		// Benchmarked as the worst case: an idle worker relisted under all its models, each
-		// list full and its room made by evicting the last entry.
-		#[pallet::weight(T::WeightInfo::heartbeat())]
-		pub fn heartbeat(origin: OriginFor<T>) -> DispatchResult {
+		// Charged for the worst case (an idle worker relisted under all its models, each list
+		// full and its room made by evicting its last entry); a listed worker's heartbeat is
+		// refunded down to its own benchmark.
+		#[pallet::weight(T::WeightInfo::heartbeat_relisting())]
+		pub fn heartbeat(origin: OriginFor<T>) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			Self::do_heartbeat(who)
+			let relisted = Self::do_heartbeat(who)?;
+			Ok(if relisted { None } else { Some(T::WeightInfo::heartbeat()) }.into())
 		}
 
 		/// Adds `amount` to the worker's bond.
@@ -386,15 +388,17 @@ pub mod pallet {
 			Ok(info)
 		}
 
-		/// Records a heartbeat of `who`, listing it again if it was evicted.
-		pub fn do_heartbeat(who: T::AccountId) -> DispatchResult {
+		/// Records a heartbeat of `who`, listing it again if it was evicted; returns whether it
+		/// was.
+		pub fn do_heartbeat(who: T::AccountId) -> Result<bool, DispatchError> {
 			let mut info = Self::bonded_worker(&who)?;
-			if info.status == WorkerStatus::Idle {
+			let relisted = info.status == WorkerStatus::Idle;
+			if relisted {
 				Self::relist(&who, &mut info)?;
 			}
 			info.last_heartbeat = frame_system::Pallet::<T>::block_number();
 			Workers::<T>::insert(&who, info);
-			Ok(())
+			Ok(relisted)
 		}
 
 		/// Adds `amount` to the bond of `who`.

@@ -76,7 +76,10 @@ fn workers_without_a_fresh_heartbeat_or_enough_bond_get_no_jobs() {
 		register(ALICE, MIN_BOND, &[0]);
 		register(BOB, MIN_BOND, &[0]);
 		System::set_block_number(1 + HEARTBEAT_TIMEOUT - 1);
-		assert_ok!(Workers::heartbeat(origin(BOB)));
+		// A listed worker's heartbeat pays for itself only, not for a relisting.
+		let post = Workers::heartbeat(origin(BOB)).expect("a registered worker");
+		assert_eq!(post.actual_weight, Some(<() as crate::WeightInfo>::heartbeat()));
+		assert!(<() as crate::WeightInfo>::heartbeat().all_lte(<() as crate::WeightInfo>::heartbeat_relisting()));
 		assert_eq!(candidates(0), vec![ALICE, BOB]);
 		System::set_block_number(1 + HEARTBEAT_TIMEOUT);
 		assert_eq!(candidates(0), vec![BOB]);
@@ -94,7 +97,8 @@ fn workers_without_a_fresh_heartbeat_or_enough_bond_get_no_jobs() {
 		// The slash evicted him from the lists: his next heartbeat lists him again, and the
 		// added bond counts once it has warmed up.
 		assert_eq!(candidates(0), vec![ALICE]);
-		assert_ok!(Workers::heartbeat(origin(BOB)));
+		// Relisting is what the call was charged for: no refund.
+		assert_eq!(Workers::heartbeat(origin(BOB)).expect("an idle worker").actual_weight, None);
 		assert_eq!(candidates(0), vec![ALICE]);
 		System::set_block_number(1 + HEARTBEAT_TIMEOUT + BOND_WARMUP);
 		assert_eq!(candidates(0), vec![ALICE, BOB]);
