@@ -422,6 +422,10 @@ pub mod pallet {
 
 		fn integrity_test() {
 			assert!(T::MaxJobsPerBlock::get() >= 1, "MaxJobsPerBlock must be at least 1");
+			assert!(
+				Self::worst_case_on_initialize().all_lte(<T as frame_system::Config>::BlockWeights::get().max_block),
+				"the worst case of on_initialize must fit in a block: lower MaxJobsPerBlock or MaxPendingJobs"
+			);
 			assert!(!T::ChallengePeriod::get().is_zero(), "ChallengePeriod must be at least 1");
 			let dispute = T::DisputeReplicas::get();
 			assert!(dispute >= 1 && dispute <= T::MaxReplicas::get(), "DisputeReplicas must be in 1..=MaxReplicas");

@@ -54,6 +54,18 @@ impl<T: Config> Pallet<T> {
 			.saturating_add(T::DbWeight::get().reads_writes(buckets as u64 + 1, 1))
 	}
 
+	/// The most `on_initialize` can weigh: `MaxJobsPerBlock` due phases, each completing a job
+	/// and slashing (and evicting) `MaxReplicas` workers, after reading `MaxJobsPerBlock + 1`
+	/// buckets, then a full pending queue, all assigned.
+	pub fn worst_case_on_initialize() -> Weight {
+		let due = T::MaxJobsPerBlock::get();
+		T::WeightInfo::on_initialize_deadlines(due)
+			.saturating_add(T::OnJobCompleted::weight().saturating_mul(due as u64))
+			.saturating_add(Self::max_evictions_weight().saturating_mul(due as u64))
+			.saturating_add(T::DbWeight::get().reads_writes(due as u64 + 2, 1))
+			.saturating_add(T::WeightInfo::on_initialize_pending(T::MaxPendingJobs::get()))
+	}
+
 	/// What evicting every worker one job can slash may cost (`MaxReplicas` evictions): the
 	/// benchmarks slash workers bonded far above the minimum, so this is added to them.
 	pub(crate) fn max_evictions_weight() -> Weight {
