@@ -35,7 +35,7 @@ impl pallet_models::Config for Test {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Verifier = ZkVerifier;
 	type ModelDeposit = ConstU64<50>;
-	type TombstoneDeposit = ConstU64<5>;
+	type TombstoneDeposit = TombstoneDeposit;
 	type MaxNameLength = ConstU32<32>;
 	type MaxContentAddressLength = ConstU32<64>;
 	type MaxInputLimit = ConstU32<64>;
@@ -49,11 +49,14 @@ pub const TREASURY: u64 = 100;
 pub const POT: u64 = 101;
 pub const MIN_BOND: u64 = 1_000;
 pub const SLASH: u64 = 300;
+pub const DEFAULT_TOMBSTONE_DEPOSIT: u64 = 5;
 
 parameter_types! {
 	pub const Treasury: u64 = TREASURY;
 	pub const Pot: u64 = POT;
 	pub const Fee: Permill = Permill::from_percent(10);
+	/// Kept held for a retired model; a test may set it to 0 (`TombstoneDeposit::set(0)`).
+	pub static TombstoneDeposit: u64 = DEFAULT_TOMBSTONE_DEPOSIT;
 }
 
 impl pallet_workers::Config for Test {
@@ -155,6 +158,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 pub fn run_test(test: impl FnOnce()) {
 	COMPLETED.with(|c| c.borrow_mut().clear());
 	VERIFIED_WORK.with(|w| w.borrow_mut().clear());
+	TombstoneDeposit::set(DEFAULT_TOMBSTONE_DEPOSIT);
 	new_test_ext().execute_with(|| {
 		test();
 		Jobs::do_try_state().expect("jobs invariants hold");
