@@ -46,8 +46,13 @@ impl<T: Config> Pallet<T> {
 			cursor = cursor.saturating_add(One::one());
 		}
 		DeadlineCursor::<T>::put(cursor);
-		// Every due job may complete (an optimistic job's window closing, a reveal phase ending)
-		// and slash up to `MaxReplicas` workers, each of whom may then be evicted.
+		Self::deadlines_weight(ended, buckets)
+	}
+
+	/// The weight of ending `ended` due phases after reading `buckets` buckets: every due job
+	/// may complete (an optimistic job's window closing, a reveal phase ending) and slash up to
+	/// `MaxReplicas` workers, each of whom may then be evicted.
+	fn deadlines_weight(ended: u32, buckets: u32) -> Weight {
 		T::WeightInfo::on_initialize_deadlines(ended)
 			.saturating_add(T::OnJobCompleted::weight().saturating_mul(ended as u64))
 			.saturating_add(Self::max_evictions_weight().saturating_mul(ended as u64))
@@ -59,10 +64,7 @@ impl<T: Config> Pallet<T> {
 	/// buckets, then a full pending queue, all assigned.
 	pub fn worst_case_on_initialize() -> Weight {
 		let due = T::MaxJobsPerBlock::get();
-		T::WeightInfo::on_initialize_deadlines(due)
-			.saturating_add(T::OnJobCompleted::weight().saturating_mul(due as u64))
-			.saturating_add(Self::max_evictions_weight().saturating_mul(due as u64))
-			.saturating_add(T::DbWeight::get().reads_writes(due as u64 + 2, 1))
+		Self::deadlines_weight(due, due.saturating_add(1))
 			.saturating_add(T::WeightInfo::on_initialize_pending(T::MaxPendingJobs::get()))
 	}
 
