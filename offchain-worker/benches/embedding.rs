@@ -3,7 +3,7 @@
 //!
 //!     cargo bench -p aichain-offchain-worker --bench embedding
 
-use aichain_offchain_worker::{embedding, mlp};
+use aichain_offchain_worker::models::{digits::mlp, minilm::embedding};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
 /// Sentences of 8 to 15 words, as a typical embedding job would send (shared with

@@ -2,20 +2,14 @@
 //! (off the caller's thread), and every finished result is written to disk before it is
 //! reported, so a restarted engine still has the results it finished.
 //!
-//! A zk-tier job of a provable classifier or of the training step returns its output and a
-//! Groth16 proof; redundancy and optimistic jobs (any model) return the output only (its commitment
-//! or proposal is made on chain by the caller).
+//! Models are [`crate::models::EngineModel`]s: a zk-tier job of a model with a circuit and a
+//! proving key returns its output and a Groth16 proof; redundancy and optimistic jobs (any
+//! model) return the output only (its commitment or proposal is made on chain by the caller).
 
-use crate::{
-	embedding::SentenceEmbedder,
-	prover,
-	quantized::{QuantizedMlp, INPUT_LEN},
-	training_circuit, Error, Result,
-};
+pub use crate::models::LoadedModel;
+use crate::{prover, Error, Result};
 use aichain_compute::{JobId, ModelId, Tier};
 use aichain_zk::Proof;
-use ark_bn254::Bn254;
-use ark_groth16::ProvingKey;
 use codec::{Decode, Encode};
 use std::{
 	collections::HashMap,
@@ -55,70 +49,25 @@ pub struct JobResult {
 	pub proof: Option<Proof>,
 }
 
-/// A model the engine can run.
-pub enum LoadedModel {
-	/// The quantized digits classifier and, if it is provable, its proving key.
-	Classifier {
-		/// The model.
-		model: QuantizedMlp,
-		/// Its proving key (zk tier).
-		proving_key: Option<ProvingKey<Bn254>>,
-	},
-	/// MiniLM sentence embeddings (redundancy and optimistic tiers; too large to prove).
-	Embedding(SentenceEmbedder),
-	/// The provable training step of [`training_circuit`] and, for the zk tier, its proving key.
-	TrainingStep {
-		/// Its proving key (zk tier).
-		proving_key: Option<ProvingKey<Bn254>>,
-	},
-}
-
 impl LoadedModel {
 	/// Checks a job for this model before it is queued.
 	fn check(&self, spec: &JobSpec) -> Result<()> {
-		match self {
-			Self::Classifier { proving_key, .. } => {
-				if spec.input.len() != INPUT_LEN {
-					return Err(Error::InputLength { expected: INPUT_LEN, got: spec.input.len() });
-				}
-				if spec.tier == Tier::Zk && proving_key.is_none() {
-					return Err(Error::NotProvable(spec.model));
-				}
-			},
-			Self::Embedding(_) => {
-				if spec.tier == Tier::Zk {
-					return Err(Error::NotProvable(spec.model));
-				}
-				std::str::from_utf8(&spec.input)
-					.map_err(|e| Error::Malformed { what: "embedding job input (UTF-8 text)", detail: e.to_string() })?;
-			},
-			Self::TrainingStep { proving_key } => {
-				// The step itself is a few hundred multiplications: running it here refuses an
-				// input whose step overflows before it is queued, so the worker can decline it
-				// instead of never answering.
-				training_circuit::run(&spec.input)?;
-				if spec.tier == Tier::Zk && proving_key.is_none() {
-					return Err(Error::NotProvable(spec.model));
-				}
-			},
+		self.model.check_input(&spec.input)?;
+		if spec.tier == Tier::Zk && (self.proving_key.is_none() || self.model.circuit(None).is_none()) {
+			return Err(Error::NotProvable(spec.model));
 		}
 		Ok(())
 	}
 
 	/// Runs a checked job: the output, and the proof of a zk job.
 	fn run(&self, spec: &JobSpec) -> Result<(Vec<u8>, Option<Proof>)> {
-		match (self, spec.tier) {
-			(Self::Classifier { model, proving_key: Some(key) }, Tier::Zk) => {
-				let (output, proof) = prover::prove(key, model, &spec.input, &mut rand::rngs::OsRng)?;
+		match (&self.proving_key, spec.tier) {
+			(Some(key), Tier::Zk) => {
+				let (output, proof) = prover::prove(key, &*self.model, &spec.input, &mut rand::rngs::OsRng)?;
 				Ok((output, Some(proof)))
 			},
-			(Self::Classifier { model, .. }, _) => Ok((model.infer(&spec.input)?, None)),
-			(Self::Embedding(embedder), _) => Ok((embedder.infer(&spec.input)?, None)),
-			(Self::TrainingStep { proving_key: Some(key) }, Tier::Zk) => {
-				let (output, proof) = prover::prove_training_step(key, &spec.input, &mut rand::rngs::OsRng)?;
-				Ok((output, Some(proof)))
-			},
-			(Self::TrainingStep { .. }, _) => Ok((training_circuit::run(&spec.input)?, None)),
+			(None, Tier::Zk) => Err(Error::NotProvable(spec.model)),
+			_ => Ok((self.model.run(&spec.input)?, None)),
 		}
 	}
 }
@@ -188,10 +137,10 @@ impl Engine {
 		Ok(Self { models, sender: Some(sender), finished, threads })
 	}
 
-	/// Queues a job; returns at once. Errors: [`Error::UnknownModel`], [`Error::InputLength`]
-	/// (classifier, training step), [`Error::Malformed`] (embedding input not UTF-8),
-	/// [`Error::NotProvable`] (zk job of a model without a proving key, or of an embedding
-	/// model), [`Error::QueueFull`] (also once the engine is stopping).
+	/// Queues a job; returns at once. Errors: [`Error::UnknownModel`], the model's refusal of
+	/// the input (`EngineModel::check_input`: [`Error::InputLength`], [`Error::Malformed`],
+	/// [`Error::InvalidInput`], ...), [`Error::NotProvable`] (zk job of a model without a
+	/// circuit or proving key), [`Error::QueueFull`] (also once the engine is stopping).
 	pub fn submit(&self, spec: JobSpec) -> Result<()> {
 		self.models.get(&spec.model).ok_or(Error::UnknownModel(spec.model))?.check(&spec)?;
 		let sender = self.sender.as_ref().expect("the sender lives until drop; qed");

@@ -2,36 +2,22 @@
 //!
 //! What a provider's node runs off chain for a job, and proves:
 //!
-//! - [`dataset`]: the handwritten-digits data set and its fixed train/test split;
-//! - [`mlp`]: the digits classifier (a 64 → 32 → 10 MLP), trained with candle in floating point;
-//! - [`quantized`]: the same model in the fixed-point format of [`aichain_compute::fixed`], the
-//!   integer arithmetic the engine runs for jobs and the circuit proves, stored as safetensors
-//!   with its SHA-256;
-//! - [`circuit`]: the Groth16 (BN254) circuit of one quantized inference, whose public inputs are
-//!   exactly what the jobs pallet builds on chain ([`aichain_compute::zk_public_inputs`]);
-//! - [`prover`]: per-model key generation, the on-disk proving-key cache, and proving;
-//! - [`training`]: training shards (local SGD from the global weights), bounded quantized
-//!   updates, federated averaging;
-//! - [`training_circuit`]: a provable training step (a linear model's least-squares gradient
-//!   step on a committed shard of 8 samples) and its circuit.
-//!
-//! - [`embedding`]: MiniLM-L6 sentence embeddings; [`minilm`]: its BERT encoder in candle;
+//! - [`models`]: every model behind one interface ([`models::EngineModel`]), one folder each,
+//!   listed in [`models::FORMATS`]: the digits MLP, any fixed-point MLP read from a file
+//!   ([`models::fixed_mlp`]), MiniLM-L6 embeddings, the provable training step;
+//! - [`lending_risk`]: the DeFi lending-risk model's data and float training (a fixed-point MLP);
+//! - [`prover`]: Groth16 key generation, the on-disk proving-key cache and proving, for every
+//!   provable model through its circuit;
 //! - [`engine`]: the API the node calls: a bounded queue, a thread pool, results persisted.
 //!
+//! The R1CS gadgets and the chain's public-input layout of a zk job are in `aichain-zk-circuits`.
 //! The engine runs natively in the node, never in the runtime.
 #![forbid(unsafe_code)]
 
-pub mod circuit;
-pub mod dataset;
-pub mod embedding;
-pub mod minilm;
 pub mod engine;
-mod gadgets;
-pub mod mlp;
+pub mod lending_risk;
+pub mod models;
 pub mod prover;
-pub mod quantized;
-pub mod training;
-pub mod training_circuit;
 
 /// Everything that can go wrong in the engine.
 #[derive(Debug, thiserror::Error)]
@@ -78,6 +64,12 @@ pub enum Error {
 	/// The engine has no model with this id.
 	#[error("model {0} is not loaded")]
 	UnknownModel(aichain_compute::ModelId),
+	/// A job's input that the model cannot answer (beyond its length).
+	#[error("input refused: {0}")]
+	InvalidInput(String),
+	/// Keys or a proof were asked of a model that has no circuit.
+	#[error("model {0} has no circuit: it is not zk-provable")]
+	NoCircuit(String),
 	/// A zk-tier job for a model without a proving key.
 	#[error("model {0} has no proving key")]
 	NotProvable(aichain_compute::ModelId),

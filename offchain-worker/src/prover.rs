@@ -1,4 +1,5 @@
-//! Groth16 keys and proofs for quantized models.
+//! Groth16 keys and proofs for every provable model: one code path for all of them, through
+//! [`EngineModel::circuit`].
 //!
 //! **Trust.** [`generate_keys`] is a single-party setup: whoever runs it (the model owner, who
 //! registers the verifying key on chain) briefly holds the "toxic waste" (the random `α, β, γ,
@@ -12,23 +13,36 @@
 //! provider generates or downloads them once.
 
 use crate::{
-	circuit::MlpCircuit,
-	quantized::{QuantizedMlp, INPUT_LEN},
-	training_circuit::{self, TrainingStepCircuit},
+	models::{Claim, EngineModel, Synthesizer},
 	Error, Result,
 };
 use aichain_zk::{decode::encode, Proof, VerifyingKey};
-use ark_bn254::Bn254;
+use ark_bn254::{Bn254, Fr};
 use ark_groth16::{Groth16, ProvingKey};
+use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem, ConstraintSystemRef, SynthesisError, SynthesisMode};
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use ark_snark::{CircuitSpecificSetupSNARK, SNARK};
 use ark_std::rand::{CryptoRng, RngCore};
 use std::path::{Path, PathBuf};
 
+/// A model's [`Synthesizer`] as arkworks takes circuits.
+struct ModelCircuit<'a>(Synthesizer<'a>);
+
+impl ConstraintSynthesizer<Fr> for ModelCircuit<'_> {
+	fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> Result<(), SynthesisError> {
+		(self.0)(cs)
+	}
+}
+
+/// The circuit of `model` for `claim`, or [`Error::NoCircuit`].
+fn circuit<'a>(model: &'a dyn EngineModel, claim: Option<Claim<'a>>) -> Result<ModelCircuit<'a>> {
+	model.circuit(claim).map(ModelCircuit).ok_or_else(|| Error::NoCircuit(model.card().name.clone()))
+}
+
 /// Generates the proving key of `model`'s circuit with randomness from `rng` (see the module
 /// docs for the trust this takes).
-pub fn generate_keys<R: RngCore + CryptoRng>(model: &QuantizedMlp, rng: &mut R) -> Result<ProvingKey<Bn254>> {
-	Ok(Groth16::<Bn254>::setup(MlpCircuit::for_setup(model), rng)?.0)
+pub fn generate_keys<R: RngCore + CryptoRng>(model: &dyn EngineModel, rng: &mut R) -> Result<ProvingKey<Bn254>> {
+	Ok(Groth16::<Bn254>::setup(circuit(model, None)?, rng)?.0)
 }
 
 /// The chain's encoding of the verifying key inside `proving_key`.
@@ -39,34 +53,34 @@ pub fn verifying_key(proving_key: &ProvingKey<Bn254>) -> VerifyingKey {
 /// Runs `model` on `input` and proves the result: returns the output bytes and the proof.
 pub fn prove<R: RngCore + CryptoRng>(
 	proving_key: &ProvingKey<Bn254>,
-	model: &QuantizedMlp,
+	model: &dyn EngineModel,
 	input: &[u8],
 	rng: &mut R,
 ) -> Result<(Vec<u8>, Proof)> {
-	let input: [u8; INPUT_LEN] =
-		input.try_into().map_err(|_| Error::InputLength { expected: INPUT_LEN, got: input.len() })?;
-	let logits = model.logits(&input);
-	let proof = Groth16::<Bn254>::prove(proving_key, MlpCircuit::for_claim(model, input, logits), rng)?;
-	Ok((aichain_compute::fixed::encode_i32(&logits), encode::proof(&proof)))
+	model.check_input(input)?;
+	let output = model.run(input)?;
+	let proof = Groth16::<Bn254>::prove(proving_key, circuit(model, Some(Claim { input, output: &output }))?, rng)?;
+	Ok((output, encode::proof(&proof)))
 }
 
-/// Generates the proving key of the training-step circuit ([`crate::training_circuit`]).
-pub fn generate_training_keys<R: RngCore + CryptoRng>(rng: &mut R) -> Result<ProvingKey<Bn254>> {
-	Ok(Groth16::<Bn254>::setup(TrainingStepCircuit::default(), rng)?.0)
+/// The number of constraints of `model`'s circuit.
+pub fn constraint_count(model: &dyn EngineModel) -> Result<usize> {
+	let cs = ConstraintSystem::<Fr>::new_ref();
+	cs.set_mode(SynthesisMode::Setup);
+	circuit(model, None)?.generate_constraints(cs.clone())?;
+	cs.finalize();
+	Ok(cs.num_constraints())
 }
 
-/// Runs a training-step job and proves it: returns the output bytes (the new parameters) and
-/// the proof.
-pub fn prove_training_step<R: RngCore + CryptoRng>(
-	proving_key: &ProvingKey<Bn254>,
-	input: &[u8],
-	rng: &mut R,
-) -> Result<(Vec<u8>, Proof)> {
-	let (parameters, shard) = training_circuit::decode_input(input)?;
-	let next = training_circuit::step(&parameters, &shard)?;
-	let circuit = TrainingStepCircuit { input: Some(input.to_vec()), output: Some(next) };
-	let proof = Groth16::<Bn254>::prove(proving_key, circuit, rng)?;
-	Ok((aichain_compute::fixed::encode_i32(&next), encode::proof(&proof)))
+/// Whether the claim `model(input) = output` satisfies `model`'s circuit (checked without
+/// proving: a false claim must not).
+pub fn is_satisfied(model: &dyn EngineModel, input: &[u8], output: &[u8]) -> Result<bool> {
+	let cs = ConstraintSystem::<Fr>::new_ref();
+	match circuit(model, Some(Claim { input, output }))?.generate_constraints(cs.clone()) {
+		Ok(()) => Ok(cs.is_satisfied()?),
+		Err(SynthesisError::Unsatisfiable) => Ok(false),
+		Err(other) => Err(other.into()),
+	}
 }
 
 /// Proving keys on disk, one file per model: `<dir>/<weights sha256 hex>.pk` (arkworks'
@@ -89,8 +103,8 @@ impl KeyCache {
 	}
 
 	/// The cached key of `model`, generated with `rng` and stored if there is none.
-	pub fn get_or_generate<R: RngCore + CryptoRng>(&self, model: &QuantizedMlp, rng: &mut R) -> Result<ProvingKey<Bn254>> {
-		self.get_or_generate_with(&model.sha256()?, || generate_keys(model, rng))
+	pub fn get_or_generate<R: RngCore + CryptoRng>(&self, model: &dyn EngineModel, rng: &mut R) -> Result<ProvingKey<Bn254>> {
+		self.get_or_generate_with(&model.card().weights_sha256, || generate_keys(model, rng))
 	}
 
 	/// The cached key of the model with `weights_sha256`, made by `generate` and stored if

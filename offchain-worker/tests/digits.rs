@@ -2,8 +2,10 @@
 //! one point of it, stored as deterministic safetensors with its SHA-256; bad input refused.
 
 use aichain_offchain_worker::{
-	dataset, mlp,
-	quantized::{QuantizedMlp, INPUT_LEN, OUTPUT_LEN},
+	models::digits::{
+		dataset, mlp,
+		quantized::{QuantizedMlp, INPUT_LEN, OUTPUT_LEN},
+	},
 	Error,
 };
 use std::path::PathBuf;

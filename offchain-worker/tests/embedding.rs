@@ -4,8 +4,14 @@
 //! candle-transformers' BERT computes.
 
 use aichain_offchain_worker::{
-	embedding::{self, SentenceEmbedder, DIMENSIONS},
-	minilm, mlp, Error,
+	models::{
+		digits::mlp,
+		minilm::{
+			embedding::{self, SentenceEmbedder, DIMENSIONS},
+			encoder as minilm,
+		},
+	},
+	Error,
 };
 use candle_core::{Device, Tensor};
 

@@ -4,12 +4,14 @@
 
 use aichain_compute::{zk_public_inputs, Tier};
 use aichain_offchain_worker::{
-	dataset,
-	embedding::{self, SentenceEmbedder},
-	engine::{Engine, EngineConfig, JobSpec, LoadedModel},
-	prover,
-	quantized::QuantizedMlp,
-	training_circuit, Error,
+	engine::{Engine, EngineConfig, JobSpec},
+	models::{
+		digits::{dataset, quantized::QuantizedMlp, DigitsModel},
+		minilm::{embedding, MiniLmModel},
+		training_step::{circuit as training_circuit, TrainingStepModel},
+		LoadedModel,
+	},
+	prover, Error,
 };
 use ark_std::rand::{rngs::StdRng, SeedableRng};
 use std::{collections::HashMap, time::Duration};
@@ -25,15 +27,15 @@ fn model() -> QuantizedMlp {
 }
 
 fn start(dir: &std::path::Path) -> (Engine, aichain_zk::VerifyingKey) {
-	let model = model();
-	let key = prover::KeyCache::new(dir.join("keys")).get_or_generate(&model, &mut StdRng::seed_from_u64(5)).unwrap();
+	let digits = || DigitsModel::new(model(), "digits").unwrap();
+	let key = prover::KeyCache::new(dir.join("keys")).get_or_generate(&digits(), &mut StdRng::seed_from_u64(5)).unwrap();
 	let vk = prover::verifying_key(&key);
-	let embedder = SentenceEmbedder::load(&embedding::models_dir(), &candle_core::Device::Cpu)
+	let embedder = MiniLmModel::load(&embedding::models_dir(), &candle_core::Device::Cpu)
 		.expect("MiniLM weights: run scripts/fetch-models.sh");
 	let models = HashMap::from([
-		(DIGITS, LoadedModel::Classifier { model: model.clone(), proving_key: Some(key) }),
-		(DIGITS_UNPROVABLE, LoadedModel::Classifier { model, proving_key: None }),
-		(MINILM, LoadedModel::Embedding(embedder)),
+		(DIGITS, LoadedModel::new(digits(), Some(key))),
+		(DIGITS_UNPROVABLE, LoadedModel::new(digits(), None)),
+		(MINILM, LoadedModel::new(embedder, None)),
 	]);
 	let config = EngineConfig { results_dir: dir.join("results"), threads: 2, queue: 16 };
 	(Engine::start(config, models).unwrap(), vk)
@@ -120,8 +122,8 @@ fn a_training_step_job_is_proven_with_the_committed_keys() {
 	let (proving_key, vk) = committed_training_keys();
 	assert_eq!(prover::verifying_key(&proving_key), vk, "the committed .vk belongs to the committed .pk");
 	let models = HashMap::from([
-		(0, LoadedModel::TrainingStep { proving_key: Some(proving_key) }),
-		(1, LoadedModel::TrainingStep { proving_key: None }),
+		(0, LoadedModel::new(TrainingStepModel::default(), Some(proving_key))),
+		(1, LoadedModel::new(TrainingStepModel::default(), None)),
 	]);
 	let config = EngineConfig { results_dir: dir.path().join("results"), threads: 1, queue: 4 };
 	let engine = Engine::start(config, models).unwrap();

@@ -2,7 +2,7 @@
 //! averaged updates raise the global model's held-out accuracy round over round; updates are
 //! bounded, deterministic and their on-chain commitment binds them.
 
-use aichain_offchain_worker::{dataset, mlp, training};
+use aichain_offchain_worker::models::digits::{dataset, mlp, training};
 
 #[test]
 fn federated_rounds_over_four_shards_raise_held_out_accuracy() {

@@ -4,7 +4,13 @@
 //! verifies only for its own shard and result.
 
 use aichain_compute::zk_public_inputs;
-use aichain_offchain_worker::{dataset, prover, training_circuit as tc};
+use aichain_offchain_worker::{
+	models::{
+		digits::dataset,
+		training_step::{circuit as tc, TrainingStepModel},
+	},
+	prover,
+};
 use ark_std::rand::{rngs::StdRng, SeedableRng};
 
 /// 4×4 features (sums of 2×2 pixel blocks, 0..64) and target 1 for the digit 0.
@@ -54,12 +60,12 @@ fn a_training_proof_verifies_only_for_its_shard_and_result() {
 	let digits = dataset::load().unwrap();
 	let train = shards(&digits.train);
 	let mut rng = StdRng::seed_from_u64(3);
-	let pk = prover::generate_training_keys(&mut rng).unwrap();
+	let pk = prover::generate_keys(&TrainingStepModel::default(), &mut rng).unwrap();
 	let vk = prover::verifying_key(&pk);
 	let parameters = [1 << 12; tc::PARAMETERS];
 	let input = tc::encode_input(&parameters, &train[0]);
 	assert_eq!(input.len(), tc::INPUT_LEN);
-	let (output, proof) = prover::prove_training_step(&pk, &input, &mut rng).unwrap();
+	let (output, proof) = prover::prove(&pk, &TrainingStepModel::default(), &input, &mut rng).unwrap();
 	assert_eq!(output, tc::run(&input).unwrap());
 	aichain_zk::verify(&vk, &proof, &zk_public_inputs(&input, &output)).expect("the step's proof verifies");
 	let other_shard = tc::encode_input(&parameters, &train[1]);

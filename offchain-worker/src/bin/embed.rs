@@ -3,7 +3,7 @@
 //!
 //!     cargo run --release -p aichain-offchain-worker --bin embed -- "some sentence"
 
-use aichain_offchain_worker::{embedding, mlp};
+use aichain_offchain_worker::models::{digits::mlp, minilm::embedding};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
 	let sentence = std::env::args().nth(1).ok_or("usage: embed SENTENCE")?;

@@ -6,7 +6,7 @@
 //! quantized test accuracy, the model's SHA-256 (its `weights_sha256` on chain) and the
 //! circuit's constraint count.
 
-use aichain_offchain_worker::{circuit, dataset, mlp, quantized::QuantizedMlp};
+use aichain_offchain_worker::models::digits::{circuit, dataset, mlp, quantized::QuantizedMlp};
 use std::path::PathBuf;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

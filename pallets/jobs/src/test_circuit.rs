@@ -1,15 +1,16 @@
 //! A real circuit for zk-tier tests: the "byte-sum model" maps 4 input bytes to the 2-byte
 //! little-endian sum of the bytes. Its public inputs are exactly what the jobs pallet builds
-//! on chain, [`aichain_compute::zk_public_inputs`]`(input, output)`: the lengths, the packed
-//! input and the packed output. Each input byte is a witness decomposed into 8 boolean bits,
-//! so a proof exists only for the true output of the input it was made for.
+//! on chain, [`aichain_compute::zk_public_inputs`]`(input, output)`, allocated by the same
+//! gadgets as every model's circuit (`aichain-zk-circuits`): the lengths, the packed input and
+//! the packed output. Each input byte is a witness decomposed into 8 boolean bits, so a proof
+//! exists only for the true output of the input it was made for.
 
 use aichain_zk::{decode::encode, Proof, VerifyingKey};
+use aichain_zk_circuits::{enforce_equal, recompose, JobStatement};
 use ark_bn254::{Bn254, Fr};
-use ark_ff::{Field, One};
 use ark_groth16::{Groth16, ProvingKey};
 use ark_relations::{
-	gr1cs::{ConstraintSynthesizer, ConstraintSystemRef, LinearCombination, SynthesisError, Variable},
+	gr1cs::{ConstraintSynthesizer, ConstraintSystemRef, LinearCombination, SynthesisError},
 	lc,
 };
 use ark_snark::{CircuitSpecificSetupSNARK, SNARK};
@@ -33,37 +34,15 @@ struct ByteSum {
 	claimed_output: Option<[u8; OUTPUT_LEN]>,
 }
 
-fn le_value(bytes: &[u8]) -> Fr {
-	bytes.iter().rev().fold(Fr::from(0u64), |acc, b| acc * Fr::from(256u64) + Fr::from(*b as u64))
-}
-
 impl ConstraintSynthesizer<Fr> for ByteSum {
 	fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> Result<(), SynthesisError> {
-		let missing = || SynthesisError::AssignmentMissing;
-		let lengths = Fr::from(INPUT_LEN as u64 | ((OUTPUT_LEN as u64) << 32));
-		let lengths_var = cs.new_input_variable(|| Ok(lengths))?;
-		let packed_input = cs.new_input_variable(|| self.input.map(|i| le_value(&i)).ok_or_else(missing))?;
-		let packed_output =
-			cs.new_input_variable(|| self.claimed_output.map(|o| le_value(&o)).ok_or_else(missing))?;
-
-		// lengths = the constant of this model.
-		cs.enforce_r1cs_constraint(|| lc!() + lengths_var, || lc!() + Variable::One, || lc!() + (lengths, Variable::One))?;
-
-		let mut input_lc = LinearCombination::<Fr>::zero();
-		let mut sum_lc = LinearCombination::<Fr>::zero();
-		for byte in 0..INPUT_LEN {
-			for bit in 0..8 {
-				let value = self.input.map(|i| (i[byte] >> bit) & 1 == 1);
-				let b = cs.new_witness_variable(|| value.map(Fr::from).ok_or_else(missing))?;
-				// b · (b − 1) = 0
-				cs.enforce_r1cs_constraint(|| lc!() + b, || lc!() + b + (-Fr::one(), Variable::One), || lc!())?;
-				input_lc = input_lc + (Fr::from(2u64).pow([(8 * byte + bit) as u64]), b);
-				sum_lc = sum_lc + (Fr::from(1u64 << bit), b);
-			}
-		}
-		cs.enforce_r1cs_constraint(|| input_lc, || lc!() + Variable::One, || lc!() + packed_input)?;
-		cs.enforce_r1cs_constraint(|| sum_lc, || lc!() + Variable::One, || lc!() + packed_output)?;
-		Ok(())
+		let input = self.input.as_ref().map(|i| &i[..]);
+		let output = self.claimed_output.as_ref().map(|o| &o[..]);
+		let statement = JobStatement::allocate(&cs, input, INPUT_LEN, output, OUTPUT_LEN)?;
+		let bytes = statement.input_bytes(&cs, input, INPUT_LEN)?;
+		// The sum is below 2^16, so its 2 little-endian bytes packed are the sum itself.
+		let sum = bytes.iter().fold(LinearCombination::<Fr>::zero(), |acc, bits| acc + &recompose(bits));
+		enforce_equal(&cs, sum, lc!() + statement.output[0])
 	}
 }
 

@@ -116,11 +116,16 @@ pub fn zk_public_input_count(input_len: usize, output_len: usize) -> usize {
 	1 + input_len.div_ceil(BYTES_PER_SCALAR) + output_len.div_ceil(BYTES_PER_SCALAR)
 }
 
-/// The public inputs of a zk-tier job: `[input_len + 2³²·output_len, pack(input)…,
-/// pack(output)…]`. The lengths come first so that inputs differing only in trailing zero
-/// bytes are different statements.
+/// The first public input of a zk job: `input_len + 2³²·output_len`.
+pub fn zk_lengths_word(input_len: usize, output_len: usize) -> u64 {
+	input_len as u64 | ((output_len as u64) << 32)
+}
+
+/// The public inputs of a zk-tier job: `[`[`zk_lengths_word`]`, pack(input)…, pack(output)…]`.
+/// The lengths come first so that inputs differing only in trailing zero bytes are different
+/// statements. Circuits allocate them with `aichain-zk-circuits`' `JobStatement`.
 pub fn zk_public_inputs(input: &[u8], output: &[u8]) -> Vec<ScalarBytes> {
-	let lengths = input.len() as u64 | ((output.len() as u64) << 32);
+	let lengths = zk_lengths_word(input.len(), output.len());
 	core::iter::once(ScalarBytes::from_u64(lengths))
 		.chain(pack_bytes(input))
 		.chain(pack_bytes(output))

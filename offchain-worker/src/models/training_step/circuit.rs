@@ -1,4 +1,4 @@
-//! A provable training step: one full-batch gradient step of a linear model on a committed
+//! The training step's arithmetic and circuit: one full-batch gradient step of a linear model on a committed
 //! shard, in fixed point, and its Groth16 circuit.
 //!
 //! The model scores `FEATURES = 16` byte features: `score = w · x + b`, with `w` and `b` at
@@ -19,10 +19,8 @@
 //! The size was chosen to prove quickly on 2 cores: about 3,700 constraints (the input bytes as
 //! bits, 256 multiplications, the gradients' floor divisions and the outputs' range checks).
 
-use crate::{
-	gadgets::{boolean_bits, enforce_equal, pow2, recompose, signed, I32Output, JobStatement},
-	Error, Result,
-};
+use crate::{Error, Result};
+use aichain_zk_circuits::{boolean_bits, enforce_equal, pow2, recompose, signed, I32Output, JobStatement};
 use aichain_compute::fixed;
 use ark_bn254::Fr;
 use ark_ff::One;

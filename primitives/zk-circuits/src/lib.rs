@@ -1,9 +1,19 @@
-//! R1CS building blocks shared by the engine's circuits: bits, the public inputs of a zk job
-//! (lengths word, packed input bytes, packed output bytes, in the order of
-//! [`aichain_compute::zk_public_inputs`]), and `i32` outputs range-checked and packed as
-//! little-endian two's complement.
+//! # R1CS gadgets of the chain's zk models
+//!
+//! Every zk model's circuit proves `output = model(input)` with public inputs that the jobs
+//! pallet builds **on chain**, [`aichain_compute::zk_public_inputs`]`(input, output)`. This crate
+//! is the one place that layout is written in R1CS, used by the engine's circuits
+//! (`aichain-offchain-worker`'s models), the jobs pallet's test circuit and anyone writing a new
+//! model:
+//!
+//! - [`JobStatement`]: the lengths word and the packed input and output scalars, allocated in
+//!   the chain's order, and the input bytes as bits;
+//! - [`i32_inputs`]: input bytes read as little-endian `i32`s, range-limited to a number of bits;
+//! - [`I32Output`]: `i32` outputs range-checked and packed as little-endian two's complement;
+//! - bits: [`boolean_bits`], [`recompose`], [`enforce_equal`], [`pow2`], [`signed`].
+#![forbid(unsafe_code)]
 
-use aichain_compute::BYTES_PER_SCALAR;
+use aichain_compute::{zk_lengths_word, BYTES_PER_SCALAR};
 use ark_bn254::Fr;
 use ark_ff::{Field, One, Zero};
 use ark_relations::{
@@ -12,12 +22,12 @@ use ark_relations::{
 };
 
 /// `2^n` in the field.
-pub(crate) fn pow2(n: usize) -> Fr {
+pub fn pow2(n: usize) -> Fr {
 	Fr::from(2u64).pow([n as u64])
 }
 
 /// A signed integer in the field.
-pub(crate) fn signed(value: i128) -> Fr {
+pub fn signed(value: i128) -> Fr {
 	if value < 0 {
 		-Fr::from(value.unsigned_abs())
 	} else {
@@ -27,7 +37,7 @@ pub(crate) fn signed(value: i128) -> Fr {
 
 /// Allocates `bits` boolean witnesses for the low bits of `value` (LSB first), each
 /// constrained to 0 or 1.
-pub(crate) fn boolean_bits(
+pub fn boolean_bits(
 	cs: &ConstraintSystemRef<Fr>,
 	value: Option<u128>,
 	bits: usize,
@@ -45,12 +55,12 @@ pub(crate) fn boolean_bits(
 }
 
 /// `Σ bits[i] · 2^i`.
-pub(crate) fn recompose(bits: &[Variable]) -> LinearCombination<Fr> {
+pub fn recompose(bits: &[Variable]) -> LinearCombination<Fr> {
 	bits.iter().enumerate().fold(lc!(), |acc, (i, bit)| acc + (pow2(i), *bit))
 }
 
 /// Enforces `left = right`.
-pub(crate) fn enforce_equal(
+pub fn enforce_equal(
 	cs: &ConstraintSystemRef<Fr>,
 	left: LinearCombination<Fr>,
 	right: LinearCombination<Fr>,
@@ -59,12 +69,12 @@ pub(crate) fn enforce_equal(
 }
 
 /// The public input scalar of up to 31 bytes, packed little-endian.
-fn packed(bytes: &[u8]) -> Fr {
+pub fn packed(bytes: &[u8]) -> Fr {
 	bytes.iter().rev().fold(Fr::zero(), |acc, b| acc * Fr::from(256u64) + Fr::from(*b as u64))
 }
 
 /// A zk job's public inputs, allocated in the chain's order.
-pub(crate) struct JobStatement {
+pub struct JobStatement {
 	/// The packed input scalars.
 	pub input: Vec<Variable>,
 	/// The packed output scalars.
@@ -74,16 +84,19 @@ pub(crate) struct JobStatement {
 impl JobStatement {
 	/// Allocates the lengths word (constrained to `input_len`, `output_len`) and the packed
 	/// input and output scalars of `input` and `output` (`None` during key generation).
-	pub(crate) fn allocate(
+	pub fn allocate(
 		cs: &ConstraintSystemRef<Fr>,
 		input: Option<&[u8]>,
 		input_len: usize,
 		output: Option<&[u8]>,
 		output_len: usize,
 	) -> Result<Self, SynthesisError> {
-		let lengths = Fr::from(input_len as u64 | ((output_len as u64) << 32));
+		let lengths = Fr::from(zk_lengths_word(input_len, output_len));
 		let lengths_var = cs.new_input_variable(|| Ok(lengths))?;
 		let scalars = |bytes: Option<&[u8]>, len: usize| -> Result<Vec<Variable>, SynthesisError> {
+			if bytes.is_some_and(|b| b.len() != len) {
+				return Err(SynthesisError::Unsatisfiable);
+			}
 			(0..len.div_ceil(BYTES_PER_SCALAR))
 				.map(|s| {
 					cs.new_input_variable(|| {
@@ -101,7 +114,7 @@ impl JobStatement {
 
 	/// Allocates every input byte as 8 bits and constrains the bytes to recompose the input
 	/// scalars; returns each byte's bits.
-	pub(crate) fn input_bytes(
+	pub fn input_bytes(
 		&self,
 		cs: &ConstraintSystemRef<Fr>,
 		input: Option<&[u8]>,
@@ -124,22 +137,46 @@ impl JobStatement {
 	}
 }
 
+/// The input bytes' bits (of [`JobStatement::input_bytes`]) read as little-endian two's-complement
+/// `i32`s, each constrained to `bits` bits (`-2^(bits−1) ≤ x < 2^(bits−1)`: the bits above the
+/// sign bit equal it). Returns each value as a linear combination (no constraint of its own).
+pub fn i32_inputs(
+	cs: &ConstraintSystemRef<Fr>,
+	byte_bits: &[Vec<Variable>],
+	bits: u32,
+) -> Result<Vec<LinearCombination<Fr>>, SynthesisError> {
+	if byte_bits.len() % 4 != 0 || !(1..=32).contains(&bits) {
+		return Err(SynthesisError::Unsatisfiable);
+	}
+	byte_bits
+		.chunks_exact(4)
+		.map(|value| {
+			let value_bits: Vec<Variable> = value.iter().flatten().copied().collect();
+			let sign = value_bits[31];
+			for bit in &value_bits[bits as usize - 1..31] {
+				enforce_equal(cs, lc!() + *bit, lc!() + sign)?;
+			}
+			Ok(recompose(&value_bits[..31]) + (-pow2(31), sign))
+		})
+		.collect()
+}
+
 /// The output of a zk job as `i32`s: each value is range-checked and its little-endian
 /// two's-complement bytes are packed into the output scalars.
-pub(crate) struct I32Output {
+pub struct I32Output {
 	packing: Vec<LinearCombination<Fr>>,
 	next: usize,
 }
 
 impl I32Output {
 	/// An output packed into `scalars` scalars.
-	pub(crate) fn new(scalars: usize) -> Self {
+	pub fn new(scalars: usize) -> Self {
 		Self { packing: vec![lc!(); scalars], next: 0 }
 	}
 
 	/// Appends the next `i32` of the output: constrains `value` (the claimed output's value) to
 	/// equal `computed` and to be an `i32`, and packs its bytes.
-	pub(crate) fn push(
+	pub fn push(
 		&mut self,
 		cs: &ConstraintSystemRef<Fr>,
 		value: Option<i32>,
@@ -150,8 +187,8 @@ impl I32Output {
 		enforce_equal(cs, recompose(&bits), computed + (pow2(31), Variable::One))?;
 		for (i, bit) in bits.iter().enumerate() {
 			let t = 4 * self.next + i / 8;
+			let slot = self.packing.get_mut(t / BYTES_PER_SCALAR).ok_or(SynthesisError::Unsatisfiable)?;
 			let coefficient = pow2(8 * (t % BYTES_PER_SCALAR) + i % 8);
-			let slot = &mut self.packing[t / BYTES_PER_SCALAR];
 			*slot = if i == 31 {
 				core::mem::take(slot) + (coefficient, Variable::One) + (-coefficient, *bit)
 			} else {
@@ -163,10 +200,59 @@ impl I32Output {
 	}
 
 	/// Constrains the packed bytes to equal the output scalars.
-	pub(crate) fn finish(self, cs: &ConstraintSystemRef<Fr>, scalars: &[Variable]) -> Result<(), SynthesisError> {
+	pub fn finish(self, cs: &ConstraintSystemRef<Fr>, scalars: &[Variable]) -> Result<(), SynthesisError> {
 		for (lc, scalar) in self.packing.into_iter().zip(scalars) {
 			enforce_equal(cs, lc, lc!() + *scalar)?;
 		}
 		Ok(())
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use ark_relations::gr1cs::ConstraintSystem;
+
+	/// A circuit whose output is its i32 inputs, each range-limited to `bits`.
+	fn echo(input: &[u8], output: &[u8], bits: u32) -> bool {
+		let cs = ConstraintSystem::<Fr>::new_ref();
+		let statement = JobStatement::allocate(&cs, Some(input), input.len(), Some(output), output.len()).unwrap();
+		let byte_bits = statement.input_bytes(&cs, Some(input), input.len()).unwrap();
+		let values = i32_inputs(&cs, &byte_bits, bits).unwrap();
+		let claimed = aichain_compute::fixed::decode_i32(output).unwrap();
+		let mut out = I32Output::new(statement.output.len());
+		for (value, claim) in values.into_iter().zip(claimed) {
+			out.push(&cs, Some(claim), value).unwrap();
+		}
+		out.finish(&cs, &statement.output).unwrap();
+		cs.is_satisfied().unwrap()
+	}
+
+	#[test]
+	fn i32_inputs_are_read_in_twos_complement_within_their_bits() {
+		let bytes = aichain_compute::fixed::encode_i32(&[-5, 7, i32::MIN + 1]);
+		assert!(echo(&bytes, &bytes, 32));
+		let mut wrong = bytes.clone();
+		wrong[0] ^= 1;
+		assert!(!echo(&bytes, &wrong, 32), "one flipped output bit breaks the claim");
+		let small = aichain_compute::fixed::encode_i32(&[-128, 127]);
+		assert!(echo(&small, &small, 8));
+		let big = aichain_compute::fixed::encode_i32(&[128]);
+		assert!(!echo(&big, &big, 8), "128 needs 9 signed bits");
+		let negative = aichain_compute::fixed::encode_i32(&[-129]);
+		assert!(!echo(&negative, &negative, 8));
+	}
+
+	#[test]
+	fn the_statement_is_the_chains_public_inputs() {
+		let (input, output) = (vec![3u8; 40], aichain_compute::fixed::encode_i32(&[1, -2]));
+		let cs = ConstraintSystem::<Fr>::new_ref();
+		JobStatement::allocate(&cs, Some(&input), input.len(), Some(&output), output.len()).unwrap();
+		let chain: Vec<Fr> = aichain_compute::zk_public_inputs(&input, &output)
+			.iter()
+			.map(|s| <Fr as ark_ff::PrimeField>::from_le_bytes_mod_order(&s.0))
+			.collect();
+		let instance = cs.instance_assignment().unwrap();
+		assert_eq!(&instance[1..], &chain[..], "after the constant one, exactly the chain's inputs");
 	}
 }

@@ -1,0 +1,246 @@
+//! # Models as plug-ins
+//!
+//! Every model the engine runs is an [`EngineModel`]: what it is on chain (its [`ModelCard`]:
+//! kind, weights hash, input and output limits), which inputs it answers, how it runs and, if it
+//! is zk-provable, its Groth16 circuit. The engine, the prover, the key tool and the node only
+//! ever see this trait.
+//!
+//! A [`ModelFormat`] finds and loads the models of one kind in a provider's models directory.
+//! Each format lives in its own folder here and [`FORMATS`] lists them all: **adding a model is
+//! its folder plus one line in that list** (`docs/compute-engine.md`, "Adding a model").
+//!
+//! - [`digits`]: the handwritten-digits MLP (64 → 32 → 10), its training and its circuit;
+//! - [`fixed_mlp`]: any fixed-point feed-forward network read from a safetensors file, with a
+//!   circuit built from the file (the model kind dApp developers bring their own models in);
+//! - [`minilm`]: MiniLM-L6 sentence embeddings (not provable);
+//! - [`training_step`]: the provable training step of federated rounds (built in, no file).
+
+pub mod digits;
+pub mod fixed_mlp;
+pub mod minilm;
+pub mod training_step;
+
+use crate::{Error, Result};
+use aichain_compute::ModelKind;
+use ark_bn254::{Bn254, Fr};
+use ark_groth16::ProvingKey;
+use ark_relations::gr1cs::{ConstraintSystemRef, SynthesisError};
+use std::path::{Path, PathBuf};
+
+/// Every model format the engine knows, in the order a models directory is searched.
+pub const FORMATS: &[&dyn ModelFormat] =
+	&[&digits::DigitsFormat, &fixed_mlp::FixedMlpFormat, &minilm::MiniLmFormat, &training_step::TrainingStepFormat];
+
+/// What the chain records of a model, as the engine derives it from the model's files: the
+/// fields of the models pallet's `ModelSpec` that must match for providers to serve it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ModelCard {
+	/// A human-readable name (for logs and the key tool).
+	pub name: String,
+	/// The kind registered on chain (tells the runtime how to check inputs).
+	pub kind: ModelKind,
+	/// The SHA-256 of the weights file: the model's identity on chain and in the key cache.
+	pub weights_sha256: [u8; 32],
+	/// Bytes of input the model takes at most (exactly, for fixed-size kinds).
+	pub max_input_len: u32,
+	/// Bytes of output it produces at most.
+	pub max_output_len: u32,
+	/// How far two honest providers' outputs may differ per signed byte (0: exactly equal).
+	pub output_tolerance: u8,
+}
+
+impl ModelCard {
+	/// The weights hash in hex, as the chain's tools print it.
+	pub fn sha256_hex(&self) -> String {
+		hex(&self.weights_sha256)
+	}
+
+	/// The `aichain-client register-model` arguments this model needs (without name, price and
+	/// verifying key), so that the chain's record matches what providers serve.
+	pub fn register_arguments(&self) -> String {
+		// The client takes the runtime's variant names in kebab case (`TrainingStep`: `training-step`).
+		let kind = format!("{:?}", self.kind).chars().enumerate().fold(String::new(), |mut kebab, (i, c)| {
+			if c.is_uppercase() && i > 0 {
+				kebab.push('-');
+			}
+			kebab.push(c.to_ascii_lowercase());
+			kebab
+		});
+		format!(
+			"--kind {kind} --weights-sha256 {} --max-input-len {} --max-output-len {} --output-tolerance {}",
+			self.sha256_hex(),
+			self.max_input_len,
+			self.max_output_len,
+			self.output_tolerance
+		)
+	}
+}
+
+/// A claim that `output = model(input)`, to be proven.
+#[derive(Clone, Copy, Debug)]
+pub struct Claim<'a> {
+	/// The job's input.
+	pub input: &'a [u8],
+	/// The claimed output.
+	pub output: &'a [u8],
+}
+
+/// A model's circuit, ready to synthesize its constraints into a constraint system.
+pub type Synthesizer<'a> = Box<dyn FnOnce(ConstraintSystemRef<Fr>) -> Result<(), SynthesisError> + 'a>;
+
+/// A model the engine can run: the one interface every model implements.
+pub trait EngineModel: Send + Sync {
+	/// What the chain records of it.
+	fn card(&self) -> &ModelCard;
+
+	/// Checks a job's input before it is queued. An input the chain accepted but this model
+	/// cannot answer is refused here, so the provider declines the job (and is not slashed)
+	/// instead of never answering. The default is the chain's own check for the card's kind.
+	fn check_input(&self, input: &[u8]) -> Result<()> {
+		let card = self.card();
+		aichain_compute::validate_input(card.kind, card.max_input_len, input)
+			.map_err(|error| Error::InvalidInput(format!("{error:?}")))
+	}
+
+	/// The output for a checked input.
+	fn run(&self, input: &[u8]) -> Result<Vec<u8>>;
+
+	/// The Groth16 circuit of `claim` (`None`: the circuit's shape, for key generation), whose
+	/// public inputs are [`aichain_compute::zk_public_inputs`]`(input, output)`; `None` if the
+	/// model is not provable. A false claim must leave the constraints unsatisfiable.
+	fn circuit<'a>(&'a self, _claim: Option<Claim<'a>>) -> Option<Synthesizer<'a>> {
+		None
+	}
+}
+
+/// How a model format finds and loads its models in a provider's models directory.
+pub trait ModelFormat: Sync {
+	/// The format's name (logs).
+	fn name(&self) -> &'static str;
+
+	/// Every model of this format in `dir`: the files or folders it recognises, loaded. Files it
+	/// does not recognise are left to the other formats.
+	fn load(&self, dir: &Path, context: &LoadContext) -> Result<Vec<Box<dyn EngineModel>>>;
+}
+
+/// What loading a model may need besides its files.
+pub struct LoadContext {
+	/// Where candle models run.
+	pub device: candle_core::Device,
+}
+
+/// A model loaded with its proving key (zk-tier jobs need one).
+pub struct LoadedModel {
+	/// The model.
+	pub model: Box<dyn EngineModel>,
+	/// Its proving key, if the provider has it.
+	pub proving_key: Option<ProvingKey<Bn254>>,
+}
+
+impl LoadedModel {
+	/// `model` with `proving_key`.
+	pub fn new(model: impl EngineModel + 'static, proving_key: Option<ProvingKey<Bn254>>) -> Self {
+		Self { model: Box::new(model), proving_key }
+	}
+}
+
+/// Every model in `dir`, of every format in [`FORMATS`], each with its proving key from
+/// `dir/keys/<weights sha256>.pk` if there is one. Two models with the same weights hash are
+/// one model (the first is kept).
+pub fn load_dir(dir: &Path, context: &LoadContext) -> Result<Vec<LoadedModel>> {
+	let keys = crate::prover::KeyCache::new(dir.join("keys"));
+	let mut loaded: Vec<LoadedModel> = Vec::new();
+	for format in FORMATS {
+		for model in format.load(dir, context)? {
+			let card = model.card();
+			if loaded.iter().any(|l| l.model.card().weights_sha256 == card.weights_sha256) {
+				continue;
+			}
+			let proving_key = if model.circuit(None).is_some() { keys.get(&card.weights_sha256)? } else { None };
+			log::info!(
+				target: "aichain::engine",
+				"{} model {} (sha256 {}): {}",
+				format.name(),
+				card.name,
+				card.sha256_hex(),
+				match (&proving_key, model.circuit(None).is_some()) {
+					(Some(_), _) => "zk with its proving key",
+					(None, true) => "no proving key: no zk jobs",
+					(None, false) => "not provable",
+				},
+			);
+			loaded.push(LoadedModel { model, proving_key });
+		}
+	}
+	Ok(loaded)
+}
+
+/// Loads, with `load`, every top-level `*.safetensors` file of `dir` tagged `tag` (see
+/// [`safetensors_files_tagged`]). A file that fails to load is skipped with a warning naming it,
+/// so that one bad model file does not stop a provider serving the others.
+pub fn load_tagged(
+	dir: &Path,
+	tag: &str,
+	load: impl Fn(&Path) -> Result<Box<dyn EngineModel>>,
+) -> Result<Vec<Box<dyn EngineModel>>> {
+	let mut models = Vec::new();
+	for path in safetensors_files_tagged(dir, tag)? {
+		match load(&path) {
+			Ok(model) => models.push(model),
+			Err(error) => log::warn!(target: "aichain::engine", "{}: not loaded: {error}", path.display()),
+		}
+	}
+	Ok(models)
+}
+
+/// The top-level `*.safetensors` files of `dir` whose `aichain` metadata entry (the format tag
+/// every quantized model file carries) is `tag`, in name order. Only the files' headers are read
+/// here.
+pub fn safetensors_files_tagged(dir: &Path, tag: &str) -> Result<Vec<PathBuf>> {
+	let mut files: Vec<PathBuf> = match std::fs::read_dir(dir) {
+		Ok(entries) => entries.flatten().map(|e| e.path()).collect(),
+		Err(_) => return Ok(Vec::new()),
+	};
+	files.retain(|p| p.is_file() && p.extension().is_some_and(|e| e == "safetensors"));
+	files.sort();
+	let mut tagged = Vec::new();
+	for path in files {
+		if safetensors_tag(&path)?.is_some_and(|t| t == tag) {
+			tagged.push(path);
+		}
+	}
+	Ok(tagged)
+}
+
+/// The metadata key of a quantized model file's format tag.
+pub const FORMAT_KEY: &str = "aichain";
+
+/// The `aichain` metadata entry of a safetensors file, reading only its header; `None` if the
+/// file is not safetensors or has no such entry.
+fn safetensors_tag(path: &Path) -> Result<Option<String>> {
+	use std::io::Read;
+	let io = |source| Error::Io { path: path.to_owned(), source };
+	let mut file = std::fs::File::open(path).map_err(io)?;
+	let mut length = [0u8; 8];
+	if file.read_exact(&mut length).is_err() {
+		return Ok(None);
+	}
+	let length = u64::from_le_bytes(length);
+	if length > 1 << 20 {
+		return Ok(None);
+	}
+	let mut header = vec![0u8; length as usize];
+	if file.read_exact(&mut header).is_err() {
+		return Ok(None);
+	}
+	let header: serde_json::Value = match serde_json::from_slice(&header) {
+		Ok(header) => header,
+		Err(_) => return Ok(None),
+	};
+	Ok(header.get("__metadata__").and_then(|m| m.get(FORMAT_KEY)).and_then(|t| t.as_str()).map(str::to_owned))
+}
+
+/// Bytes as lowercase hex.
+pub fn hex(bytes: &[u8]) -> String {
+	bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
