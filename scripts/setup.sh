@@ -6,7 +6,8 @@
 #     `rustup target add wasm32v1-none` is impossible (no network to rustup), Debian's rustc-web
 #     compiler with its standard-library sources;
 #   - a `wasm32v1-none` sysroot (core, alloc, compiler_builtins) built from those sources;
-#   - npm packages of the end-to-end and network tests in zombienet/ (polkadot.js API, zombienet CLI).
+#   - npm packages of the end-to-end and network tests in zombienet/ (polkadot.js API, zombienet CLI);
+#   - a Python virtual environment with substrate-interface (PyPI) for the Python client test.
 # Every other script sources this one first. Safe to run any number of times.
 set -euo pipefail
 
@@ -54,5 +55,14 @@ if [ -f "$ROOT/zombienet/package.json" ]; then
   else
     log "npm packages for zombienet already installed"
   fi
+fi
+# --- Python client of the end-to-end tests (docs/dapp-developers.md) --------------------------
+PY_VENV="$HOME/.cache/aichain/py-substrate"
+if [ -x "$PY_VENV/bin/python" ] && "$PY_VENV/bin/python" -c 'import substrateinterface' 2>/dev/null; then
+  log "Python substrate-interface present in $PY_VENV"
+else
+  log "installing substrate-interface==1.8.1 (PyPI) into $PY_VENV"
+  python3 -m venv "$PY_VENV"
+  "$PY_VENV/bin/pip" install --quiet substrate-interface==1.8.1
 fi
 log "done"

@@ -8,6 +8,9 @@
 //! `all-minilm-l6-v2/` folder, the built-in training step), each provable model with its proving
 //! key `keys/<weights sha256>.pk` if there is one (zk-tier jobs need it).
 //!
+//! A job for a model the provider does not have makes it read the directory again (at most
+//! every 30 s): a model file added after the node started is served without a restart.
+//!
 //! Models are identified by the SHA-256 of their weights file (the training step, which has
 //! no weights, by its circuit id), exactly as the chain records them, so a job runs only on the
 //! weights its model registered. The engine's finished results persist under
@@ -20,7 +23,12 @@ use aichain_offchain_worker::{
 	models::{self, minilm::embedding},
 	Error as EngineFailure,
 };
-use std::{collections::HashMap, path::PathBuf};
+use std::{
+	collections::HashMap,
+	path::PathBuf,
+	sync::Mutex,
+	time::{Duration, Instant},
+};
 
 /// The `--worker` flag family.
 #[derive(Debug, Clone, clap::Args)]
@@ -83,9 +91,18 @@ pub enum StartError {
 pub struct EngineBackend {
 	engine: Engine,
 	/// Local engine model ids by weights SHA-256.
-	models: HashMap<[u8; 32], aichain_compute::ModelId>,
+	models: Mutex<HashMap<[u8; 32], aichain_compute::ModelId>>,
+	/// Where the models are, and what loading them needs, to look again for new ones.
+	dir: PathBuf,
+	context: models::LoadContext,
+	/// When the models directory was last read.
+	last_scan: Mutex<Instant>,
 	dishonest: bool,
 }
+
+/// The models directory is read again, for a job of a model the provider does not have, at
+/// most this often.
+const RESCAN_EVERY: Duration = Duration::from_secs(30);
 
 impl EngineBackend {
 	/// Loads the models of `params` and starts the engine, keeping results in `results_dir`.
@@ -95,7 +112,8 @@ impl EngineBackend {
 			WorkerDevice::Cuda => candle_core::Device::new_cuda(0).map_err(|e| StartError::NoCuda(e.to_string()))?,
 		};
 		let dir = params.worker_models_dir.clone().unwrap_or_else(embedding::models_dir);
-		let loaded = models::load_dir(&dir, &models::LoadContext { device })?;
+		let context = models::LoadContext { device };
+		let loaded = models::load_dir(&dir, &context)?;
 		if loaded.is_empty() {
 			return Err(StartError::NoModels(dir));
 		}
@@ -107,13 +125,57 @@ impl EngineBackend {
 		}
 		let config = EngineConfig { results_dir, threads: params.worker_threads, queue: params.worker_queue };
 		let engine = Engine::start(config, engine_models)?;
-		Ok(Self { engine, models, dishonest: params.worker_dishonest })
+		Ok(Self {
+			engine,
+			models: Mutex::new(models),
+			dir,
+			context,
+			last_scan: Mutex::new(Instant::now()),
+			dishonest: params.worker_dishonest,
+		})
+	}
+
+	/// The engine's id of the model with `weights_sha256`. A model the provider does not have
+	/// may have been added to its models directory since it started (a dApp's new model file):
+	/// the directory is read again, at most every [`RESCAN_EVERY`], and new models join the
+	/// running engine, so serving a new model needs no restart.
+	fn model_id(&self, weights_sha256: &[u8; 32]) -> Option<aichain_compute::ModelId> {
+		let mut models = self.models.lock().ok()?;
+		if let Some(id) = models.get(weights_sha256) {
+			return Some(*id);
+		}
+		{
+			let mut last_scan = self.last_scan.lock().ok()?;
+			if last_scan.elapsed() < RESCAN_EVERY {
+				return None;
+			}
+			*last_scan = Instant::now();
+		}
+		let loaded = match models::load_dir(&self.dir, &self.context) {
+			Ok(loaded) => loaded,
+			Err(error) => {
+				log::warn!(target: "aichain::provider", "reading {} again: {error}", self.dir.display());
+				return None;
+			},
+		};
+		for model in loaded {
+			let sha = model.model.card().weights_sha256;
+			if models.contains_key(&sha) {
+				continue;
+			}
+			let id = models.values().max().map_or(0, |m| m + 1);
+			log::info!(target: "aichain::provider", "new model {} (sha256 {}) serving as engine model {id}", model.model.card().name, model.model.card().sha256_hex());
+			if self.engine.add_model(id, model) {
+				models.insert(sha, id);
+			}
+		}
+		models.get(weights_sha256).copied()
 	}
 }
 
 impl ComputeBackend for EngineBackend {
 	fn submit(&self, job: EngineJob) -> Result<(), EngineError> {
-		let model = *self.models.get(&job.weights_sha256).ok_or(EngineError::UnknownModel)?;
+		let model = self.model_id(&job.weights_sha256).ok_or(EngineError::UnknownModel)?;
 		let request = job.fingerprint();
 		let spec = JobSpec { job: job.job, model, input: job.input, tier: job.tier, request };
 		self.engine.submit(spec).map_err(|error| match error {

@@ -14,7 +14,7 @@ use codec::{Decode, Encode};
 use std::{
 	collections::HashMap,
 	path::{Path, PathBuf},
-	sync::{mpsc, Arc, Condvar, Mutex},
+	sync::{mpsc, Arc, Condvar, Mutex, RwLock},
 	thread::JoinHandle,
 	time::Duration,
 };
@@ -85,9 +85,17 @@ pub struct EngineConfig {
 
 type Finished = Arc<(Mutex<HashMap<JobId, JobResult>>, Condvar)>;
 
+/// The engine's models; more can be added while it runs ([`Engine::add_model`]).
+type Models = Arc<RwLock<HashMap<ModelId, Arc<LoadedModel>>>>;
+
+/// The model `id`, if the engine has it.
+fn model_of(models: &Models, id: ModelId) -> Result<Arc<LoadedModel>> {
+	models.read().ok().and_then(|m| m.get(&id).cloned()).ok_or(Error::UnknownModel(id))
+}
+
 /// The running engine. Dropping it finishes the queued jobs and stops the threads.
 pub struct Engine {
-	models: Arc<HashMap<ModelId, LoadedModel>>,
+	models: Models,
 	sender: Option<mpsc::SyncSender<JobSpec>>,
 	finished: Finished,
 	threads: Vec<JoinHandle<()>>,
@@ -111,7 +119,7 @@ impl Engine {
 				}
 			}
 		}
-		let models = Arc::new(models);
+		let models: Models = Arc::new(RwLock::new(models.into_iter().map(|(id, m)| (id, Arc::new(m))).collect()));
 		let finished: Finished = Arc::new((Mutex::new(results), Condvar::new()));
 		let (sender, receiver) = mpsc::sync_channel::<JobSpec>(config.queue);
 		let receiver = Arc::new(Mutex::new(receiver));
@@ -142,12 +150,23 @@ impl Engine {
 	/// [`Error::InvalidInput`], ...), [`Error::NotProvable`] (zk job of a model without a
 	/// circuit or proving key), [`Error::QueueFull`] (also once the engine is stopping).
 	pub fn submit(&self, spec: JobSpec) -> Result<()> {
-		self.models.get(&spec.model).ok_or(Error::UnknownModel(spec.model))?.check(&spec)?;
+		model_of(&self.models, spec.model)?.check(&spec)?;
 		let sender = self.sender.as_ref().expect("the sender lives until drop; qed");
 		sender.try_send(spec).map_err(|e| match e {
 			mpsc::TrySendError::Full(_) => Error::QueueFull,
 			mpsc::TrySendError::Disconnected(_) => Error::QueueFull,
 		})
+	}
+
+	/// Adds `model` as `id` while the engine runs (a model file the provider received after
+	/// starting); `false`, and nothing changes, if `id` is taken.
+	pub fn add_model(&self, id: ModelId, model: LoadedModel) -> bool {
+		let Ok(mut models) = self.models.write() else { return false };
+		if models.contains_key(&id) {
+			return false;
+		}
+		models.insert(id, Arc::new(model));
+		true
 	}
 
 	/// The result of `job`, if it has finished (now or before a restart).
@@ -174,8 +193,8 @@ impl Drop for Engine {
 }
 
 /// Runs one job.
-fn run(models: &HashMap<ModelId, LoadedModel>, spec: JobSpec) -> Result<JobResult> {
-	let loaded = models.get(&spec.model).ok_or(Error::UnknownModel(spec.model))?;
+fn run(models: &Models, spec: JobSpec) -> Result<JobResult> {
+	let loaded = model_of(models, spec.model)?;
 	let (output, proof) = loaded.run(&spec)?;
 	Ok(JobResult { job: spec.job, request: spec.request, output, proof })
 }

@@ -16,7 +16,7 @@
 //!   the weights (`input.mean`, `input.std`) so the quantized model takes raw dollars.
 
 use crate::{models::fixed_mlp::evaluate::Labelled, Error, Result};
-use ark_std::rand::{rngs::StdRng, seq::SliceRandom, Rng, SeedableRng};
+use rand::{rngs::StdRng, seq::SliceRandom, Rng, SeedableRng};
 use candle_core::{DType, Device, Module, Tensor, Var};
 use candle_nn::{Linear, Optimizer};
 use std::{collections::HashMap, path::{Path, PathBuf}};

@@ -177,3 +177,22 @@ fn a_result_carries_the_request_it_answers_and_another_request_is_run_again() {
 	assert_eq!(new.output, model().infer(second).unwrap());
 	assert_ne!(new.output, old.output, "two different digits, two different outputs");
 }
+
+/// A provider receives a new model file after starting: the model joins the running engine under
+/// a new id, and an id cannot be taken twice.
+#[test]
+fn a_model_added_to_a_running_engine_serves_jobs() {
+	let dir = tempfile::tempdir().unwrap();
+	let config = EngineConfig { results_dir: dir.path().join("results"), threads: 1, queue: 4 };
+	let engine = Engine::start(config, HashMap::from([(0, LoadedModel::new(DigitsModel::new(model(), "digits").unwrap(), None))])).unwrap();
+	let shard = [training_circuit::Sample { features: [3; training_circuit::FEATURES], target: 0 }; training_circuit::SHARD];
+	let input = training_circuit::encode_input(&[7; training_circuit::PARAMETERS], &shard);
+	let spec = JobSpec { job: 1, model: 9, input: input.clone(), tier: Tier::Optimistic, request: [1; 32] };
+	assert!(matches!(engine.submit(spec.clone()), Err(Error::UnknownModel(9))));
+	assert!(engine.add_model(9, LoadedModel::new(TrainingStepModel::default(), None)));
+	assert!(!engine.add_model(9, LoadedModel::new(TrainingStepModel::default(), None)), "the id is taken");
+	assert!(!engine.add_model(0, LoadedModel::new(TrainingStepModel::default(), None)), "so is the digits model's");
+	engine.submit(spec).unwrap();
+	assert_eq!(engine.wait(1, Duration::from_secs(60)).expect("the job runs").output, training_circuit::run(&input).unwrap());
+}
+

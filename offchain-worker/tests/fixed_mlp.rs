@@ -24,7 +24,7 @@ use std::collections::HashMap;
 fn random_network(rng: &mut StdRng) -> FixedMlp {
 	let layers = rng.gen_range(1..=3);
 	let mut width = rng.gen_range(1..=6);
-	let input_bits = rng.gen_range(4..=12);
+	let input_bits = (0..width).map(|_| rng.gen_range(4..=12)).collect();
 	let layers = (0..layers)
 		.map(|l| {
 			let outputs = rng.gen_range(1..=6);
@@ -49,8 +49,8 @@ fn served(network: FixedMlp) -> (FixedMlpModel, Vec<u8>) {
 }
 
 fn random_input(network: &FixedMlp, rng: &mut StdRng) -> Vec<u8> {
-	let half = 1i32 << (network.input_bits - 1);
-	fixed::encode_i32(&(0..network.inputs()).map(|_| rng.gen_range(-half..half)).collect::<Vec<_>>())
+	let values: Vec<i32> = network.input_bits.iter().map(|b| rng.gen_range(-(1i32 << (b - 1))..(1i32 << (b - 1)))).collect();
+	fixed::encode_i32(&values)
 }
 
 #[test]
@@ -62,8 +62,10 @@ fn random_networks_outputs_satisfy_their_circuit_and_nothing_else_does() {
 		assert_eq!(ModelFile::from_bytes(&bytes).unwrap().network, network, "network {n} round-trips");
 		assert_eq!(served(network.clone()).1, bytes, "the same network, the same bytes");
 		assert_eq!(prover::constraint_count(&model).unwrap(), model.constraints(), "network {n}: the formula is exact");
-		let half = 1i32 << (network.input_bits - 1);
-		let extremes = [vec![-half; network.inputs()], vec![half - 1; network.inputs()]];
+		let extremes = [
+			network.input_bits.iter().map(|b| -(1i32 << (b - 1))).collect::<Vec<_>>(),
+			network.input_bits.iter().map(|b| (1i32 << (b - 1)) - 1).collect(),
+		];
 		let inputs: Vec<Vec<u8>> = (0..4)
 			.map(|_| random_input(&network, &mut rng))
 			.chain(extremes.iter().map(|e| fixed::encode_i32(e)))
@@ -81,7 +83,7 @@ fn random_networks_outputs_satisfy_their_circuit_and_nothing_else_does() {
 #[test]
 fn inputs_outside_the_models_bits_and_of_the_wrong_length_are_refused() {
 	let network = FixedMlp {
-		input_bits: 8,
+		input_bits: vec![8, 8],
 		layers: vec![Layer { inputs: 2, outputs: 1, weights: vec![1, 1], biases: vec![0], shift: 0, activation: Activation::Identity }],
 	};
 	let (model, _) = served(network);
@@ -105,17 +107,17 @@ fn networks_beyond_the_limits_are_refused_by_name() {
 		shift,
 		activation: Activation::Identity,
 	};
-	let deep = FixedMlp { input_bits: 8, layers: vec![layer(1, 1, 1, 0); 9] };
+	let deep = FixedMlp { input_bits: vec![8], layers: vec![layer(1, 1, 1, 0); 9] };
 	assert!(matches!(deep.bounds(), Err(Error::Malformed { .. })), "9 layers");
-	let wide = FixedMlp { input_bits: 8, layers: vec![layer(300, 1, 1, 0)] };
+	let wide = FixedMlp { input_bits: vec![8; 300], layers: vec![layer(300, 1, 1, 0)] };
 	assert!(matches!(wide.bounds(), Err(Error::Malformed { .. })), "300 inputs");
-	let mismatched = FixedMlp { input_bits: 8, layers: vec![layer(2, 3, 1, 0), layer(2, 1, 1, 0)] };
+	let mismatched = FixedMlp { input_bits: vec![8; 2], layers: vec![layer(2, 3, 1, 0), layer(2, 1, 1, 0)] };
 	assert!(matches!(mismatched.bounds(), Err(Error::Malformed { .. })), "3 outputs into 2 inputs");
-	let exploding = FixedMlp { input_bits: 32, layers: vec![layer(4, 4, i32::MAX, 0); 4] };
+	let exploding = FixedMlp { input_bits: vec![32; 4], layers: vec![layer(4, 4, i32::MAX, 0); 4] };
 	assert!(matches!(exploding.bounds(), Err(Error::OutOfRange(_))), "values beyond 2^100");
-	let too_large_output = FixedMlp { input_bits: 32, layers: vec![layer(2, 1, 1 << 20, 0)] };
+	let too_large_output = FixedMlp { input_bits: vec![32; 2], layers: vec![layer(2, 1, 1 << 20, 0)] };
 	assert!(matches!(too_large_output.bounds(), Err(Error::OutOfRange(_))), "an output beyond i32");
-	let rescaled = FixedMlp { input_bits: 32, layers: vec![layer(2, 1, 1 << 20, 21)] };
+	let rescaled = FixedMlp { input_bits: vec![32; 2], layers: vec![layer(2, 1, 1 << 20, 21)] };
 	assert!(rescaled.bounds().is_ok(), "the same network with a shift fits");
 	let file = ModelFile { network: too_large_output, info: HashMap::new() };
 	assert!(file.to_bytes().is_err(), "such a network is never written");

@@ -17,20 +17,22 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Keyring } from '@polkadot/keyring';
 import { startNode, connect, stop, waitFor, submitFinalized, feePaid, logTail } from './lib/chain.js';
 import {
   UNIT, DIGITS_PRICE, DIGITS_ROYALTY_BPS, DIGITS_SHA256, ROOT, findEvent, registerDigitsModel, registerWorker, testDigit,
-  decodeLogits, waitForJobEvent,
+  decodeLogits, waitForJobEvent, LENDING, encodeBorrower, registerLendingModel,
 } from './lib/market.js';
 
 let node;
 let api;
 /** The digits model registered by the first test (served by Alice's node). */
 let digitsModel;
+/** The lending-risk model registered by the first test (served by Alice's node too). */
+let lendingModel;
 before(async () => {
   node = await startNode('provider', { args: ['--dev', '--worker'] });
   api = await connect(node);
@@ -46,7 +48,9 @@ test('dev provider node: a digits job is run, proven by the offchain worker, ver
   // Charlie owns the model; Alice's node is the provider (`--dev` derives her provider key).
   const model = await registerDigitsModel(api, charlie);
   digitsModel = model;
-  await registerWorker(api, alice, [model]);
+  // A dApp's own model, a fixed-point MLP file in Alice's models directory (last test).
+  lendingModel = await registerLendingModel(api, charlie);
+  await registerWorker(api, alice, [model, lendingModel]);
 
   // Bob submits a zk job: the first test digit.
   const digit = testDigit(0);
@@ -206,4 +210,78 @@ test('a dropped submit_result is sent again after ResendAfter blocks, once', { t
   }
   assert.equal(included, 1, 'exactly one submit_result for the job was included');
   console.log(`# dropped at block ${droppedAt}, resent and completed in block ${doneBlock} (ResendAfter ${resendAfter})`);
+});
+
+test("a dApp's own model: borrowers' default scores proven by the provider, verified on chain, audited by the client", { timeout: 300_000 }, async () => {
+  assert.ok(lendingModel !== undefined, 'the first test registered the lending-risk model');
+  const client = async (suri, ...args) => {
+    const { stdout } = await promisify(execFile)(process.env.CLIENT_BIN,
+      ['--url', `ws://127.0.0.1:${node.rpcPort}`, '--suri', suri, ...args], { timeout: 240_000 });
+    return stdout;
+  };
+  const keyring = new Keyring({ type: 'sr25519' });
+  const bob = keyring.addFromUri('//Bob');
+  const logit = (bytes) => Buffer.from(bytes).readInt32LE(0) / 2 ** LENDING.outputFrac;
+
+  // From polkadot.js: a low-risk borrower (no student, $300 balance, $40,000 income).
+  const safe = encodeBorrower({ student: false, balance: 300, income: 40_000 });
+  const submitted = await submitFinalized(api, api.tx.jobs.submitJob(lendingModel, '0x' + safe.toString('hex'), 'Zk', 2n * UNIT, 20), bob);
+  assert.equal(submitted.dispatchError, undefined, 'the job is accepted');
+  const safeJob = findEvent(submitted, 'jobs', 'JobSubmitted').data.job.toNumber();
+  const [done] = await waitForJobEvent(api, safeJob, ['JobCompleted', 'ResultRejected', 'JobRefunded'], 120_000,
+    () => `; node log:\n${logTail(node, 40)}`);
+  assert.equal(done.method, 'JobCompleted', `the proof was verified on chain (got ${done.method})`);
+  const safeLogit = logit(done.data.output.toU8a(true));
+  assert.ok(safeLogit < -3, `a low-risk borrower scores a low default logit: ${safeLogit}`);
+
+  // From the command-line client: a risky borrower (a student with a $2,300 balance).
+  const risky = encodeBorrower({ student: true, balance: 2_300, income: 15_000 });
+  const inputFile = join(mkdtempSync(join(tmpdir(), 'aichain-lending-')), 'borrower.bin');
+  writeFileSync(inputFile, risky);
+  const out = await client('//Bob', 'submit-job', '--model', String(lendingModel), '--input-file', inputFile, '--tier', 'zk', '--max-price', '2');
+  const riskyJob = Number(/job (\d+) submitted/.exec(out)?.[1]);
+  const printed = /output \(4 bytes\): 0x([0-9a-f]{8})/.exec(out)?.[1];
+  assert.ok(printed, `the client prints the verified score:\n${out}`);
+  const riskyLogit = logit(Buffer.from(printed, 'hex'));
+  assert.ok(riskyLogit > 0, `a risky borrower scores a default logit above 0: ${riskyLogit}`);
+
+  // From Python (substrate-interface), as docs/dapp-developers.md shows: the same risky borrower.
+  assert.ok(process.env.PY_SUBSTRATE, 'PY_SUBSTRATE is set (scripts/env.sh)');
+  const { stdout: py } = await promisify(execFile)(process.env.PY_SUBSTRATE,
+    [join(ROOT, 'zombienet/tests/py/submit_job.py'), `ws://127.0.0.1:${node.rpcPort}`, '//Ferdie', String(lendingModel),
+      '0x' + risky.toString('hex')], { timeout: 240_000 });
+  const fromPython = JSON.parse(py.trim().split('\n').pop());
+  assert.equal(fromPython.output, '0x' + printed, `the same verified score from Python:\n${py}`);
+
+  // Anyone re-checks the decisions from chain data alone.
+  for (const [job, input] of [[safeJob, safe], [riskyJob, risky], [fromPython.job, risky]]) {
+    const audit = await client('//Bob', 'audit-job', String(job));
+    assert.match(audit, new RegExp(`job ${job}: proof verified locally`), audit);
+    assert.match(audit, new RegExp(`input:  0x${input.toString('hex')}`), audit);
+  }
+  await assert.rejects(client('//Bob', 'audit-job', '999999', '--max-blocks', '50'), /no accepted result of job 999999/);
+});
+
+test('snarkjs files as they are: a proof verified by the client, its key registered on chain', { timeout: 120_000 }, async () => {
+  const fixtures = join(ROOT, 'primitives/zk/tests/fixtures/snarkjs');
+  const args = (publicFile) => ['verify-snarkjs', '--verification-key', join(fixtures, 'verification_key.json'),
+    '--proof', join(fixtures, 'proof.json'), '--public', publicFile];
+  const { stdout } = await promisify(execFile)(process.env.CLIENT_BIN, args(join(fixtures, 'public.json')));
+  assert.match(stdout, /proof verified \(\d+ public signals\)/, stdout);
+  // One public signal changed: rejected.
+  const signals = JSON.parse(readFileSync(join(fixtures, 'public.json'), 'utf8'));
+  signals[0] = (BigInt(signals[0]) + 1n).toString();
+  const tampered = join(mkdtempSync(join(tmpdir(), 'aichain-snarkjs-')), 'public.json');
+  writeFileSync(tampered, JSON.stringify(signals));
+  await assert.rejects(promisify(execFile)(process.env.CLIENT_BIN, args(tampered)), /does NOT verify/);
+  // The same verification_key.json registers a model's key, unchanged.
+  const { stdout: registered } = await promisify(execFile)(process.env.CLIENT_BIN, ['--url', `ws://127.0.0.1:${node.rpcPort}`,
+    '--suri', '//Eve', 'register-model', '--name', 'multiplier-circom', '--kind', 'classifier', '--weights-sha256', '33'.repeat(32),
+    '--content-address', 'git:primitives/zk/tests/fixtures/snarkjs/multiplier.circom',
+    '--snarkjs-verification-key', join(fixtures, 'verification_key.json'), '--price', '1', '--max-input-len', '4',
+    '--max-output-len', '4'], { timeout: 120_000 });
+  const model = Number(/model (\d+) registered/.exec(registered)?.[1]);
+  const info = (await api.query.models.models(model)).unwrap();
+  assert.ok(info.spec.verifyingKey.isSome, `model ${model} has the imported key:\n${registered}`);
+  assert.ok((await api.query.zkVerifier.verifyingKeys(info.spec.verifyingKey.unwrap())).isSome, 'the key is registered');
 });

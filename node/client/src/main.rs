@@ -5,14 +5,21 @@
 //!
 //! ```text
 //! aichain-client [--url ws://127.0.0.1:9944] [--suri //Bob] <command>
-//!   register-model  --name N --kind classifier|embedding|training-step --weights-sha256 HEX
-//!                   --content-address S [--verifying-key-file F.vk] --price AIC
+//!   register-model  --name N --kind KIND --weights-sha256 HEX
+//!                   --content-address S [--verifying-key-file F.vk | --snarkjs-verification-key F.json]
+//!                   --price AIC
 //!                   [--royalty-bps B] --max-input-len N --max-output-len N
-//!   submit-job      --model ID --input-file F [--tier zk|optimistic|redundancy:N]
+//!   submit-job      --model ID --input-file F [--tier TIER]
 //!                   [--max-price AIC] [--deadline BLOCKS] [--no-wait]
+//!   audit-job       ID [--max-blocks N]
+//!   verify-snarkjs  --verification-key F.json --proof F.json --public F.json
 //!   jobs | workers | models
 //!   balance         [ACCOUNT (SS58)]
 //! ```
+//!
+//! `KIND` and `TIER` are the runtime's `ModelKind` and `Tier` variants in kebab case, read from
+//! its metadata (`classifier`, `embedding`, `training-step`; `zk`, `optimistic`, `redundancy:3`),
+//! so a kind or tier added to the runtime needs no change here.
 //!
 //! Transactions are signed by `--suri` (a dev seed like `//Bob`, or a secret phrase), wait for
 //! finalization, and fail with the runtime's error name (`Jobs.PriceAboveMax`, …).
@@ -22,11 +29,19 @@
 
 use anyhow::{anyhow, bail, Context, Result};
 use clap::{Parser, Subcommand};
+use codec::Encode;
 use scale_decode::DecodeAsType;
 use scale_value::{At, Composite, Value, ValueDef};
 use std::path::PathBuf;
 use subxt::{dynamic, utils::AccountId32, OnlineClient, PolkadotConfig};
 use subxt_signer::{sr25519::Keypair, SecretUri};
+
+mod audit;
+mod snarkjs;
+mod values;
+mod variants;
+
+use values::{account, bytes, field, number, numbers, show_key, variant_name};
 
 /// Planck per AIC (12 decimals).
 const UNIT: u128 = 1_000_000_000_000;
@@ -50,7 +65,8 @@ enum Command {
 	RegisterModel {
 		#[arg(long)]
 		name: String,
-		/// classifier, embedding or training-step.
+		/// A `ModelKind` of the runtime, in kebab case: classifier, embedding, training-step, ...
+		/// (read from the runtime's metadata).
 		#[arg(long)]
 		kind: String,
 		/// SHA-256 of the weights (hex), as providers' nodes compute it.
@@ -60,8 +76,11 @@ enum Command {
 		#[arg(long)]
 		content_address: String,
 		/// A SCALE-encoded verifying key (`offchain-worker/models/keys/<sha>.vk`): zk-provable.
-		#[arg(long)]
+		#[arg(long, conflicts_with = "snarkjs_verification_key")]
 		verifying_key_file: Option<PathBuf>,
+		/// A snarkjs `verification_key.json` (Groth16, bn128), used as it is: zk-provable.
+		#[arg(long)]
+		snarkjs_verification_key: Option<PathBuf>,
 		/// Price of one job, in AIC.
 		#[arg(long)]
 		price: f64,
@@ -86,7 +105,8 @@ enum Command {
 		model: u32,
 		#[arg(long)]
 		input_file: PathBuf,
-		/// zk, optimistic or redundancy:N.
+		/// A `Tier` of the runtime in kebab case, with its number after a colon: zk, optimistic,
+		/// redundancy:N (read from the runtime's metadata).
 		#[arg(long, default_value = "zk")]
 		tier: String,
 		/// The most the job may hold in escrow, in AIC.
@@ -99,6 +119,26 @@ enum Command {
 		#[arg(long)]
 		no_wait: bool,
 	},
+	/// Re-verify a completed zk job from chain data alone: find its input, output, proof and
+	/// verifying key in the blocks and check the proof on this machine.
+	AuditJob {
+		job: u64,
+		/// How many finalized blocks back to look.
+		#[arg(long, default_value_t = 10_000)]
+		max_blocks: u64,
+	},
+	/// Verify a snarkjs Groth16 proof locally with the chain's verifier, from snarkjs' own files.
+	VerifySnarkjs {
+		/// `verification_key.json`.
+		#[arg(long)]
+		verification_key: PathBuf,
+		/// `proof.json`.
+		#[arg(long)]
+		proof: PathBuf,
+		/// `public.json`.
+		#[arg(long)]
+		public: PathBuf,
+	},
 	/// List the open jobs.
 	Jobs,
 	/// List the registered workers.
@@ -109,11 +149,16 @@ enum Command {
 	Balance { account: Option<String> },
 }
 
-type Client = OnlineClient<PolkadotConfig>;
+/// The client of the chain at `--url`.
+pub(crate) type Client = OnlineClient<PolkadotConfig>;
 
 #[tokio::main]
 async fn main() -> Result<()> {
 	let cli = Cli::parse();
+	// Local verification needs no node.
+	if let Command::VerifySnarkjs { verification_key, proof, public } = &cli.command {
+		return snarkjs::verify(verification_key, proof, public);
+	}
 	let api = Client::from_url(&cli.url).await.with_context(|| format!("connecting to {}", cli.url))?;
 	let signer = || -> Result<Keypair> {
 		let uri: SecretUri = cli.suri.parse().map_err(|e| anyhow!("--suri: {e:?}"))?;
@@ -126,6 +171,7 @@ async fn main() -> Result<()> {
 			weights_sha256,
 			content_address,
 			verifying_key_file,
+			snarkjs_verification_key,
 			price,
 			royalty_bps,
 			max_input_len,
@@ -134,26 +180,26 @@ async fn main() -> Result<()> {
 			output_tolerance,
 		} => {
 			let signer = signer()?;
-			let kind = match kind.as_str() {
-				"classifier" => "Classifier",
-				"embedding" => "Embedding",
-				"training-step" => "TrainingStep",
-				other => bail!("--kind {other}: expected classifier, embedding or training-step"),
-			};
+			let kind = variants::parse(&api, "Models", "register_model", &["spec", "kind"], "--kind", &kind).await?;
 			let sha: [u8; 32] = hex::decode(weights_sha256.trim_start_matches("0x"))
 				.ok()
 				.and_then(|b| b.try_into().ok())
 				.context("--weights-sha256: 32 bytes of hex")?;
-			let verifying_key = match verifying_key_file {
-				Some(path) => {
-					let id = register_verifying_key(&api, &signer, &path).await?;
+			let encoded_key = match (verifying_key_file, snarkjs_verification_key) {
+				(Some(path), _) => Some((std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?, path)),
+				(None, Some(path)) => Some((snarkjs::verifying_key(&path)?.encode(), path)),
+				(None, None) => None,
+			};
+			let verifying_key = match encoded_key {
+				Some((encoded, path)) => {
+					let id = register_verifying_key(&api, &signer, &encoded, &path).await?;
 					Value::unnamed_variant("Some", [Value::from_bytes(id)])
 				},
 				None => Value::unnamed_variant("None", []),
 			};
 			let spec = Value::named_composite([
 				("name", Value::from_bytes(name.as_bytes())),
-				("kind", Value::unnamed_variant(kind, [])),
+				("kind", kind),
 				("weights_sha256", Value::from_bytes(sha)),
 				("content_address", Value::from_bytes(content_address.as_bytes())),
 				("verifying_key", verifying_key),
@@ -171,7 +217,7 @@ async fn main() -> Result<()> {
 		Command::SubmitJob { model, input_file, tier, max_price, deadline, no_wait } => {
 			let signer = signer()?;
 			let input = std::fs::read(&input_file).with_context(|| format!("reading {}", input_file.display()))?;
-			let tier = parse_tier(&tier)?;
+			let tier = variants::parse(&api, "Jobs", "submit_job", &["tier"], "--tier", &tier).await?;
 			let args = vec![
 				Value::u128(model.into()),
 				Value::from_bytes(input),
@@ -186,6 +232,8 @@ async fn main() -> Result<()> {
 				wait_for_job(&api, job).await?;
 			}
 		},
+		Command::AuditJob { job, max_blocks } => audit::audit_job(&api, job, max_blocks).await?,
+		Command::VerifySnarkjs { .. } => {}, // handled before connecting
 		Command::Jobs => {
 			let rows = map_entries(&api, "Jobs", "Jobs").await?;
 			println!("{:>6}  {:>5}  {:<14} {:<12} {:>8}  requester", "job", "model", "tier", "status", "deadline");
@@ -285,18 +333,17 @@ async fn submit(
 	progress.wait_for_finalized_success().await.map_err(|e| anyhow!("{pallet}.{call} failed: {e}"))
 }
 
-/// Registers the SCALE-encoded verifying key in `path` unless it is registered already (a key's
-/// id is the BLAKE2-256 of its encoding); returns its id.
-async fn register_verifying_key(api: &Client, signer: &Keypair, path: &std::path::Path) -> Result<[u8; 32]> {
-	let encoded = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-	let id = sp_crypto_hashing::blake2_256(&encoded);
+/// Registers the SCALE-encoded verifying key `encoded` (read from `path`) unless it is registered
+/// already (a key's id is the BLAKE2-256 of its encoding); returns its id.
+async fn register_verifying_key(api: &Client, signer: &Keypair, encoded: &[u8], path: &std::path::Path) -> Result<[u8; 32]> {
+	let id = sp_crypto_hashing::blake2_256(encoded);
 	let at = api.at_current_block().await?;
 	let registered = dynamic::storage::<([u8; 32],), Value>("ZkVerifier", "VerifyingKeys");
 	if at.storage().try_fetch(registered, (id,)).await?.is_some() {
 		println!("verifying key 0x{} is registered already", hex::encode(id));
 		return Ok(id);
 	}
-	let key = decode_argument(api, "ZkVerifier", "register_verifying_key", 0, &encoded)
+	let key = decode_argument(api, "ZkVerifier", "register_verifying_key", 0, encoded)
 		.await
 		.with_context(|| format!("{} is not a SCALE-encoded verifying key", path.display()))?;
 	let events = submit(api, signer, "ZkVerifier", "register_verifying_key", vec![key]).await?;
@@ -333,11 +380,6 @@ fn find_event(events: &subxt::extrinsics::ExtrinsicEvents<PolkadotConfig>, palle
 		}
 	}
 	bail!("no {pallet}.{event} event")
-}
-
-/// Field `name` of `value` as a number.
-fn number(value: &Value, name: &str) -> Result<u128> {
-	value.at(name).and_then(|v| v.as_u128()).ok_or_else(|| anyhow!("no number {name} in {value}"))
 }
 
 /// Follows finalized blocks until `job` completes or is refunded; prints the result.
@@ -400,63 +442,6 @@ async fn map_entries(api: &Client, pallet: &str, entry: &str) -> Result<Vec<(Str
 	Ok(rows.into_iter().map(|(key, value)| (show_key(&key), value)).collect())
 }
 
-/// A key as users know it: a number, or an account in SS58.
-fn show_key(key: &Value) -> String {
-	match bytes(Some(key)) {
-		Some(raw) if raw.len() == 32 => AccountId32(raw.try_into().expect("32 bytes; qed")).to_string(),
-		_ => key.as_u128().map(|n| n.to_string()).unwrap_or_else(|| key.to_string()),
-	}
-}
-
-/// Field `name` of a composite, printed.
-fn field(value: &Value, name: &str) -> String {
-	value.at(name).map(|v| v.as_u128().map(|n| n.to_string()).unwrap_or_else(|| v.to_string())).unwrap_or_default()
-}
-
-/// The numbers in a value that is a sequence of numbers (possibly wrapped, as a `BoundedVec`).
-fn numbers(value: Option<&Value>) -> Vec<u128> {
-	match value.map(|v| &v.value) {
-		Some(ValueDef::Composite(composite)) => {
-			let values: Vec<&Value> = composite.values().collect();
-			match values.as_slice() {
-				[single] if !matches!(single.value, ValueDef::Primitive(_)) => numbers(Some(single)),
-				_ => values.iter().filter_map(|v| v.as_u128()).collect(),
-			}
-		},
-		_ => Vec::new(),
-	}
-}
-
-/// The name of an enum value's variant.
-fn variant_name(value: Option<&Value>) -> String {
-	match value.map(|v| &v.value) {
-		Some(ValueDef::Variant(variant)) => variant.name.clone(),
-		Some(_) | None => String::from("?"),
-	}
-}
-
-/// An account value in SS58.
-fn account(value: Option<&Value>) -> String {
-	bytes(value)
-		.and_then(|raw| <[u8; 32]>::try_from(raw).ok())
-		.map(|raw| AccountId32(raw).to_string())
-		.unwrap_or_else(|| String::from("?"))
-}
-
-/// The bytes of a value that is a sequence (or nested composite) of `u8`s.
-fn bytes(value: Option<&Value>) -> Option<Vec<u8>> {
-	match &value?.value {
-		ValueDef::Composite(composite) => {
-			let values: Vec<&Value> = composite.values().collect();
-			if values.len() == 1 && !matches!(values[0].value, ValueDef::Primitive(_)) {
-				return bytes(Some(values[0]));
-			}
-			values.into_iter().map(|v| v.as_u128().and_then(|n| u8::try_from(n).ok())).collect()
-		},
-		_ => None,
-	}
-}
-
 /// AIC to planck; an error for negative or absurd amounts.
 fn aic(amount: f64) -> Result<u128> {
 	if !(0.0..=1e15).contains(&amount) {
@@ -468,17 +453,4 @@ fn aic(amount: f64) -> Result<u128> {
 /// Planck as AIC with 4 decimals.
 fn format_aic(planck: u128) -> String {
 	format!("{}.{:04}", planck / UNIT, (planck % UNIT) / (UNIT / 10_000))
-}
-
-/// `zk`, `optimistic` or `redundancy:N` as the runtime's `Tier`.
-fn parse_tier(tier: &str) -> Result<Value> {
-	Ok(match tier.split_once(':') {
-		None if tier == "zk" => Value::unnamed_variant("Zk", []),
-		None if tier == "optimistic" => Value::unnamed_variant("Optimistic", []),
-		Some(("redundancy", n)) => {
-			let replicas: u8 = n.parse().with_context(|| format!("--tier {tier}: replicas"))?;
-			Value::named_variant("Redundancy", [("replicas", Value::u128(replicas.into()))])
-		},
-		_ => bail!("--tier {tier}: expected zk, optimistic or redundancy:N"),
-	})
 }

@@ -3,7 +3,7 @@
 //!
 //!     quantize-mlp --float model.safetensors --calibration calibration.csv --test test.csv \
 //!                  --out my-model.safetensors [--keys-dir DIR] [--activations relu,none]
-//!                  [--input-frac F] [--input-bits N] [--weight-bits 16] [--activation-bits 16]
+//!                  [--input-frac F] [--input-bits N] [--weight-bits 20] [--activation-bits 16]
 //!
 //! 1. imports the float network (PyTorch or candle safetensors: linear layers `<p>.weight`,
 //!    `<p>.bias`; optional `input.mean`/`input.std`, folded in);
@@ -56,11 +56,11 @@ struct Args {
 	/// Inputs are `round(x · 2^input_frac)`.
 	#[arg(long, default_value_t = 0, allow_negative_numbers = true)]
 	input_frac: i32,
-	/// Signed bits of every input (default: from the calibration data).
+	/// Signed bits of every input (default: each input's own, from the calibration data).
 	#[arg(long)]
 	input_bits: Option<u32>,
 	/// Signed bits of each layer's largest weight.
-	#[arg(long, default_value_t = 16)]
+	#[arg(long, default_value_t = 20)]
 	weight_bits: u32,
 	/// Signed bits of each layer's largest calibration activation.
 	#[arg(long, default_value_t = 16)]
@@ -100,7 +100,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 		println!("layer {i}: {} → {}, {}, shift {}", layer.inputs, layer.outputs, layer.activation.name(), layer.shift);
 	}
 	println!(
-		"input_bits {}, input_frac {}, output_frac {}; {} constraints",
+		"input_bits {:?}, input_frac {}, output_frac {}; {} constraints",
 		file.network.input_bits,
 		args.input_frac,
 		file.info_number("output_frac").unwrap_or(0),

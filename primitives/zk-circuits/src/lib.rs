@@ -138,22 +138,23 @@ impl JobStatement {
 }
 
 /// The input bytes' bits (of [`JobStatement::input_bytes`]) read as little-endian two's-complement
-/// `i32`s, each constrained to `bits` bits (`-2^(bits−1) ≤ x < 2^(bits−1)`: the bits above the
+/// `i32`s, value `i` constrained to `bits[i]` bits (`-2^(b−1) ≤ x < 2^(b−1)`: the bits above the
 /// sign bit equal it). Returns each value as a linear combination (no constraint of its own).
 pub fn i32_inputs(
 	cs: &ConstraintSystemRef<Fr>,
 	byte_bits: &[Vec<Variable>],
-	bits: u32,
+	bits: &[u32],
 ) -> Result<Vec<LinearCombination<Fr>>, SynthesisError> {
-	if byte_bits.len() % 4 != 0 || !(1..=32).contains(&bits) {
+	if byte_bits.len() != 4 * bits.len() || bits.iter().any(|b| !(1..=32).contains(b)) {
 		return Err(SynthesisError::Unsatisfiable);
 	}
 	byte_bits
 		.chunks_exact(4)
-		.map(|value| {
+		.zip(bits)
+		.map(|(value, bits)| {
 			let value_bits: Vec<Variable> = value.iter().flatten().copied().collect();
 			let sign = value_bits[31];
-			for bit in &value_bits[bits as usize - 1..31] {
+			for bit in &value_bits[*bits as usize - 1..31] {
 				enforce_equal(cs, lc!() + *bit, lc!() + sign)?;
 			}
 			Ok(recompose(&value_bits[..31]) + (-pow2(31), sign))
@@ -215,10 +216,11 @@ mod tests {
 
 	/// A circuit whose output is its i32 inputs, each range-limited to `bits`.
 	fn echo(input: &[u8], output: &[u8], bits: u32) -> bool {
+		let bits = vec![bits; input.len() / 4];
 		let cs = ConstraintSystem::<Fr>::new_ref();
 		let statement = JobStatement::allocate(&cs, Some(input), input.len(), Some(output), output.len()).unwrap();
 		let byte_bits = statement.input_bytes(&cs, Some(input), input.len()).unwrap();
-		let values = i32_inputs(&cs, &byte_bits, bits).unwrap();
+		let values = i32_inputs(&cs, &byte_bits, &bits).unwrap();
 		let claimed = aichain_compute::fixed::decode_i32(output).unwrap();
 		let mut out = I32Output::new(statement.output.len());
 		for (value, claim) in values.into_iter().zip(claimed) {

@@ -1,5 +1,6 @@
 //! Compute-market helpers shared by the provider tests and the command-line client
 //! (`zombienet/client.mjs`): the repository's digits model and its keys, test digits, job events.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
@@ -72,6 +73,40 @@ export function minilmSpec(price = 2n * UNIT) {
     // Embeddings are quantized floats: other CPU kernels may round a value the other way.
     outputTolerance: 1,
   };
+}
+
+/**
+ * The lending-risk model (a fixed-point MLP brought like any dApp's model: `offchain-worker/models/
+ * lending-risk.safetensors`, built by scripts/lending-risk.sh): three little-endian i32 inputs
+ * (student 0/1, balance and income in dollars), one i32 output, the default logit at scale
+ * 2^-outputFrac. Its `weights_sha256` is the file's SHA-256.
+ */
+export const LENDING = (() => {
+  const file = readFileSync(join(ROOT, 'offchain-worker/models/lending-risk.safetensors'));
+  const headerLength = Number(file.readBigUInt64LE(0));
+  const metadata = JSON.parse(file.subarray(8, 8 + headerLength).toString()).__metadata__;
+  return { sha256: createHash('sha256').update(file).digest('hex'), outputFrac: Number(metadata.output_frac) };
+})();
+
+/** A borrower's features as the lending-risk model's job input (12 bytes). */
+export function encodeBorrower({ student, balance, income }) {
+  const bytes = Buffer.alloc(12);
+  [student ? 1 : 0, Math.round(balance), Math.round(income)].forEach((v, i) => bytes.writeInt32LE(v, 4 * i));
+  return bytes;
+}
+
+/** The lending-risk model's spec (zk-provable with key `keyId`). */
+export function lendingSpec(keyId) {
+  return {
+    name: 'lending-risk-v1', kind: 'Classifier', weightsSha256: '0x' + LENDING.sha256,
+    contentAddress: 'git:offchain-worker/models/lending-risk.safetensors', verifyingKey: keyId,
+    price: 1n * UNIT, royaltyBps: 500n, maxInputLen: 12, maxOutputLen: 4, minTimeout: 5, outputTolerance: 0,
+  };
+}
+
+/** `owner` registers the lending-risk model and its verifying key; returns the model id. */
+export async function registerLendingModel(api, owner) {
+  return registerModel(api, owner, lendingSpec(await registerVerifyingKey(api, owner, LENDING.sha256)));
 }
 
 /** `owner` registers the digits model and its verifying key; returns the model id. */

@@ -12,7 +12,7 @@ pub const CLASSES: usize = 10;
 pub const MAX_PIXEL: u8 = 16;
 
 /// The data set as shipped with this crate (gzip-compressed CSV).
-const DIGITS_CSV_GZ: &[u8] = include_bytes!("../data/digits.csv.gz");
+const DIGITS_CSV_GZ: &[u8] = include_bytes!("../../../data/digits.csv.gz");
 
 /// One labelled image.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -14,6 +14,8 @@ pub mod quantized;
 pub mod training;
 
 use super::{Claim, EngineModel, LoadContext, ModelCard, ModelFormat, Synthesizer};
+use ark_bn254::Fr;
+use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystemRef, SynthesisError};
 use crate::{Error, Result};
 use aichain_compute::{fixed, ModelKind};
 use quantized::{QuantizedMlp, INPUT_LEN, OUTPUT_LEN};
@@ -85,8 +87,7 @@ impl EngineModel for DigitsModel {
 				}
 			},
 		};
-		Some(Box::new(move |cs| {
-			use ark_relations::gr1cs::{ConstraintSynthesizer, SynthesisError};
+		Some(Box::new(move |cs: ConstraintSystemRef<Fr>| {
 			circuit.map_err(|()| SynthesisError::Unsatisfiable)?.generate_constraints(cs)
 		}))
 	}

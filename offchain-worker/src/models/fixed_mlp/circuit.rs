@@ -4,7 +4,7 @@
 //!
 //! Public inputs are the chain's ([`aichain_compute::zk_public_inputs`]): the lengths word, the
 //! input bytes and the output bytes, packed. Then:
-//! - each input is its 4 bytes' 32 bits in two's complement, its bits above `input_bits − 1`
+//! - each input is its 4 bytes' 32 bits in two's complement, its bits above its `bits − 1`
 //!   equal to the sign bit ([`aichain_zk_circuits::i32_inputs`]);
 //! - each accumulator `a = W·x + b` is a linear combination (constant weights: no
 //!   multiplication). Where the layer has a ReLU or a shift, `a + 2^B` is decomposed into
@@ -46,7 +46,7 @@ pub fn synthesize(
 	};
 	let statement = JobStatement::allocate(&cs, input, input_len, claim.map(|(_, o)| o), output_len)?;
 	let byte_bits = statement.input_bytes(&cs, input, input_len)?;
-	let mut values: Vec<LinearCombination<Fr>> = i32_inputs(&cs, &byte_bits, network.input_bits)?;
+	let mut values: Vec<LinearCombination<Fr>> = i32_inputs(&cs, &byte_bits, &network.input_bits)?;
 
 	for (index, (layer, layer_bounds)) in network.layers.iter().zip(bounds).enumerate() {
 		let layer_trace = trace.as_ref().map(|t| &t[index]);

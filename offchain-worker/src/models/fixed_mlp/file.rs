@@ -3,7 +3,7 @@
 //!
 //! - tensors `layer.<i>.weight` (`I32`, `[outputs, inputs]`) and `layer.<i>.bias` (`I32`,
 //!   `[outputs]`) for `i = 0..layers`;
-//! - metadata `aichain` = [`FORMAT`], `input_bits`, `layers`, `layer.<i>.shift`,
+//! - metadata `aichain` = [`FORMAT`], `input_bits` (comma-separated, one per input), `layers`, `layer.<i>.shift`,
 //!   `layer.<i>.activation` (`relu` or `none`); and, for people and clients only (the engine
 //!   ignores them), `input_frac` and `output_frac` (the fixed-point scales of inputs and
 //!   outputs), `features` and `outputs_names` (comma-separated), `name`, `description`.
@@ -43,7 +43,8 @@ impl ModelFile {
 		let mut metadata: HashMap<String, String> =
 			self.info.iter().filter(|(k, _)| !is_structural(k)).map(|(k, v)| (k.clone(), v.clone())).collect();
 		metadata.insert(FORMAT_KEY.into(), FORMAT.into());
-		metadata.insert("input_bits".into(), self.network.input_bits.to_string());
+		let bits: Vec<String> = self.network.input_bits.iter().map(u32::to_string).collect();
+		metadata.insert("input_bits".into(), bits.join(","));
 		metadata.insert("layers".into(), self.network.layers.len().to_string());
 		for (i, layer) in self.network.layers.iter().enumerate() {
 			data.push((format!("layer.{i}.weight"), bytes(&layer.weights), vec![layer.outputs, layer.inputs]));
@@ -85,7 +86,12 @@ impl ModelFile {
 			let values = view.data().chunks_exact(4).map(|c| i32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
 			Ok((values, view.shape().to_vec()))
 		};
-		let mut network = FixedMlp { input_bits: number("input_bits")?, layers: Vec::with_capacity(layers) };
+		let input_bits = metadata
+			.get("input_bits")
+			.map(|v| v.split(',').map(|b| b.trim().parse::<u32>()).collect::<Result<Vec<_>, _>>())
+			.and_then(|r| r.ok())
+			.ok_or_else(|| malformed("metadata input_bits is missing or not comma-separated numbers".into()))?;
+		let mut network = FixedMlp { input_bits, layers: Vec::with_capacity(layers) };
 		for i in 0..layers {
 			let (weights, shape) = read(&format!("layer.{i}.weight"))?;
 			let (biases, bias_shape) = read(&format!("layer.{i}.bias"))?;

@@ -90,7 +90,7 @@ impl EngineModel for FixedMlpModel {
 	}
 
 	fn circuit<'a>(&'a self, claim: Option<Claim<'a>>) -> Option<Synthesizer<'a>> {
-		Some(Box::new(move |cs| {
+		Some(Box::new(move |cs: ark_relations::gr1cs::ConstraintSystemRef<ark_bn254::Fr>| {
 			circuit::synthesize(&self.file.network, &self.bounds, claim.map(|c| (c.input, c.output)), cs)
 		}))
 	}

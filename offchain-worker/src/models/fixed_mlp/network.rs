@@ -1,7 +1,7 @@
 //! A fixed-point feed-forward network of any shape, and the worst-case bounds that make it
 //! provable.
 //!
-//! Inputs are `i32`s limited to `input_bits` signed bits. Each layer computes, in exact integer
+//! Inputs are `i32`s, each limited to its own number of signed bits (`input_bits`). Each layer computes, in exact integer
 //! arithmetic, `a = W·x + b` and then `h = act(a) >> shift` (an arithmetic shift: a floor
 //! division by `2^shift`), with `act` ReLU or the identity. The last layer's values are the
 //! output, each an `i32`.
@@ -102,8 +102,8 @@ impl Layer {
 /// The network.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FixedMlp {
-	/// Signed bits of every input: `-2^(input_bits−1) ≤ x < 2^(input_bits−1)`.
-	pub input_bits: u32,
+	/// Signed bits of each input: `-2^(bits−1) ≤ x < 2^(bits−1)`.
+	pub input_bits: Vec<u32>,
 	/// The layers, first to last.
 	pub layers: Vec<Layer>,
 }
@@ -146,8 +146,8 @@ impl FixedMlp {
 		if self.layers.is_empty() || self.layers.len() > MAX_LAYERS {
 			return Err(malformed(format!("{} layers: 1 to {MAX_LAYERS}", self.layers.len())));
 		}
-		if !(2..=32).contains(&self.input_bits) {
-			return Err(malformed(format!("input_bits {}: 2 to 32", self.input_bits)));
+		if self.input_bits.len() != self.inputs() || self.input_bits.iter().any(|b| !(2..=32).contains(b)) {
+			return Err(malformed(format!("input_bits {:?}: 2 to 32 for each of the {} inputs", self.input_bits, self.inputs())));
 		}
 		if self.inputs() > MAX_INPUTS || self.outputs() > MAX_OUTPUTS {
 			return Err(malformed(format!(
@@ -156,8 +156,8 @@ impl FixedMlp {
 				self.outputs()
 			)));
 		}
-		let half = 1i128 << (self.input_bits - 1);
-		let mut ranges = vec![(-half, half - 1); self.inputs()];
+		let mut ranges: Vec<(i128, i128)> =
+			self.input_bits.iter().map(|b| (-(1i128 << (b - 1)), (1i128 << (b - 1)) - 1)).collect();
 		let mut all = Vec::with_capacity(self.layers.len());
 		for (index, layer) in self.layers.iter().enumerate() {
 			if layer.inputs == 0 || layer.outputs == 0 || layer.inputs > MAX_WIDTH || layer.outputs > MAX_WIDTH {
@@ -199,7 +199,7 @@ impl FixedMlp {
 		}
 		if let Some(unit) = ranges.iter().position(|(lo, hi)| *lo < i32::MIN as i128 || *hi > i32::MAX as i128) {
 			return Err(out_of_range(format!(
-				"output {unit} may reach {:?} for some input, outside i32: lower input_bits or the last layer's scale",
+				"output {unit} may reach {:?} for some input, outside i32: fewer input bits or a larger last shift",
 				ranges[unit]
 			)));
 		}
@@ -213,14 +213,14 @@ impl FixedMlp {
 	/// The number of constraints of the network's circuit (given its [`FixedMlp::bounds`]):
 	///
 	/// - the lengths word, and per input scalar and output scalar one packing equality;
-	/// - per input 32 bits and `32 − input_bits` sign-extension equalities;
+	/// - per input 32 bits and `32 − bits` sign-extension equalities;
 	/// - per unit of a layer that decomposes: `B + 1` bits and their recomposition, and one
 	///   multiplication for a ReLU;
 	/// - per output 32 bits and their recomposition.
 	pub fn constraints(&self, bounds: &[LayerBounds]) -> usize {
 		let scalars = |bytes: usize| bytes.div_ceil(aichain_compute::BYTES_PER_SCALAR);
 		let statement = 1 + scalars(4 * self.inputs()) + scalars(4 * self.outputs());
-		let inputs = self.inputs() * (32 + (32 - self.input_bits as usize));
+		let inputs: usize = self.input_bits.iter().map(|b| 64 - *b as usize).sum();
 		let layers: usize = self
 			.layers
 			.iter()
@@ -234,16 +234,19 @@ impl FixedMlp {
 		statement + inputs + layers + 33 * self.outputs()
 	}
 
-	/// Checks that every input is within `input_bits`.
+	/// Checks that every input is within its bits.
 	pub fn check_inputs(&self, inputs: &[i32]) -> Result<()> {
 		if inputs.len() != self.inputs() {
 			return Err(Error::InputLength { expected: 4 * self.inputs(), got: 4 * inputs.len() });
 		}
-		let half = 1i64 << (self.input_bits - 1);
-		match inputs.iter().position(|x| (*x as i64) < -half || (*x as i64) >= half) {
+		let outside = |(x, bits): (&i32, &u32)| {
+			let half = 1i64 << (bits - 1);
+			(*x as i64) < -half || (*x as i64) >= half
+		};
+		match inputs.iter().zip(&self.input_bits).position(outside) {
 			Some(i) => Err(Error::InvalidInput(format!(
-				"input {i} = {} is outside the model's {} signed bits",
-				inputs[i], self.input_bits
+				"input {i} = {} is outside its {} signed bits",
+				inputs[i], self.input_bits[i]
 			))),
 			None => Ok(()),
 		}

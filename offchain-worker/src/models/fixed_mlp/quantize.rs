@@ -13,8 +13,10 @@
 //! - the layer output's fractional bits `a'` from calibration: the most that keep the largest
 //!   float activation seen within `activation_bits` signed bits; the shift is `a + f − a'`.
 //!
-//! Inputs are `round(x · 2^input_frac)`; `input_bits` is, unless given, twice the largest
-//! calibration input's magnitude, so that every value of the calibration data's order fits.
+//! Inputs are `round(x · 2^input_frac)`; each input's bits are, unless given, those of twice its
+//! largest calibration magnitude, so that every value of the calibration data's order fits.
+//! If an output could then leave `i32` for some input, the last layer's shift grows until it
+//! cannot (a coarser output scale, recorded as `output_frac`).
 
 use super::{
 	file::ModelFile,
@@ -104,8 +106,8 @@ impl FloatMlp {
 		if layers.is_empty() {
 			return Err(malformed("no `<prefix>.weight` tensors".into()));
 		}
-		let names = tensors.names();
-		if names.contains(&"input.mean") || names.contains(&"input.std") {
+		let has = |name: &str| tensors.names().iter().any(|n| *n == name);
+		if has("input.mean") || has("input.std") {
 			let (mean, _) = read("input.mean")?;
 			let (std, _) = read("input.std")?;
 			fold_standardisation(&mut layers[0], &mean, &std)?;
@@ -163,7 +165,8 @@ fn fold_standardisation(layer: &mut FloatLayer, mean: &[f64], std: &[f64]) -> Re
 pub struct QuantizeOptions {
 	/// Inputs are `round(x · 2^input_frac)`.
 	pub input_frac: i32,
-	/// Signed bits of every input; `None`: from the calibration data (see the module docs).
+	/// Signed bits of every input; `None`: each input's own, from the calibration data (see the
+	/// module docs).
 	pub input_bits: Option<u32>,
 	/// Signed bits of the largest weight of each layer.
 	pub weight_bits: u32,
@@ -173,7 +176,7 @@ pub struct QuantizeOptions {
 
 impl Default for QuantizeOptions {
 	fn default() -> Self {
-		Self { input_frac: 0, input_bits: None, weight_bits: 16, activation_bits: 16 }
+		Self { input_frac: 0, input_bits: None, weight_bits: 20, activation_bits: 16 }
 	}
 }
 
@@ -203,14 +206,20 @@ pub fn quantize(float: &FloatMlp, calibration: &[Vec<f64>], options: QuantizeOpt
 		return Err(Error::OutOfRange("calibration data is empty, or weight/activation bits outside 2..=31".into()));
 	}
 	let mut largest = vec![0f64; float.layers.len()];
-	let mut largest_input = 0f64;
+	let inputs = float.layers[0].inputs;
+	let mut largest_input = vec![0f64; inputs];
 	for x in calibration {
-		largest_input = x.iter().fold(largest_input, |m, v| m.max((v * 2f64.powi(options.input_frac)).abs()));
+		for (m, v) in largest_input.iter_mut().zip(x) {
+			*m = m.max((v * 2f64.powi(options.input_frac)).abs());
+		}
 		for (l, values) in float.trace(x).iter().enumerate() {
 			largest[l] = values.iter().fold(largest[l], |m, v| m.max(v.abs()));
 		}
 	}
-	let input_bits = options.input_bits.unwrap_or_else(|| (65 - ((2.0 * largest_input).ceil() as u64).leading_zeros()).clamp(2, 32));
+	let input_bits: Vec<u32> = match options.input_bits {
+		Some(bits) => vec![bits; inputs],
+		None => largest_input.iter().map(|m| (65 - ((2.0 * m).ceil() as u64).leading_zeros()).clamp(2, 32)).collect(),
+	};
 	let mut scale = options.input_frac;
 	let mut layers = Vec::with_capacity(float.layers.len());
 	for (l, (layer, activation)) in float.layers.iter().zip(&float.activations).enumerate() {
@@ -230,7 +239,16 @@ pub fn quantize(float: &FloatMlp, calibration: &[Vec<f64>], options: QuantizeOpt
 			activation: *activation,
 		});
 	}
-	let network = FixedMlp { input_bits, layers };
+	let mut network = FixedMlp { input_bits, layers };
+	// An output that could leave i32 for some input: a coarser output scale, a bit at a time.
+	while let Err(Error::OutOfRange(detail)) = network.bounds() {
+		let last = network.layers.last_mut().expect("at least one layer; qed");
+		if !detail.starts_with("output") || last.shift >= super::network::limits::MAX_SHIFT {
+			return Err(Error::OutOfRange(detail));
+		}
+		last.shift += 1;
+		scale -= 1;
+	}
 	network.bounds()?;
 	let info = HashMap::from([
 		("input_frac".to_string(), options.input_frac.to_string()),

@@ -8,6 +8,8 @@
 pub mod circuit;
 
 use super::{Claim, EngineModel, LoadContext, ModelCard, ModelFormat, Synthesizer};
+use ark_bn254::Fr;
+use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystemRef, SynthesisError};
 use crate::Result;
 use aichain_compute::{fixed, ModelKind};
 use std::path::Path;
@@ -55,8 +57,7 @@ impl EngineModel for TrainingStepModel {
 				.and_then(|v| <[i32; circuit::PARAMETERS]>::try_from(v).ok())
 				.map(|output| circuit::TrainingStepCircuit { input: Some(input.to_vec()), output: Some(output) }),
 		};
-		Some(Box::new(move |cs| {
-			use ark_relations::gr1cs::{ConstraintSynthesizer, SynthesisError};
+		Some(Box::new(move |cs: ConstraintSystemRef<Fr>| {
 			circuit.ok_or(SynthesisError::Unsatisfiable)?.generate_constraints(cs)
 		}))
 	}
