@@ -74,7 +74,8 @@ fn random_networks_outputs_satisfy_their_circuit_and_nothing_else_does() {
 			let output = model.run(&input).unwrap();
 			assert!(prover::is_satisfied(&model, &input, &output).unwrap(), "network {n}");
 			let mut wrong = output.clone();
-			wrong[rng.gen_range(0..wrong.len())] ^= 1 << rng.gen_range(0..8);
+			let byte = rng.gen_range(0..wrong.len());
+			wrong[byte] ^= 1 << rng.gen_range(0..8);
 			assert!(!prover::is_satisfied(&model, &input, &wrong).unwrap(), "network {n}: one flipped bit");
 		}
 	}

@@ -212,6 +212,43 @@ pub fn safetensors_files_tagged(dir: &Path, tag: &str) -> Result<Vec<PathBuf>> {
 	Ok(tagged)
 }
 
+/// `safetensors::serialize` with the header's keys in sorted order: the crate writes its metadata
+/// map in hash order, so the same model would get other bytes (and another SHA-256, its identity
+/// on chain) on every write.
+pub fn serialize_safetensors<'a>(
+	tensors: Vec<(String, safetensors::tensor::TensorView<'a>)>,
+	metadata: std::collections::HashMap<String, String>,
+) -> Result<Vec<u8>> {
+	let bad = |detail: String| Error::Malformed { what: "safetensors encoding", detail };
+	let bytes = safetensors::serialize(tensors, Some(metadata)).map_err(|e| bad(e.to_string()))?;
+	let length = u64::from_le_bytes(bytes[..8].try_into().map_err(|_| bad("no header".into()))?) as usize;
+	let header: serde_json::Value = serde_json::from_slice(&bytes[8..8 + length]).map_err(|e| bad(e.to_string()))?;
+	let sorted = |value: &serde_json::Value| -> serde_json::Value {
+		match value.as_object() {
+			Some(map) => {
+				let mut keys: Vec<&String> = map.keys().collect();
+				keys.sort();
+				serde_json::Value::Object(keys.into_iter().map(|k| (k.clone(), map[k].clone())).collect())
+			},
+			None => value.clone(),
+		}
+	};
+	let mut top = serde_json::Map::new();
+	let entries = header.as_object().ok_or_else(|| bad("the header is not an object".into()))?;
+	let mut names: Vec<&String> = entries.keys().collect();
+	names.sort();
+	for name in names {
+		top.insert(name.clone(), sorted(&entries[name]));
+	}
+	let mut json = serde_json::to_vec(&serde_json::Value::Object(top)).map_err(|e| bad(e.to_string()))?;
+	// The tensor data starts 8-byte aligned, as safetensors writes it.
+	json.resize(json.len().next_multiple_of(8), b' ');
+	let mut out = (json.len() as u64).to_le_bytes().to_vec();
+	out.extend_from_slice(&json);
+	out.extend_from_slice(&bytes[8 + length..]);
+	Ok(out)
+}
+
 /// The metadata key of a quantized model file's format tag.
 pub const FORMAT_KEY: &str = "aichain";
 

@@ -57,7 +57,7 @@ impl ModelFile {
 			.map(|(name, bytes, shape)| TensorView::new(Dtype::I32, shape.clone(), bytes).map(|v| (name.clone(), v)))
 			.collect::<Result<Vec<_>, _>>()
 			.map_err(|e| malformed(e.to_string()))?;
-		safetensors::serialize(views, Some(metadata)).map_err(|e| malformed(e.to_string()))
+		crate::models::serialize_safetensors(views, metadata)
 	}
 
 	/// Reads a model file, checking its format, shapes and limits.
