@@ -259,6 +259,8 @@ test("a dApp's own model: borrowers' default scores proven by the provider, veri
     assert.match(audit, new RegExp(`job ${job}: proof verified locally`), audit);
     assert.match(audit, new RegExp(`input:  0x${input.toString('hex')}`), audit);
   }
+  console.log(`# default logits: low-risk borrower ${safeLogit}, risky borrower ${riskyLogit}; audit of job ${riskyJob}:\n` +
+    (await client('//Bob', 'audit-job', String(riskyJob))).split('\n').map((l) => `#   ${l}`).join('\n'));
   await assert.rejects(client('//Bob', 'audit-job', '999999', '--max-blocks', '50'), /no accepted result of job 999999/);
 });
 

@@ -20,7 +20,7 @@ use crate::{bytes, number, Client};
 use aichain_zk::{Proof, VerifyingKey};
 use anyhow::{anyhow, bail, Context, Result};
 use codec::Decode;
-use scale_value::{At, Value};
+use scale_value::{At, Value, ValueDef};
 use subxt::dynamic;
 
 /// An extrinsic of a block read at that block.
@@ -103,12 +103,14 @@ pub async fn audit_job(api: &Client, job: u64, max_blocks: u64) -> Result<()> {
 	let at = api.at_block(submitted_at).await?;
 	let models = dynamic::storage::<(u32,), Value>("Models", "Models");
 	let record = at.storage().fetch(models, (model,)).await?.decode()?;
-	let key_id: [u8; 32] = record
-		.at("spec")
-		.and_then(|s| s.at("verifying_key"))
-		.and_then(|k| bytes(Some(k)))
-		.and_then(|b| b.try_into().ok())
-		.ok_or_else(|| anyhow!("model {model} had no verifying key: not a zk job"))?;
+	// `verifying_key` is an `Option<KeyId>`: the variant `Some` holds the id.
+	let key_id: [u8; 32] = match record.at("spec").and_then(|s| s.at("verifying_key")).map(|k| &k.value) {
+		Some(ValueDef::Variant(variant)) if variant.name == "Some" => variant.values.values().next(),
+		_ => None,
+	}
+	.and_then(|id| bytes(Some(id)))
+	.and_then(|b| b.try_into().ok())
+	.ok_or_else(|| anyhow!("model {model} had no verifying key: not a zk job"))?;
 	let keys = dynamic::storage::<([u8; 32],), Value>("ZkVerifier", "VerifyingKeys");
 	let key_record = at.storage().fetch(keys, (key_id,)).await?.decode()?;
 	let key_bytes = bytes(key_record.at("key")).context("the key record's bytes")?;
