@@ -358,10 +358,7 @@ async fn register_verifying_key(api: &Client, signer: &Keypair, encoded: &[u8], 
 async fn decode_argument(api: &Client, pallet: &str, call: &str, index: usize, bytes: &[u8]) -> Result<Value> {
 	let at = api.at_current_block().await?;
 	let metadata = at.metadata();
-	let variant = metadata
-		.pallet_by_name(pallet)
-		.and_then(|p| p.call_variant_by_name(call))
-		.ok_or_else(|| anyhow!("the runtime has no call {pallet}.{call}"))?;
+	let variant = variants::call_variant(&metadata, pallet, call)?;
 	let field = variant.fields.get(index).ok_or_else(|| anyhow!("{pallet}.{call} has no argument {index}"))?;
 	let mut input = bytes;
 	let value = scale_value::scale::decode_as_type(&mut input, field.ty.id, metadata.types())?;

@@ -8,6 +8,14 @@ use scale_info::{form::PortableForm, TypeDef, Variant};
 use scale_value::Value;
 use subxt::{OnlineClient, PolkadotConfig};
 
+/// The call `pallet.call` in `metadata` (its arguments are the variant's fields).
+pub fn call_variant<'m>(metadata: &'m subxt::metadata::Metadata, pallet: &str, call: &str) -> Result<&'m Variant<PortableForm>> {
+	metadata
+		.pallet_by_name(pallet)
+		.and_then(|p| p.call_variant_by_name(call))
+		.ok_or_else(|| anyhow!("the runtime has no call {pallet}.{call}"))
+}
+
 /// `TrainingStep` as `training-step`.
 fn kebab(name: &str) -> String {
 	let mut out = String::new();
@@ -30,10 +38,7 @@ async fn variants_at(
 ) -> Result<Vec<Variant<PortableForm>>> {
 	let at = api.at_current_block().await?;
 	let metadata = at.metadata();
-	let variant = metadata
-		.pallet_by_name(pallet)
-		.and_then(|p| p.call_variant_by_name(call))
-		.ok_or_else(|| anyhow!("the runtime has no call {pallet}.{call}"))?;
+	let variant = call_variant(&metadata, pallet, call)?;
 	let (first, rest) = path.split_first().context("an empty path")?;
 	let mut ty = variant
 		.fields
