@@ -5,6 +5,8 @@
 #     and the real MiniLM weights (fetched first by scripts/fetch-models.sh);
 #  2. end-to-end and network tests against the built node binary (polkadot.js client):
 #     a signed transfer and market jobs (redundancy, a disputed optimistic job) on a dev node,
+#     a dev provider node proving digits and lending-risk jobs (requested from polkadot.js,
+#     aichain-client and Python), audited by aichain-client, snarkjs files through the client,
 #     a 4-validator network losing and regaining a validator;
 #  3. the zombienet test of the 4-validator network (native provider).
 set -euo pipefail
