@@ -10,7 +10,8 @@
 # - the models of this repository (offchain-worker/models/*.safetensors: the digits classifier,
 #   the lending-risk model) and their Groth16 proving keys (offchain-worker/models/keys/<weights
 #   sha256>.pk), copied in so that a provider node (`aichain-node --worker`) serves their zk-tier
-#   jobs, and the proving key of the training-step circuit (keys/<circuit id>.pk);
+#   jobs, the proving key of the training-step circuit (keys/<circuit id>.pk), and the circom
+#   models' folders (offchain-worker/models/<name>/: model.json, circuit.wasm, circuit.zkey);
 # - the ISLP credit-default table (PyPI ISLP==0.6.0) into $AICHAIN_DATA_DIR (default
 #   ~/.cache/aichain/data), the lending-risk model's data.
 # Idempotent: files already present with the right hash are kept.
@@ -20,7 +21,9 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 DIR="${AICHAIN_MODELS_DIR:-$HOME/.cache/aichain/models}"
 mkdir -p "$DIR/keys"
-for f in $(cd "$ROOT/offchain-worker/models" && echo *.safetensors keys/*.pk); do
+# Circom models are folders (model.json, the witness generator, the .zkey): their files too.
+for f in $(cd "$ROOT/offchain-worker/models" && echo *.safetensors keys/*.pk */model.json */circuit.wasm */circuit.zkey); do
+  mkdir -p "$(dirname "$DIR/$f")"
   if ! cmp -s "$ROOT/offchain-worker/models/$f" "$DIR/$f"; then
     cp "$ROOT/offchain-worker/models/$f" "$DIR/$f"
     log "installed $f into $DIR"

@@ -53,7 +53,7 @@ impl LoadedModel {
 	/// Checks a job for this model before it is queued.
 	fn check(&self, spec: &JobSpec) -> Result<()> {
 		self.model.check_input(&spec.input)?;
-		if spec.tier == Tier::Zk && (self.proving_key.is_none() || self.model.circuit(None).is_none()) {
+		if spec.tier == Tier::Zk && (self.proving_key.is_none() || !self.model.is_provable()) {
 			return Err(Error::NotProvable(spec.model));
 		}
 		Ok(())

@@ -67,6 +67,10 @@ pub enum Error {
 	/// A job's input that the model cannot answer (beyond its length).
 	#[error("input refused: {0}")]
 	InvalidInput(String),
+	/// A circom circuit's witness generator failed: the input does not satisfy the circuit, the
+	/// wasm broke a limit or trapped, or its signals are not the chain's layout.
+	#[error("witness: {0}")]
+	Witness(String),
 	/// Keys or a proof were asked of a model that has no circuit.
 	#[error("model {0} has no circuit: it is not zk-provable")]
 	NoCircuit(String),

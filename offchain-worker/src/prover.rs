@@ -50,7 +50,8 @@ pub fn verifying_key(proving_key: &ProvingKey<Bn254>) -> VerifyingKey {
 	encode::verifying_key(&proving_key.vk)
 }
 
-/// Runs `model` on `input` and proves the result: returns the output bytes and the proof.
+/// Runs `model` on `input` and proves the result (from its circuit, or the model's own
+/// [`EngineModel::prove`]): returns the output bytes and the proof.
 pub fn prove<R: RngCore + CryptoRng>(
 	proving_key: &ProvingKey<Bn254>,
 	model: &dyn EngineModel,
@@ -59,8 +60,12 @@ pub fn prove<R: RngCore + CryptoRng>(
 ) -> Result<(Vec<u8>, Proof)> {
 	model.check_input(input)?;
 	let output = model.run(input)?;
-	let proof = Groth16::<Bn254>::prove(proving_key, circuit(model, Some(Claim { input, output: &output }))?, rng)?;
-	Ok((output, encode::proof(&proof)))
+	let claim = Claim { input, output: &output };
+	let proof = match model.prove(proving_key, claim, rng) {
+		Some(proof) => proof?,
+		None => encode::proof(&Groth16::<Bn254>::prove(proving_key, circuit(model, Some(claim))?, rng)?),
+	};
+	Ok((output, proof))
 }
 
 /// The number of constraints of `model`'s circuit.

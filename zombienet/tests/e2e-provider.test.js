@@ -20,6 +20,7 @@ import { promisify } from 'node:util';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { Keyring } from '@polkadot/keyring';
 import { startNode, connect, stop, waitFor, submitFinalized, feePaid, logTail } from './lib/chain.js';
 import {
@@ -33,6 +34,28 @@ let api;
 let digitsModel;
 /** The lending-risk model registered by the first test (served by Alice's node too). */
 let lendingModel;
+/** The ISLP default-logit circom circuit registered by the first test (served by Alice's node). */
+let circomModel;
+const CIRCOM_DIR = join(ROOT, 'offchain-worker/models/islp-logit');
+
+/** Runs aichain-client against the dev node as `suri`; returns its output. */
+async function client(suri, ...args) {
+  const { stdout } = await promisify(execFile)(process.env.CLIENT_BIN,
+    ['--url', `ws://127.0.0.1:${node.rpcPort}`, '--suri', suri, ...args], { timeout: 240_000 });
+  return stdout;
+}
+
+/** Eve registers the circom model: its weights hash is model.json's, its key snarkjs' JSON. */
+async function registerCircomModel() {
+  const sha256 = createHash('sha256').update(readFileSync(join(CIRCOM_DIR, 'model.json'))).digest('hex');
+  const out = await client('//Eve', 'register-model', '--name', 'islp-default-logit', '--kind', 'classifier',
+    '--weights-sha256', sha256, '--content-address', 'git:offchain-worker/models/islp-logit',
+    '--snarkjs-verification-key', join(CIRCOM_DIR, 'verification_key.json'), '--price', '1',
+    '--max-input-len', '12', '--max-output-len', '4');
+  const id = Number(/model (\d+) registered/.exec(out)?.[1]);
+  assert.ok(Number.isInteger(id), `the client registers the circom model:\n${out}`);
+  return id;
+}
 before(async () => {
   node = await startNode('provider', { args: ['--dev', '--worker'] });
   api = await connect(node);
@@ -50,7 +73,10 @@ test('dev provider node: a digits job is run, proven by the offchain worker, ver
   digitsModel = model;
   // A dApp's own model, a fixed-point MLP file in Alice's models directory (last test).
   lendingModel = await registerLendingModel(api, charlie);
-  await registerWorker(api, alice, [model, lendingModel]);
+  // A circom circuit with its snarkjs files, registered by its owner Eve through the client
+  // (offchain-worker/models/islp-logit, in Alice's models directory too; a later test).
+  circomModel = await registerCircomModel();
+  await registerWorker(api, alice, [model, lendingModel, circomModel]);
 
   // Bob submits a zk job: the first test digit.
   const digit = testDigit(0);
@@ -214,11 +240,6 @@ test('a dropped submit_result is sent again after ResendAfter blocks, once', { t
 
 test("a dApp's own model: borrowers' default scores proven by the provider, verified on chain, audited by the client", { timeout: 300_000 }, async () => {
   assert.ok(lendingModel !== undefined, 'the first test registered the lending-risk model');
-  const client = async (suri, ...args) => {
-    const { stdout } = await promisify(execFile)(process.env.CLIENT_BIN,
-      ['--url', `ws://127.0.0.1:${node.rpcPort}`, '--suri', suri, ...args], { timeout: 240_000 });
-    return stdout;
-  };
   const keyring = new Keyring({ type: 'sr25519' });
   const bob = keyring.addFromUri('//Bob');
   const logit = (bytes) => Buffer.from(bytes).readInt32LE(0) / 2 ** LENDING.outputFrac;
@@ -262,6 +283,34 @@ test("a dApp's own model: borrowers' default scores proven by the provider, veri
   console.log(`# default logits: low-risk borrower ${safeLogit}, risky borrower ${riskyLogit}; audit of job ${riskyJob}:\n` +
     (await client('//Bob', 'audit-job', String(riskyJob))).split('\n').map((l) => `#   ${l}`).join('\n'));
   await assert.rejects(client('//Bob', 'audit-job', '999999', '--max-blocks', '50'), /no accepted result of job 999999/);
+});
+
+test('a circom circuit as its owner compiled it: the witness run from its wasm, proven with its .zkey, verified on chain', { timeout: 300_000 }, async () => {
+  assert.ok(circomModel !== undefined, 'the first test registered the circom model');
+  // A student with a $1,500 balance and $40,000 income: snarkjs computes the public output
+  // 4248168380, the i32 -46798916 (a default log-odds of -2.789 at scale 2^-24), for this input.
+  const borrower = encodeBorrower({ student: true, balance: 1_500, income: 40_000 });
+  const inputFile = join(mkdtempSync(join(tmpdir(), 'aichain-circom-')), 'borrower.bin');
+  writeFileSync(inputFile, borrower);
+  const out = await client('//Bob', 'submit-job', '--model', String(circomModel), '--input-file', inputFile,
+    '--tier', 'zk', '--max-price', '2');
+  const job = Number(/job (\d+) submitted/.exec(out)?.[1]);
+  const printed = /output \(4 bytes\): 0x([0-9a-f]{8})/.exec(out)?.[1];
+  assert.ok(printed, `the client prints the verified output:\n${out}\nnode log:\n${logTail(node, 30)}`);
+  assert.equal(Buffer.from(printed, 'hex').readInt32LE(0), -46_798_916, "the circuit's output, as snarkjs computes it");
+  const audit = await client('//Bob', 'audit-job', String(job));
+  assert.match(audit, new RegExp(`job ${job}: proof verified locally`), audit);
+  console.log(`# circom job ${job}: default log-odds ${Buffer.from(printed, 'hex').readInt32LE(0) / 2 ** 24}`);
+  // An input the circuit refuses (balance above 2^14 dollars): the provider declines, the
+  // requester is refunded, no result is accepted.
+  const refused = encodeBorrower({ student: false, balance: 20_000, income: 1_000 });
+  const submitted = await submitFinalized(api, api.tx.jobs.submitJob(circomModel, '0x' + refused.toString('hex'), 'Zk', 2n * UNIT, 20),
+    new Keyring({ type: 'sr25519' }).addFromUri('//Bob'));
+  const refusedJob = findEvent(submitted, 'jobs', 'JobSubmitted').data.job.toNumber();
+  const [ended] = await waitForJobEvent(api, refusedJob, ['JobCompleted', 'JobRefunded'], 180_000,
+    () => `; node log:\n${logTail(node, 30)}`);
+  assert.equal(ended.method, 'JobRefunded', 'no result for an input the circuit does not satisfy');
+  assert.equal(ended.data.reason.toString(), 'Declined', 'the provider declined it');
 });
 
 test('snarkjs files as they are: a proof verified by the client, its key registered on chain', { timeout: 120_000 }, async () => {

@@ -4,9 +4,10 @@
 //!     cargo run --release -p aichain-offchain-worker --bin model-keys [-- DIR]
 //!
 //! `DIR` defaults to the committed models (`offchain-worker/models`: the digits classifier, the
-//! lending-risk model, and the built-in training step). For each provable model found there (any
-//! format of `aichain_offchain_worker::models::FORMATS`) it generates the proving key into
-//! `DIR/keys/<weights sha256>.pk` unless it is there (providers copy it into their models
+//! lending-risk model, the ISLP logit circom circuit, and the built-in training step). For each
+//! provable model found there (any format of `aichain_offchain_worker::models::FORMATS`) it
+//! generates the proving key into `DIR/keys/<weights sha256>.pk` unless it is there or comes
+//! with the model (a circom model's `.zkey`) (providers copy it into their models
 //! directory: `scripts/fetch-models.sh`), writes the SCALE-encoded verifying key that the model
 //! owner registers on chain next to it (`<weights sha256>.vk`), and prints both with the
 //! `aichain-client register-model` arguments the model needs. See
@@ -29,16 +30,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 	for loaded in models::load_dir(&dir, &LoadContext { device: candle_core::Device::Cpu })? {
 		let model: &dyn EngineModel = &*loaded.model;
 		let card = model.card();
-		if model.circuit(None).is_none() {
+		if !model.is_provable() {
 			println!("{}: not provable, no keys", card.name);
 			continue;
 		}
-		let key = cache.get_or_generate(model, &mut rng)?;
+		let (key, key_location) = match model.bundled_proving_key() {
+			Some(key) => (key?, "in the model's own files".to_owned()),
+			None => (cache.get_or_generate(model, &mut rng)?, cache.path(&card.weights_sha256).display().to_string()),
+		};
 		let verifying_key = prover::verifying_key(&key).encode();
 		let vk_path = cache.path(&card.weights_sha256).with_extension("vk");
+		std::fs::create_dir_all(cache.path(&card.weights_sha256).parent().expect("a file in the keys folder; qed"))?;
 		std::fs::write(&vk_path, &verifying_key)?;
-		println!("{}: {} constraints", card.name, prover::constraint_count(model)?);
-		println!("  proving key:   {}", cache.path(&card.weights_sha256).display());
+		match prover::constraint_count(model) {
+			Ok(constraints) => println!("{}: {constraints} constraints", card.name),
+			Err(_) => println!("{}:", card.name),
+		}
+		println!("  proving key:   {key_location}");
 		println!("  verifying key: {} (SCALE, {} bytes)", vk_path.display(), verifying_key.len());
 		println!("  register with: {} --verifying-key-file {}", card.register_arguments(), vk_path.display());
 	}

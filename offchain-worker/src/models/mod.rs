@@ -13,8 +13,11 @@
 //! - [`fixed_mlp`]: any fixed-point feed-forward network read from a safetensors file, with a
 //!   circuit built from the file (the model kind dApp developers bring their own models in);
 //! - [`minilm`]: MiniLM-L6 sentence embeddings (not provable);
-//! - [`training_step`]: the provable training step of federated rounds (built in, no file).
+//! - [`training_step`]: the provable training step of federated rounds (built in, no file);
+//! - [`circom`]: circom circuits with their snarkjs `.zkey`, proven from their own witness
+//!   generator.
 
+pub mod circom;
 pub mod digits;
 pub mod fixed_mlp;
 pub mod minilm;
@@ -24,12 +27,19 @@ use crate::{Error, Result};
 use aichain_compute::ModelKind;
 use ark_bn254::{Bn254, Fr};
 use ark_groth16::ProvingKey;
+use aichain_zk::Proof;
 use ark_relations::gr1cs::{ConstraintSystemRef, SynthesisError};
+use ark_std::rand::RngCore;
 use std::path::{Path, PathBuf};
 
 /// Every model format the engine knows, in the order a models directory is searched.
-pub const FORMATS: &[&dyn ModelFormat] =
-	&[&digits::DigitsFormat, &fixed_mlp::FixedMlpFormat, &minilm::MiniLmFormat, &training_step::TrainingStepFormat];
+pub const FORMATS: &[&dyn ModelFormat] = &[
+	&digits::DigitsFormat,
+	&fixed_mlp::FixedMlpFormat,
+	&minilm::MiniLmFormat,
+	&training_step::TrainingStepFormat,
+	&circom::CircomFormat,
+];
 
 /// What the chain records of a model, as the engine derives it from the model's files: the
 /// fields of the models pallet's `ModelSpec` that must match for providers to serve it.
@@ -111,6 +121,25 @@ pub trait EngineModel: Send + Sync {
 	fn circuit<'a>(&'a self, _claim: Option<Claim<'a>>) -> Option<Synthesizer<'a>> {
 		None
 	}
+
+	/// Whether zk-tier jobs can be proven (given a proving key): by default, whether it has a
+	/// [`EngineModel::circuit`].
+	fn is_provable(&self) -> bool {
+		self.circuit(None).is_some()
+	}
+
+	/// The proving key that comes with the model's own files (a circom model's `.zkey`); `None`
+	/// (the default): the provider's key cache `keys/<weights sha256>.pk` has it.
+	fn bundled_proving_key(&self) -> Option<Result<ProvingKey<Bn254>>> {
+		None
+	}
+
+	/// Proves `claim` with `proving_key` itself, drawing the proof's randomness from `rng`, for
+	/// models whose proofs are not synthesized from a [`Synthesizer`] (circom circuits, proven
+	/// from their witness). `None` (the default): the engine proves [`EngineModel::circuit`].
+	fn prove(&self, _proving_key: &ProvingKey<Bn254>, _claim: Claim<'_>, _rng: &mut dyn RngCore) -> Option<Result<Proof>> {
+		None
+	}
 }
 
 /// How a model format finds and loads its models in a provider's models directory.
@@ -144,8 +173,8 @@ impl LoadedModel {
 	}
 }
 
-/// Every model in `dir`, of every format in [`FORMATS`], each with its proving key from
-/// `dir/keys/<weights sha256>.pk` if there is one. Two models with the same weights hash are
+/// Every model in `dir`, of every format in [`FORMATS`], each with its proving key (its own, or
+/// `dir/keys/<weights sha256>.pk` if there is one). Two models with the same weights hash are
 /// one model (the first is kept).
 pub fn load_dir(dir: &Path, context: &LoadContext) -> Result<Vec<LoadedModel>> {
 	let keys = crate::prover::KeyCache::new(dir.join("keys"));
@@ -156,14 +185,23 @@ pub fn load_dir(dir: &Path, context: &LoadContext) -> Result<Vec<LoadedModel>> {
 			if loaded.iter().any(|l| l.model.card().weights_sha256 == card.weights_sha256) {
 				continue;
 			}
-			let proving_key = if model.circuit(None).is_some() { keys.get(&card.weights_sha256)? } else { None };
+			let provable = model.is_provable();
+			let proving_key = match model.bundled_proving_key() {
+				Some(Ok(key)) => Some(key),
+				Some(Err(error)) => {
+					log::warn!(target: "aichain::engine", "{}: its proving key does not load: {error}", card.name);
+					continue;
+				},
+				None if provable => keys.get(&card.weights_sha256)?,
+				None => None,
+			};
 			log::info!(
 				target: "aichain::engine",
 				"{} model {} (sha256 {}): {}",
 				format.name(),
 				card.name,
 				card.sha256_hex(),
-				match (&proving_key, model.circuit(None).is_some()) {
+				match (&proving_key, provable) {
 					(Some(_), _) => "zk with its proving key",
 					(None, true) => "no proving key: no zk jobs",
 					(None, false) => "not provable",

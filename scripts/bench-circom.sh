@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Groth16 proving speed on one circom circuit, this engine's prover against snarkjs 0.7.6, in
+# one run on the same .zkey and the same witness:
+#   1. compiles offchain-worker/benches/circom/rounds.circom (30,000 constraints) with circom2,
+#      makes its key (a local powers of tau of 2^15 and one phase-2 contribution) and a witness
+#      (`snarkjs wtns calculate`), in a temporary folder;
+#   2. snarkjs: offchain-worker/benches/circom/snarkjs-prove.mjs, `groth16.prove` in process,
+#      11 runs after a warm-up;
+#   3. this engine: `cargo bench --bench circom` (criterion, 10 samples) on the same files;
+# then prints both medians and the ratio engine / snarkjs (below 1: the engine is faster).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=env.sh
+source "$ROOT/scripts/env.sh"
+TOOLS="$(bash "$ROOT/scripts/circom-tools/install.sh")"
+export PATH="$TOOLS/node_modules/.bin:$PATH"
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+log() { printf '[bench-circom] %s\n' "$*" >&2; }
+
+cd "$ROOT"
+circom2 offchain-worker/benches/circom/rounds.circom --r1cs --wasm -o "$(realpath --relative-to="$ROOT" "$WORK")" >/dev/null
+log "key: powers of tau 2^15 and a Groth16 setup (a few minutes)"
+snarkjs powersoftau new bn128 15 "$WORK/pot_0.ptau" >/dev/null
+snarkjs powersoftau contribute "$WORK/pot_0.ptau" "$WORK/pot_1.ptau" --name=bench -e=bench >/dev/null
+snarkjs powersoftau prepare phase2 "$WORK/pot_1.ptau" "$WORK/pot.ptau" >/dev/null
+snarkjs groth16 setup "$WORK/rounds.r1cs" "$WORK/pot.ptau" "$WORK/circuit.zkey" >/dev/null
+echo '{"x": "7"}' > "$WORK/input.json"
+snarkjs wtns calculate "$WORK/rounds_js/rounds.wasm" "$WORK/input.json" "$WORK/witness.wtns"
+
+log "snarkjs: groth16.prove, 11 runs"
+# Run from the tools' folder so that `import 'snarkjs'` resolves to the pinned package.
+cp offchain-worker/benches/circom/snarkjs-prove.mjs "$TOOLS/"
+snarkjs_json="$(node "$TOOLS/snarkjs-prove.mjs" "$WORK/circuit.zkey" "$WORK/witness.wtns")"
+log "engine (cargo bench)"
+AICHAIN_CIRCOM_BENCH="$WORK" cargo bench --locked -p aichain-offchain-worker --bench circom -- --noplot >&2
+
+python3 - "$CARGO_TARGET_DIR/criterion/circom/prove_bench-circuit/new/estimates.json" "$snarkjs_json" <<'PY'
+import json, sys
+engine_ms = json.load(open(sys.argv[1]))["median"]["point_estimate"] / 1e6
+snarkjs = json.loads(sys.argv[2])
+ratio = engine_ms / snarkjs["median_ms"]
+print(f"rounds.circom (30,000 constraints), same .zkey and witness:")
+print(f"  engine (arkworks, snarkjs reduction): median {engine_ms:.1f} ms")
+print(f"  snarkjs 0.7.6 groth16.prove:          median {snarkjs['median_ms']:.1f} ms")
+print(f"  ratio engine / snarkjs: {ratio:.2f}")
+PY
