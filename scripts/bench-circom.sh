@@ -5,9 +5,11 @@
 #      makes its key (a local powers of tau of 2^15 and one phase-2 contribution) and a witness
 #      (`snarkjs wtns calculate`), in a temporary folder;
 #   2. snarkjs: offchain-worker/benches/circom/snarkjs-prove.mjs, `groth16.prove` in process,
-#      11 runs after a warm-up;
+#      11 runs after a warm-up, on its worker threads and on one thread;
 #   3. this engine: `cargo bench --bench circom` (criterion, 10 samples) on the same files;
-# then prints both medians and the ratio engine / snarkjs (below 1: the engine is faster).
+# then prints the medians and the ratios engine / snarkjs (below 1: the engine is faster). The
+# engine's arkworks is built without its `parallel` feature: one thread per proof (a provider
+# runs `--worker-threads` proofs at once).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=env.sh
@@ -31,17 +33,18 @@ snarkjs wtns calculate "$WORK/rounds_js/rounds.wasm" "$WORK/input.json" "$WORK/w
 log "snarkjs: groth16.prove, 11 runs"
 # Run from the tools' folder so that `import 'snarkjs'` resolves to the pinned package.
 cp offchain-worker/benches/circom/snarkjs-prove.mjs "$TOOLS/"
-snarkjs_json="$(node "$TOOLS/snarkjs-prove.mjs" "$WORK/circuit.zkey" "$WORK/witness.wtns")"
+snarkjs_json="$(node "$TOOLS/snarkjs-prove.mjs" "$WORK/circuit.zkey" "$WORK/witness.wtns" 11 all)"
+snarkjs_single_json="$(node "$TOOLS/snarkjs-prove.mjs" "$WORK/circuit.zkey" "$WORK/witness.wtns" 11 single)"
 log "engine (cargo bench)"
 AICHAIN_CIRCOM_BENCH="$WORK" cargo bench --locked -p aichain-offchain-worker --bench circom -- --noplot >&2
 
-python3 - "$CARGO_TARGET_DIR/criterion/circom/prove_bench-circuit/new/estimates.json" "$snarkjs_json" <<'PY'
-import json, sys
+python3 - "$CARGO_TARGET_DIR/criterion/circom/prove_bench-circuit/new/estimates.json" "$snarkjs_json" "$snarkjs_single_json" <<'PY'
+import json, os, sys
 engine_ms = json.load(open(sys.argv[1]))["median"]["point_estimate"] / 1e6
-snarkjs = json.loads(sys.argv[2])
-ratio = engine_ms / snarkjs["median_ms"]
-print(f"rounds.circom (30,000 constraints), same .zkey and witness:")
-print(f"  engine (arkworks, snarkjs reduction): median {engine_ms:.1f} ms")
-print(f"  snarkjs 0.7.6 groth16.prove:          median {snarkjs['median_ms']:.1f} ms")
-print(f"  ratio engine / snarkjs: {ratio:.2f}")
+many, single = json.loads(sys.argv[2]), json.loads(sys.argv[3])
+print(f"rounds.circom (30,000 constraints), same .zkey and witness, {os.cpu_count()} cores:")
+print(f"  engine (arkworks 0.6, snarkjs reduction, one thread): median {engine_ms:.1f} ms")
+print(f"  snarkjs 0.7.6 groth16.prove, worker threads:         median {many['median_ms']:.1f} ms")
+print(f"  snarkjs 0.7.6 groth16.prove, one thread:             median {single['median_ms']:.1f} ms")
+print(f"  ratio engine / snarkjs: {engine_ms / many['median_ms']:.2f} (threads), {engine_ms / single['median_ms']:.2f} (one thread each)")
 PY

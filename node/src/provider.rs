@@ -5,8 +5,9 @@
 //! `$AICHAIN_MODELS_DIR` or `~/.cache/aichain/models`, filled by `scripts/fetch-models.sh`)
 //! with one call, [`models::load_dir`]: every format the engine knows ([`models::FORMATS`]:
 //! digits classifiers and fixed-point MLPs as tagged `*.safetensors` files, the
-//! `all-minilm-l6-v2/` folder, the built-in training step), each provable model with its proving
-//! key `keys/<weights sha256>.pk` if there is one (zk-tier jobs need it).
+//! `all-minilm-l6-v2/` folder, circom circuits as folders with a `model.json`, the built-in
+//! training step), each provable model with its proving key (`keys/<weights sha256>.pk`, or a
+//! circom model's `.zkey`) if there is one (zk-tier jobs need it).
 //!
 //! A job for a model the provider does not have makes it read the directory again (at most
 //! every 30 s): a model file added after the node started is served without a restart.

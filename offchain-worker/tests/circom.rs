@@ -171,7 +171,7 @@ fn exporting(pages: &[u8], body: &[u8]) -> Vec<u8> {
 #[test]
 fn hostile_witness_generators_hit_their_limits_and_fail_cleanly() {
 	let limits = Limits { fuel: 10_000_000, memory_bytes: 64 << 20 };
-	let run = |wasm: &[u8]| WitnessGenerator::new(wasm, limits).and_then(|g| g.calculate(&[]));
+	let run = |wasm: &[u8]| WitnessGenerator::new(wasm, limits).and_then(|g| g.calculate(&[], 1));
 	let failure = |result: aichain_offchain_worker::Result<Vec<_>>| match result {
 		Err(Error::Witness(reason)) => reason,
 		other => panic!("{other:?}"),

@@ -13,6 +13,11 @@
 //! Then the same through the command-line client `aichain-client` (Rust, subxt): Dave registers
 //! a model with its verifying key from a file, Bob submits a job with input from a file and the
 //! client prints the verified output; it lists jobs, workers, models and balances.
+//! Then a dApp's own models: the lending-risk fixed-point MLP from polkadot.js, the client and
+//! Python, audited; and a circom circuit (offchain-worker/models/islp-logit) registered by Eve
+//! with snarkjs' verification_key.json through the client, its job proven by Alice's provider
+//! from the circuit's own wasm witness generator and .zkey (output checked against snarkjs'),
+//! audited, and an input the circuit refuses declined and refunded.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';

@@ -51,14 +51,16 @@ pub struct Manifest {
 }
 
 impl Manifest {
-	/// Reads `<dir>/model.json`; `Ok(None)` if there is none or it is not a circom model's.
-	/// Checks that both files exist within their size limits and have the SHA-256 it records.
-	pub fn read(dir: &Path) -> Result<Option<Self>> {
+	/// Reads `<dir>/model.json` and the two files it names; `Ok(None)` if there is none or it is
+	/// not a circom model's. Checks that both files are regular files within their size limits
+	/// with the SHA-256 it records, and returns their bytes (read once: what was checked is what
+	/// is used).
+	pub fn read(dir: &Path) -> Result<Option<(Self, ModelFiles)>> {
 		let path = dir.join(FILE);
 		if !path.is_file() {
 			return Ok(None);
 		}
-		let bytes = crate::read_file(&path)?;
+		let bytes = read_regular_file(&path, 1 << 16)?;
 		let bad = |detail: String| Error::Malformed { what: "circom model.json", detail: format!("{}: {detail}", path.display()) };
 		let json: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| bad(e.to_string()))?;
 		if json.get("aichain").and_then(|t| t.as_str()) != Some(FORMAT) {
@@ -77,41 +79,66 @@ impl Manifest {
 			"TrainingStep" => ModelKind::TrainingStep,
 			other => return Err(bad(format!("kind {other:?}: a circuit takes fixed-size inputs (Classifier or TrainingStep)"))),
 		};
-		let file = |name_key: &str, hash_key: &str, limit: u64| -> Result<PathBuf> {
+		let file = |name_key: &str, hash_key: &str, limit: u64| -> Result<(PathBuf, Vec<u8>)> {
 			let name = text(name_key)?;
 			// The files sit next to the manifest: no paths out of the model's folder.
 			if name.contains('/') || name.contains('\\') || name.starts_with('.') {
 				return Err(bad(format!("{name_key} {name:?} is not a file name in the model's folder")));
 			}
 			let file = dir.join(name);
-			let size = std::fs::metadata(&file).map_err(|source| Error::Io { path: file.clone(), source })?.len();
-			if size > limit {
-				return Err(bad(format!("{name} has {size} bytes, more than the {limit} a provider reads")));
-			}
+			let bytes = read_regular_file(&file, limit)?;
 			let expected = text(hash_key)?;
-			let actual = super::super::hex(&sha256_file(&file)?);
+			let actual = super::super::hex(&sha256_bytes(&bytes));
 			if actual != expected.to_ascii_lowercase() {
 				return Err(bad(format!("{name} has SHA-256 {actual}, the manifest records {expected}")));
 			}
-			Ok(file)
+			Ok((file, bytes))
 		};
-		Ok(Some(Self {
+		let (wasm, wasm_bytes) = file("wasm", "wasm_sha256", MAX_WASM_BYTES)?;
+		let (zkey, zkey_bytes) = file("zkey", "zkey_sha256", MAX_ZKEY_BYTES)?;
+		let manifest = Self {
 			name: text("name")?.to_owned(),
 			kind,
 			input_len: length("input_len")?,
 			output_len: length("output_len")?,
-			wasm: file("wasm", "wasm_sha256", MAX_WASM_BYTES)?,
-			zkey: file("zkey", "zkey_sha256", MAX_ZKEY_BYTES)?,
+			wasm,
+			zkey,
 			sha256: sha256_bytes(&bytes),
-		}))
+		};
+		Ok(Some((manifest, ModelFiles { wasm: wasm_bytes, zkey: zkey_bytes })))
 	}
+}
+
+/// The bytes of a model's two files, read once and checked against the manifest's hashes.
+pub struct ModelFiles {
+	/// The witness generator.
+	pub wasm: Vec<u8>,
+	/// The `.zkey`.
+	pub zkey: Vec<u8>,
+}
+
+/// Reads `path` if it is a regular file (not a link, a device or a pipe) of at most `limit`
+/// bytes.
+fn read_regular_file(path: &Path, limit: u64) -> Result<Vec<u8>> {
+	use std::io::Read;
+	let io = |source| Error::Io { path: path.to_owned(), source };
+	let too_large = || Error::Malformed { what: "circom model file", detail: format!("{}: more than {limit} bytes", path.display()) };
+	let metadata = std::fs::symlink_metadata(path).map_err(io)?;
+	if !metadata.file_type().is_file() {
+		return Err(Error::Malformed { what: "circom model file", detail: format!("{}: not a regular file", path.display()) });
+	}
+	if metadata.len() > limit {
+		return Err(too_large());
+	}
+	let mut bytes = Vec::with_capacity(metadata.len() as usize);
+	std::fs::File::open(path).map_err(io)?.take(limit + 1).read_to_end(&mut bytes).map_err(io)?;
+	if bytes.len() as u64 > limit {
+		return Err(too_large());
+	}
+	Ok(bytes)
 }
 
 fn sha256_bytes(bytes: &[u8]) -> [u8; 32] {
 	use sha2::{Digest, Sha256};
 	Sha256::digest(bytes).into()
-}
-
-fn sha256_file(path: &Path) -> Result<[u8; 32]> {
-	Ok(sha256_bytes(&crate::read_file(path)?))
 }

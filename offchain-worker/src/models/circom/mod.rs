@@ -30,15 +30,13 @@ use ark_ff::{BigInteger, PrimeField};
 use ark_groth16::ProvingKey;
 use ark_std::rand::RngCore;
 use manifest::Manifest;
-use std::path::Path;
+use std::{path::Path, sync::Mutex};
 use witness::{Limits, WitnessGenerator};
 use zkey::{Header, Matrices, Zkey};
+pub use zkey::MAX_DOMAIN;
 
 /// The circuit's input signal: the job's input, one byte per value.
 pub const INPUT_SIGNAL: &str = "input_bytes";
-
-/// Constraints a provider proves at most (as for fixed-point MLPs: about 2^20).
-pub const MAX_DOMAIN: usize = 1 << 21;
 
 /// A circom circuit as the engine serves it.
 pub struct CircomModel {
@@ -47,6 +45,8 @@ pub struct CircomModel {
 	witness: WitnessGenerator,
 	header: Header,
 	matrices: Matrices,
+	/// The `.zkey`'s proving key until the engine takes it.
+	proving_key: Mutex<Option<ProvingKey<Bn254>>>,
 }
 
 impl CircomModel {
@@ -54,10 +54,8 @@ impl CircomModel {
 	/// compiles the witness generator and reads the key's matrices; errors if the key's public
 	/// signals are not the chain's layout for the manifest's lengths.
 	pub fn load(dir: &Path, limits: Limits) -> Result<Option<Self>> {
-		let Some(manifest) = Manifest::read(dir)? else { return Ok(None) };
-		let witness = WitnessGenerator::new(&crate::read_file(&manifest.wasm)?, limits)?;
-		let zkey_bytes = crate::read_file(&manifest.zkey)?;
-		let zkey = Zkey::parse(&zkey_bytes)?;
+		let Some((manifest, files)) = Manifest::read(dir)? else { return Ok(None) };
+		let zkey = Zkey::parse(&files.zkey)?;
 		let (header, matrices) = (zkey.header, zkey.matrices()?);
 		let (input_len, output_len) = (manifest.input_len as usize, manifest.output_len as usize);
 		let bad = |detail: String| Error::Malformed { what: "circom model", detail: format!("{}: {detail}", dir.display()) };
@@ -68,13 +66,11 @@ impl CircomModel {
 				header.public
 			)));
 		}
-		if header.domain_size > MAX_DOMAIN || (matrices.constraints() + public + 1).next_power_of_two() != header.domain_size {
-			return Err(bad(format!(
-				"{} constraints in a domain of {}: at most {MAX_DOMAIN}",
-				matrices.constraints(),
-				header.domain_size
-			)));
+		if (matrices.constraints() + public + 1).next_power_of_two() != header.domain_size {
+			return Err(bad(format!("{} constraints in a domain of {}", matrices.constraints(), header.domain_size)));
 		}
+		let proving_key = zkey.proving_key()?;
+		let witness = WitnessGenerator::new(&files.wasm, limits)?;
 		let card = ModelCard {
 			name: manifest.name.clone(),
 			kind: manifest.kind,
@@ -83,7 +79,7 @@ impl CircomModel {
 			max_output_len: manifest.output_len,
 			output_tolerance: 0,
 		};
-		Ok(Some(Self { manifest, card, witness, header, matrices }))
+		Ok(Some(Self { manifest, card, witness, header, matrices, proving_key: Mutex::new(Some(proving_key)) }))
 	}
 
 	/// The circuit's constraints.
@@ -91,8 +87,12 @@ impl CircomModel {
 		self.matrices.constraints()
 	}
 
-	/// The proving key, read from the `.zkey` (every point checked).
+	/// The proving key read from the `.zkey` at load (every point checked), handed out once (to
+	/// the engine, which keeps it); later calls read the file again.
 	pub fn proving_key(&self) -> Result<ProvingKey<Bn254>> {
+		if let Some(key) = self.proving_key.lock().ok().and_then(|mut key| key.take()) {
+			return Ok(key);
+		}
 		Zkey::parse(&crate::read_file(&self.manifest.zkey)?)?.proving_key()
 	}
 
@@ -105,10 +105,7 @@ impl CircomModel {
 			return Err(Error::InputLength { expected: input_len, got: input.len() });
 		}
 		let values = input.iter().map(|b| Fr::from(*b as u64)).collect();
-		let witness = self.witness.calculate(&[(INPUT_SIGNAL, values)])?;
-		if witness.len() != self.header.signals {
-			return Err(Error::Witness(format!("{} witness values, the key has {} signals", witness.len(), self.header.signals)));
-		}
+		let witness = self.witness.calculate(&[(INPUT_SIGNAL, values)], self.header.signals)?;
 		let output = self.statement_output(input, &witness[1..=self.header.public])?;
 		Ok((witness, output))
 	}

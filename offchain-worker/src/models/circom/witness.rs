@@ -76,8 +76,9 @@ impl WitnessGenerator {
 	}
 
 	/// The witness of `inputs` (each input signal's name and its values, in the order of the
-	/// flattened signal array): `[1, public signals…, private signals…]`.
-	pub fn calculate(&self, inputs: &[(&str, Vec<Fr>)]) -> Result<Vec<Fr>> {
+	/// flattened signal array): `[1, public signals…, private signals…]`, which must have
+	/// `signals` values (the key's count: the wasm's own size is not trusted).
+	pub fn calculate(&self, inputs: &[(&str, Vec<Fr>)], signals: usize) -> Result<Vec<Fr>> {
 		let state = State {
 			limits: StoreLimitsBuilder::new()
 				.memory_size(self.limits.memory_bytes)
@@ -90,19 +91,28 @@ impl WitnessGenerator {
 		let mut store = Store::new(&self.engine, state);
 		store.limiter(|state| &mut state.limits);
 		store.set_fuel(self.limits.fuel).map_err(failed("set the fuel"))?;
-		let result = Self::run(&self.engine, &self.module, &mut store, inputs);
+		let result = Self::run(&self.engine, &self.module, &mut store, inputs, signals);
 		result.map_err(|error| {
 			let out_of_fuel = store.get_fuel().is_ok_and(|fuel| fuel == 0);
 			let messages = store.data().messages.trim().to_owned();
 			match (out_of_fuel, messages.is_empty()) {
 				(true, _) => Error::Witness(format!("ran out of its budget of {} instructions", self.limits.fuel)),
 				(false, true) => error,
-				(false, false) => Error::Witness(format!("{error} ({messages})")),
+				(false, false) => match error {
+					Error::Witness(reason) => Error::Witness(format!("{reason} ({messages})")),
+					other => other,
+				},
 			}
 		})
 	}
 
-	fn run(engine: &Engine, module: &Module, store: &mut Store<State>, inputs: &[(&str, Vec<Fr>)]) -> Result<Vec<Fr>> {
+	fn run(
+		engine: &Engine,
+		module: &Module,
+		store: &mut Store<State>,
+		inputs: &[(&str, Vec<Fr>)],
+		signals: usize,
+	) -> Result<Vec<Fr>> {
 		let instance = linker(engine)?.instantiate(&mut *store, module).map_err(failed("instantiate"))?;
 		let exports = Exports(instance);
 		if exports.call_i32(store, "getFieldNumLen32", ())? != WORDS as i32 {
@@ -135,8 +145,10 @@ impl WitnessGenerator {
 			return Err(Error::Witness(format!("{set} input values given, the circuit takes {wanted}")));
 		}
 		let size = exports.call_i32(store, "getWitnessSize", ())?;
-		let size = usize::try_from(size).map_err(|_| Error::Witness(format!("witness size {size}")))?;
-		(0..size)
+		if usize::try_from(size) != Ok(signals) {
+			return Err(Error::Witness(format!("a witness of {size} values, the key has {signals} signals")));
+		}
+		(0..signals)
 			.map(|i| {
 				exports.call_unit(store, "getWitness", i as i32)?;
 				let value = exports.read(store)?;

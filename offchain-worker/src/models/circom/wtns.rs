@@ -29,18 +29,21 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Fr>> {
 	let (mut at, mut count, mut values) = (12, None, None);
 	for _ in 0..2 {
 		let (id, size) = (u32_at(at)?, u64_at(at + 4)?);
-		let body = bytes.get(at + 12..at + 12 + size).ok_or_else(|| bad("truncated section"))?;
+		let end = (at + 12).checked_add(size).ok_or_else(|| bad("truncated section"))?;
+		let body = bytes.get(at + 12..end).ok_or_else(|| bad("truncated section"))?;
 		match id {
 			1 => {
-				if u32_at(at + 12)? != 32 || element(body.get(4..36).unwrap_or(&[])).ok_or_else(|| bad("short header"))? != Fr::MODULUS {
+				let header = |range: std::ops::Range<usize>| body.get(range).ok_or_else(|| bad("short header"));
+				let n8 = u32::from_le_bytes(header(0..4)?.try_into().expect("4 bytes; qed"));
+				if body.len() != 40 || n8 != 32 || element(header(4..36)?) != Some(Fr::MODULUS) {
 					return Err(bad("the field is not BN254's scalar field"));
 				}
-				count = Some(u32_at(at + 12 + 36)? as usize);
+				count = Some(u32::from_le_bytes(header(36..40)?.try_into().expect("4 bytes; qed")) as usize);
 			},
 			2 => values = Some(body),
 			other => return Err(bad(format!("section {other}"))),
 		}
-		at += 12 + size;
+		at = end;
 	}
 	let (Some(count), Some(values)) = (count, values) else { return Err(bad("a section is missing")) };
 	if values.len() != 32 * count {

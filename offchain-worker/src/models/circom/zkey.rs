@@ -20,6 +20,10 @@ use ark_groth16::{ProvingKey, VerifyingKey};
 use ark_relations::utils::matrix::Matrix;
 use std::collections::HashMap;
 
+/// The largest evaluation domain read (constraints + public signals + 1, rounded up to a power
+/// of two): about two million constraints, and what bounds every allocation a `.zkey` asks for.
+pub const MAX_DOMAIN: usize = 1 << 21;
+
 /// The circuit's shape, from the header.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Header {
@@ -137,7 +141,7 @@ impl<'a> Reader<'a> {
 
 impl<'a> Zkey<'a> {
 	/// The section table and header of `bytes`. Errors if it is not a Groth16 `.zkey` over
-	/// BN254.
+	/// BN254 with a domain of at most [`MAX_DOMAIN`].
 	pub fn parse(bytes: &'a [u8]) -> Result<Self> {
 		let mut file = Reader(bytes);
 		if file.bytes(4)? != b"zkey" {
@@ -168,8 +172,8 @@ impl<'a> Zkey<'a> {
 			return Err(bad("the scalar field is not BN254's"));
 		}
 		let (signals, public, domain_size) = (header.count()?, header.count()?, header.count()?);
-		if public + 1 > signals || !domain_size.is_power_of_two() || domain_size > 1 << 28 {
-			return Err(bad(format!("{signals} signals, {public} public, domain {domain_size}")));
+		if public + 1 > signals || !domain_size.is_power_of_two() || domain_size > MAX_DOMAIN {
+			return Err(bad(format!("{signals} signals, {public} public, domain {domain_size} (at most {MAX_DOMAIN})")));
 		}
 		zkey.header = Header { signals, public, domain_size };
 		Ok(zkey)
