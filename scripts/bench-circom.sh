@@ -36,7 +36,11 @@ cp offchain-worker/benches/circom/snarkjs-prove.mjs "$TOOLS/"
 snarkjs_json="$(node "$TOOLS/snarkjs-prove.mjs" "$WORK/circuit.zkey" "$WORK/witness.wtns" 11 all)"
 snarkjs_single_json="$(node "$TOOLS/snarkjs-prove.mjs" "$WORK/circuit.zkey" "$WORK/witness.wtns" 11 single)"
 log "engine (cargo bench)"
-AICHAIN_CIRCOM_BENCH="$WORK" cargo bench --locked -p aichain-offchain-worker --bench circom -- --noplot >&2
+# The workspace selection and features of scripts/test.sh, so that the test build's artifacts
+# are reused (with `-p aichain-offchain-worker` alone, features unify differently and most of
+# the dependencies are built again).
+AICHAIN_CIRCOM_BENCH="$WORK" cargo bench --locked --workspace --exclude aichain-client --features aichain-zk/testing \
+  --bench circom -- --noplot >&2
 
 python3 - "$CARGO_TARGET_DIR/criterion/circom/prove_bench-circuit/new/estimates.json" "$snarkjs_json" "$snarkjs_single_json" <<'PY'
 import json, os, sys
