@@ -2,8 +2,8 @@
 # Groth16 proving speed on one circom circuit, this engine's prover against snarkjs 0.7.6, in
 # one run on the same .zkey and the same witness:
 #   1. compiles offchain-worker/benches/circom/rounds.circom (30,000 constraints) with circom2,
-#      makes its key (a local powers of tau of 2^15 and one phase-2 contribution) and a witness
-#      (`snarkjs wtns calculate`), in a temporary folder;
+#      makes its key (a local powers of tau of 2^15) and a witness (`snarkjs wtns calculate`),
+#      once, into ~/.cache/aichain/bench-circom (`--setup-only` stops there);
 #   2. snarkjs: offchain-worker/benches/circom/snarkjs-prove.mjs, `groth16.prove` in process,
 #      11 runs after a warm-up, on its worker threads and on one thread;
 #   3. this engine: `cargo bench --bench circom` (criterion, 10 samples) on the same files;
@@ -16,19 +16,26 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/env.sh"
 TOOLS="$(bash "$ROOT/scripts/circom-tools/install.sh")"
 export PATH="$TOOLS/node_modules/.bin:$PATH"
-WORK="$(mktemp -d)"
-trap 'rm -rf "$WORK"' EXIT
+# The circuit's key and witness are made once and kept (the setup takes minutes).
+WORK="$HOME/.cache/aichain/bench-circom"
+mkdir -p "$WORK"
 log() { printf '[bench-circom] %s\n' "$*" >&2; }
 
 cd "$ROOT"
-circom2 offchain-worker/benches/circom/rounds.circom --r1cs --wasm -o "$(realpath --relative-to="$ROOT" "$WORK")" >/dev/null
-log "key: powers of tau 2^15 and a Groth16 setup (a few minutes)"
-snarkjs powersoftau new bn128 15 "$WORK/pot_0.ptau" >/dev/null
-snarkjs powersoftau contribute "$WORK/pot_0.ptau" "$WORK/pot_1.ptau" --name=bench -e=bench >/dev/null
-snarkjs powersoftau prepare phase2 "$WORK/pot_1.ptau" "$WORK/pot.ptau" >/dev/null
-snarkjs groth16 setup "$WORK/rounds.r1cs" "$WORK/pot.ptau" "$WORK/circuit.zkey" >/dev/null
-echo '{"x": "7"}' > "$WORK/input.json"
-snarkjs wtns calculate "$WORK/rounds_js/rounds.wasm" "$WORK/input.json" "$WORK/witness.wtns"
+if ! cmp -s offchain-worker/benches/circom/rounds.circom "$WORK/rounds.circom" || [ ! -f "$WORK/witness.wtns" ]; then
+  rm -f "$WORK/witness.wtns"
+  circom2 offchain-worker/benches/circom/rounds.circom --r1cs --wasm -o "$(realpath --relative-to="$ROOT" "$WORK")" >/dev/null
+  log "key: powers of tau 2^15 and a Groth16 setup (a few minutes, once)"
+  snarkjs powersoftau new bn128 15 "$WORK/pot_0.ptau" >/dev/null
+  snarkjs powersoftau contribute "$WORK/pot_0.ptau" "$WORK/pot_1.ptau" --name=bench -e=bench >/dev/null
+  snarkjs powersoftau prepare phase2 "$WORK/pot_1.ptau" "$WORK/pot.ptau" >/dev/null
+  snarkjs groth16 setup "$WORK/rounds.r1cs" "$WORK/pot.ptau" "$WORK/circuit.zkey" >/dev/null
+  echo '{"x": "7"}' > "$WORK/input.json"
+  snarkjs wtns calculate "$WORK/rounds_js/rounds.wasm" "$WORK/input.json" "$WORK/witness.wtns"
+  rm -f "$WORK"/pot_*.ptau "$WORK/pot.ptau"
+  cp offchain-worker/benches/circom/rounds.circom "$WORK/rounds.circom"
+fi
+[ "${1:-}" = "--setup-only" ] && exit 0
 
 log "snarkjs: groth16.prove, 11 runs"
 # Run from the tools' folder so that `import 'snarkjs'` resolves to the pinned package.

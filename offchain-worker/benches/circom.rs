@@ -8,7 +8,10 @@
 //! `DIR` holds `circuit.zkey` and `witness.wtns`; without it, the committed ISLP logit circuit
 //! and its test witness.
 
-use aichain_offchain_worker::models::circom::{reduction, wtns, zkey::Zkey};
+use aichain_offchain_worker::{
+	models::circom::{reduction, wtns, zkey::Zkey},
+	prover,
+};
 use ark_std::rand::{rngs::StdRng, SeedableRng};
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::path::PathBuf;
@@ -29,6 +32,10 @@ fn circom(c: &mut Criterion) {
 	let witness = wtns::read(&std::fs::read(&wtns_path).unwrap()).unwrap();
 	println!("{name}: {} constraints, {} signals, domain {}", matrices.constraints(), zkey.header.signals, zkey.header.domain_size);
 	let mut rng = StdRng::seed_from_u64(1);
+	// What is timed is a correct prover: its proof verifies on the witness's public signals.
+	let proof = reduction::prove(&proving_key, &matrices, &witness, &mut rng).unwrap();
+	let public: Vec<_> = witness[1..=zkey.header.public].iter().map(aichain_zk::decode::encode::scalar).collect();
+	aichain_zk::verify(&prover::verifying_key(&proving_key), &proof, &public).expect("the proof verifies");
 	let mut group = c.benchmark_group("circom");
 	group.sample_size(10);
 	group.bench_function(format!("prove/{name}"), |b| {
