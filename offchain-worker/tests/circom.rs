@@ -3,7 +3,9 @@
 //! snarkjs 0.7.6): the engine's wasmtime witness equals snarkjs' for the same input, value for
 //! value; a provider's proof with the `.zkey` verifies on the chain's public inputs under both the
 //! key read from the `.zkey` and the one snarkjs exported, and a one-bit change is rejected;
-//! inputs the circuit refuses, false claims, tampered files and hostile wasm end in named errors.
+//! inputs the circuit refuses, false claims, tampered files and hostile wasm end in named errors;
+//! so do a model owner's malformed `.zkey` (a huge domain, a point off the curve, truncated) and
+//! `.wtns`, and a model file that is a link.
 
 use aichain_compute::{fixed, zk_public_inputs, ModelKind};
 use aichain_offchain_worker::{
@@ -190,4 +192,62 @@ fn hostile_witness_generators_hit_their_limits_and_fail_cleanly() {
 	let importing = module(&[(1, vec![1, 0x60, 0, 1, 0x7f]), (2, vec![1, 3, b'e', b'n', b'v', 1, b'f', 0, 0])]);
 	assert!(failure(run(&importing)).contains("env.f"));
 	assert!(failure(run(b"not wasm")).contains("compile"));
+}
+
+/// The committed `.zkey` with `edit` applied to its bytes.
+fn edited_zkey(edit: impl FnOnce(&mut Vec<u8>)) -> Vec<u8> {
+	let mut bytes = std::fs::read(committed().join("circuit.zkey")).unwrap();
+	edit(&mut bytes);
+	bytes
+}
+
+/// Where section 2's header puts the domain size and `α₁` in the committed `.zkey` (section 1,
+/// 4 bytes, comes first; then section 2's id and size; then n8q, q, n8r, r, nVars, nPublic).
+const DOMAIN_AT: usize = 12 + 16 + 12 + 4 + 32 + 4 + 32 + 8;
+const ALPHA_AT: usize = DOMAIN_AT + 4;
+
+#[test]
+fn a_model_owners_malformed_zkey_is_refused_before_it_costs_memory_or_proves_anything() {
+	use aichain_offchain_worker::models::circom::zkey::Zkey;
+	let original = std::fs::read(committed().join("circuit.zkey")).unwrap();
+	assert_eq!(&original[28..32], &2u32.to_le_bytes(), "section 2 is the second in the file");
+	assert_eq!(Zkey::parse(&original).unwrap().header.domain_size, 256);
+	assert_eq!(u32::from_le_bytes(original[DOMAIN_AT..DOMAIN_AT + 4].try_into().unwrap()), 256);
+
+	// A header asking for a domain of 2^28: refused at once (no allocation of its size).
+	let huge = edited_zkey(|b| b[DOMAIN_AT..DOMAIN_AT + 4].copy_from_slice(&(1u32 << 28).to_le_bytes()));
+	match Zkey::parse(&huge) {
+		Err(Error::Malformed { detail, .. }) => assert!(detail.contains("at most"), "{detail}"),
+		other => panic!("{:?}", other.map(|z| z.header)),
+	}
+	// One bit of α₁'s x coordinate: the point leaves the curve and the key is refused.
+	let off_curve = edited_zkey(|b| b[ALPHA_AT] ^= 1);
+	match Zkey::parse(&off_curve).unwrap().proving_key() {
+		Err(Error::Malformed { detail, .. }) => assert!(detail.contains("not on the curve"), "{detail}"),
+		other => panic!("{}", other.is_ok()),
+	}
+	// Truncated, or not a zkey at all.
+	assert!(Zkey::parse(&original[..original.len() / 2]).is_err());
+	assert!(Zkey::parse(b"wtns\x02\0\0\0").is_err());
+
+	// A .wtns cut short, or for another field, is refused by name.
+	let wtns_bytes = std::fs::read("tests/fixtures/circom/islp-logit-student-1500-40000.wtns").unwrap();
+	assert!(matches!(wtns::read(&wtns_bytes[..wtns_bytes.len() - 1]), Err(Error::Malformed { .. })));
+	let mut other_prime = wtns_bytes.clone();
+	other_prime[28] ^= 1;
+	assert!(matches!(wtns::read(&other_prime), Err(Error::Malformed { .. })));
+}
+
+#[test]
+fn a_model_file_that_is_a_link_is_not_followed() {
+	// A link passes any hash check of its target, and a link to /dev/zero would never end a
+	// read: the provider reads only regular files.
+	let dir = tempfile::tempdir().unwrap();
+	let folder = copy_model(dir.path());
+	std::fs::remove_file(folder.join("circuit.zkey")).unwrap();
+	std::os::unix::fs::symlink(committed().join("circuit.zkey"), folder.join("circuit.zkey")).unwrap();
+	match CircomModel::load(&folder, Limits::default()) {
+		Err(Error::Malformed { detail, .. }) => assert!(detail.contains("not a regular file"), "{detail}"),
+		other => panic!("{:?}", other.map(|m| m.map(|m| m.card().clone()))),
+	}
 }
