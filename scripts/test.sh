@@ -20,7 +20,7 @@ cd "$ROOT"
 echo "== cargo tests"
 # The client has no unit tests (it is tested against a node below) and is left out so that its
 # dependencies' features do not change, and rebuild, everything else (see scripts/build.sh).
-cargo test --release --locked --workspace --exclude aichain-client --features aichain-zk/testing
+cargo test --release --locked --workspace --exclude aichain-client --features aichain-zk/testing,aichain-runtime/fast-runtime
 
 echo "== network tests (node binary: $NODE_BIN)"
 cd zombienet

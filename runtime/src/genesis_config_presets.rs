@@ -1,15 +1,17 @@
 //! Genesis presets: the initial state of the `development` and `local_testnet` chains.
 //!
-//! - `development`: Alice is the only Aura + GRANDPA authority and the sudo key.
-//! - `local_testnet`: Alice, Bob, Charlie and Dave are authorities (a 4-validator network);
-//!   Alice is sudo.
+//! - `development`: Alice is the only Aura + GRANDPA authority and the sudo key (a one-person
+//!   chain keeps a quick way to act as root while developing).
+//! - `local_testnet`: Alice, Bob, Charlie and Dave are authorities (a 4-validator network); no
+//!   sudo key: root acts only through a referendum on the `root` track, as on a real network.
 //!
 //! Both endow the well-known development accounts (Alice..Ferdie and their stashes) with
-//! [`ENDOWMENT`] each, and create the treasury and reward-pot accounts with the existential
-//! deposit. The node builds chain specs from these presets through the
+//! [`ENDOWMENT`] each, give the treasury [`TREASURY_ENDOWMENT`] (what governance requests are
+//! paid from), create the reward pot with the existential deposit, and make Alice, Bob and
+//! Charlie the council. The node builds chain specs from these presets through the
 //! `GenesisBuilder` runtime API, so the chain spec and the runtime cannot disagree.
 
-use crate::{AccountId, BalancesConfig, RuntimeGenesisConfig, SudoConfig, EXISTENTIAL_DEPOSIT, UNIT};
+use crate::{AccountId, BalancesConfig, CouncilConfig, RuntimeGenesisConfig, SudoConfig, EXISTENTIAL_DEPOSIT, UNIT};
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
 use serde_json::Value;
@@ -21,11 +23,15 @@ use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 /// Free balance given to every endowed development account: one million units.
 pub const ENDOWMENT: crate::Balance = 1_000_000 * UNIT;
 
-/// Builds the genesis patch for a chain with the given authorities, endowed accounts and sudo key.
+/// What the treasury holds at genesis: one hundred thousand units.
+pub const TREASURY_ENDOWMENT: crate::Balance = 100_000 * UNIT;
+
+/// Builds the genesis patch for a chain with the given authorities, endowed accounts and sudo
+/// key (none: no sudo).
 fn testnet_genesis(
 	initial_authorities: Vec<(AuraId, GrandpaId)>,
 	endowed_accounts: Vec<AccountId>,
-	root: AccountId,
+	root: Option<AccountId>,
 ) -> Value {
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig {
@@ -33,7 +39,10 @@ fn testnet_genesis(
 				.iter()
 				.cloned()
 				.map(|k| (k, ENDOWMENT))
-				.chain(market_accounts().into_iter().map(|k| (k, EXISTENTIAL_DEPOSIT)))
+				.chain([
+					(crate::configs::TreasuryAccount::get(), TREASURY_ENDOWMENT),
+					(crate::configs::RewardPotAccount::get(), EXISTENTIAL_DEPOSIT),
+				])
 				.collect::<Vec<_>>(),
 		},
 		aura: pallet_aura::GenesisConfig {
@@ -42,7 +51,8 @@ fn testnet_genesis(
 		grandpa: pallet_grandpa::GenesisConfig {
 			authorities: initial_authorities.iter().map(|x| (x.1.clone(), 1)).collect::<Vec<_>>(),
 		},
-		sudo: SudoConfig { key: Some(root) },
+		sudo: SudoConfig { key: root },
+		council: CouncilConfig { members: council_members() },
 	})
 }
 
@@ -50,6 +60,11 @@ fn testnet_genesis(
 /// exist from genesis with the existential deposit, so that any amount can be paid to them.
 pub fn market_accounts() -> Vec<AccountId> {
 	vec![crate::configs::TreasuryAccount::get(), crate::configs::RewardPotAccount::get()]
+}
+
+/// The council of the development chains: Alice, Bob and Charlie.
+pub fn council_members() -> Vec<AccountId> {
+	[Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie].iter().map(|k| k.to_account_id()).collect()
 }
 
 /// The Aura (sr25519) and GRANDPA (ed25519) keys of a well-known development validator.
@@ -70,7 +85,7 @@ pub fn development_config_genesis() -> Value {
 	testnet_genesis(
 		vec![authority_keys(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
 		endowed_dev_accounts(),
-		Sr25519Keyring::Alice.to_account_id(),
+		Some(Sr25519Keyring::Alice.to_account_id()),
 	)
 }
 
@@ -84,7 +99,7 @@ pub fn local_config_genesis() -> Value {
 			authority_keys(Sr25519Keyring::Dave, Ed25519Keyring::Dave),
 		],
 		endowed_dev_accounts(),
-		Sr25519Keyring::Alice.to_account_id(),
+		None,
 	)
 }
 

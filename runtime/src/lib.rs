@@ -6,7 +6,12 @@
 //!   authorities set at genesis (no session pallet: this is a proof-of-authority network whose
 //!   validator set changes through a runtime upgrade or governance);
 //! - accounts and fees: `pallet-balances` and `pallet-transaction-payment`;
-//! - `pallet-timestamp` and `pallet-sudo` (development governance).
+//! - `pallet-timestamp`;
+//! - the compute market: zk-verifier, models, workers, jobs, rewards, provider, training;
+//! - governance ([`governance`]): preimage, scheduler, treasury, a council (collective),
+//!   conviction voting, referenda on tracks with their own origins, and compute-governance
+//!   (proposals that request verified computations and act on their results);
+//! - `pallet-sudo`, whose key is set only in the `development` preset.
 //!
 //! The runtime is built twice: natively (feature `std`, used by tests and by the node for the
 //! genesis build) and as a `wasm32v1-none` blob that the node executes and that is stored on chain.
@@ -28,6 +33,7 @@ pub mod apis;
 mod benchmarks;
 pub mod configs;
 pub mod genesis_config_presets;
+pub mod governance;
 
 use sp_runtime::{
 	generic, impl_opaque_keys,
@@ -72,7 +78,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("aichain"),
 	impl_name: alloc::borrow::Cow::Borrowed("aichain"),
 	authoring_version: 1,
-	spec_version: 100,
+	spec_version: 101,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -216,4 +222,28 @@ mod runtime {
 
 	#[runtime::pallet_index(13)]
 	pub type Training = pallet_training;
+
+	#[runtime::pallet_index(14)]
+	pub type Preimage = pallet_preimage;
+
+	#[runtime::pallet_index(15)]
+	pub type Scheduler = pallet_scheduler;
+
+	#[runtime::pallet_index(16)]
+	pub type Treasury = pallet_treasury;
+
+	#[runtime::pallet_index(17)]
+	pub type Council = pallet_collective<Instance1>;
+
+	#[runtime::pallet_index(18)]
+	pub type ConvictionVoting = pallet_conviction_voting;
+
+	#[runtime::pallet_index(19)]
+	pub type Referenda = pallet_referenda;
+
+	#[runtime::pallet_index(20)]
+	pub type Origins = governance::pallet_custom_origins;
+
+	#[runtime::pallet_index(21)]
+	pub type ComputeGovernance = pallet_compute_governance;
 }

@@ -3,13 +3,12 @@
 //! refused when its signature or nonce is wrong.
 
 use aichain_runtime::{
-	genesis_config_presets::{get_preset, preset_names, ENDOWMENT},
+	genesis_config_presets::{council_members, get_preset, market_accounts, preset_names, ENDOWMENT, TREASURY_ENDOWMENT},
 	Address, Balances, BalancesCall, Executive, Header, Runtime, RuntimeCall, RuntimeEvent,
-	RuntimeGenesisConfig, Signature, SignedPayload, System, TimestampCall, TxExtension,
+	Signature, SignedPayload, System, TimestampCall, TxExtension,
 	UncheckedExtrinsic, EXISTENTIAL_DEPOSIT, SLOT_DURATION, UNIT,
 };
 use codec::Encode;
-use frame_support::genesis_builder_helper::build_state;
 use sp_keyring::Sr25519Keyring;
 use sp_runtime::{
 	generic::Era,
@@ -17,30 +16,8 @@ use sp_runtime::{
 	transaction_validity::{InvalidTransaction, TransactionValidityError},
 };
 
-/// Applies a JSON patch on top of `base` the way chain-spec tooling does (objects merge key by
-/// key, anything else replaces).
-fn merge(base: &mut serde_json::Value, patch: serde_json::Value) {
-	match (base, patch) {
-		(serde_json::Value::Object(base), serde_json::Value::Object(patch)) =>
-			for (key, value) in patch {
-				merge(base.entry(key).or_insert(serde_json::Value::Null), value);
-			},
-		(base, patch) => *base = patch,
-	}
-}
-
-/// Externalities holding the genesis state of the preset `name`: the runtime's default
-/// genesis config with the preset's patch applied, built through `GenesisBuilder::build_state`.
-fn genesis(name: &str) -> sp_io::TestExternalities {
-	let patch: serde_json::Value =
-		serde_json::from_slice(&get_preset(&name.into()).expect("preset exists")).unwrap();
-	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).unwrap();
-	merge(&mut config, patch);
-	let json = serde_json::to_vec(&config).unwrap();
-	let mut ext = sp_io::TestExternalities::default();
-	ext.execute_with(|| build_state::<RuntimeGenesisConfig>(json).expect("genesis builds"));
-	ext
-}
+mod common;
+use common::genesis;
 
 #[test]
 fn both_presets_are_listed_and_unknown_ones_are_not() {
@@ -75,15 +52,18 @@ fn local_testnet_genesis_has_four_authorities_and_endowed_accounts() {
 		let grandpa = pallet_grandpa::Pallet::<Runtime>::grandpa_authorities();
 		assert_eq!(grandpa.len(), 4);
 		assert!(grandpa.iter().all(|(_, weight)| *weight == 1));
-		// Alice..Ferdie and their six stashes, plus the treasury and reward pot at the
-		// existential deposit.
-		for account in aichain_runtime::genesis_config_presets::market_accounts() {
-			assert_eq!(Balances::free_balance(&account), aichain_runtime::EXISTENTIAL_DEPOSIT);
-		}
+		// Alice..Ferdie and their six stashes, the treasury with its endowment and the reward
+		// pot at the existential deposit.
+		let [treasury, reward_pot] = market_accounts().try_into().unwrap();
+		assert_eq!(Balances::free_balance(&treasury), TREASURY_ENDOWMENT);
+		assert_eq!(Balances::free_balance(&reward_pot), aichain_runtime::EXISTENTIAL_DEPOSIT);
 		assert_eq!(
 			pallet_balances::TotalIssuance::<Runtime>::get(),
-			12 * ENDOWMENT + 2 * aichain_runtime::EXISTENTIAL_DEPOSIT
+			12 * ENDOWMENT + TREASURY_ENDOWMENT + aichain_runtime::EXISTENTIAL_DEPOSIT
 		);
+		// No sudo outside the development chain: root acts through referenda.
+		assert_eq!(pallet_sudo::Key::<Runtime>::get(), None);
+		assert_eq!(pallet_collective::Members::<Runtime, pallet_collective::Instance1>::get(), council_members());
 	});
 }
 

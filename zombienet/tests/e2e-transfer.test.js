@@ -1,10 +1,14 @@
-//! End to end: start the dev node binary, submit a signed balance transfer over JSON-RPC with
-//! polkadot.js, and see it in a finalized block with the balances changed by exactly the amount
-//! (and the fee that the `TransactionFeePaid` event reports).
+//! End to end on one dev node (shared by both tests):
+//! - a signed balance transfer over JSON-RPC with polkadot.js, seen in a finalized block with
+//!   the balances changed by exactly the amount (and the fee that `TransactionFeePaid` reports);
+//! - governance as polkadot.js Apps reads and drives it: the standard pallets' storage and
+//!   constants (tracks, council, treasury), then a referendum on the `model_admin` track
+//!   submitted, voted and enacted with the track's origin.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
 import { startNode, connect, stop, waitFor, submitFinalized, feePaid } from './lib/chain.js';
+import { expectSuccess, waitForEvent } from './lib/market.js';
 
 const UNIT = 10n ** 12n;
 let node;
@@ -58,4 +62,51 @@ test('dev node: a signed transfer is finalized and moves exactly the amount plus
   const [aliceEnd, bobEnd] = await api.query.system.account.multi([alice.address, bob.address]);
   assert.equal(bobEnd.data.free.toBigInt(), bobAfter.data.free.toBigInt());
   assert.equal(aliceAfter.data.free.toBigInt() - aliceEnd.data.free.toBigInt(), badFee);
+});
+
+test('dev node: governance pallets as polkadot.js Apps uses them, and a model_admin referendum enacted', { timeout: 240_000 }, async () => {
+  assert.ok(node, 'the first test started the node');
+  const api = await connect(node);
+  const keyring = new Keyring({ type: 'sr25519' });
+  const [alice, bob, charlie] = ['//Alice', '//Bob', '//Charlie'].map((uri) => keyring.addFromUri(uri));
+
+  // What Apps' governance pages read: every standard pallet, its storage and constants.
+  for (const pallet of ['preimage', 'scheduler', 'treasury', 'council', 'convictionVoting', 'referenda']) {
+    assert.ok(api.query[pallet], `pallet ${pallet} in the metadata`);
+  }
+  // Track names are fixed-size byte arrays padded with zeros (`str_array`).
+  const name = (info) => new TextDecoder().decode(info.name.toU8a(true)).replace(/\0+$/, '');
+  const tracks = api.consts.referenda.tracks.map(([id, info]) => [id.toNumber(), name(info)]);
+  assert.deepEqual(tracks, [[0, 'root'], [1, 'compute'], [2, 'model_admin']]);
+  const members = (await api.query.council.members()).map((a) => a.toString()).sort();
+  assert.deepEqual(members, [alice.address, bob.address, charlie.address].sort());
+  const treasury = api.consts.treasury.palletId.toU8a();
+  assert.equal(Buffer.from(treasury).toString(), 'aic/trsy');
+  assert.equal((await api.query.treasury.spendCount()).toNumber(), 0);
+  assert.equal((await api.query.sudo.key()).unwrap().toString(), alice.address, 'sudo only on the dev chain');
+
+  // A referendum on the model_admin track: approve model 3 for governance requests.
+  const index = (await api.query.referenda.referendumCount()).toNumber();
+  const proposal = api.tx.computeGovernance.setModelApproval(3, true);
+  const noted = await submitFinalized(api, api.tx.preimage.notePreimage(proposal.method.toHex()), alice);
+  expectSuccess(api, noted, 'note preimage');
+  const lookup = { Lookup: { hash: proposal.method.hash, len: proposal.method.encodedLength } };
+  expectSuccess(api, await submitFinalized(api,
+    api.tx.referenda.submit({ Origins: 'ModelAdmin' }, lookup, { After: 0 }), alice), 'submit referendum');
+  const ongoing = (await api.query.referenda.referendumInfoFor(index)).unwrap().asOngoing;
+  assert.equal(ongoing.track.toNumber(), 2, 'on the model_admin track');
+  expectSuccess(api, await submitFinalized(api, api.tx.referenda.placeDecisionDeposit(index), alice), 'decision deposit');
+  const aye = { Standard: { vote: { aye: true, conviction: 'Locked1x' }, balance: 900_000n * UNIT } };
+  for (const voter of [alice, bob]) {
+    expectSuccess(api, await submitFinalized(api, api.tx.convictionVoting.vote(index, aye), voter), 'vote');
+  }
+  const tally = (await api.query.referenda.referendumInfoFor(index)).unwrap().asOngoing.tally;
+  assert.equal(tally.ayes.toBigInt(), 1_800_000n * UNIT, 'Locked1x counts each vote once');
+  assert.equal(tally.support.toBigInt(), 1_800_000n * UNIT);
+
+  // Passed, then enacted with the ModelAdmin origin.
+  await waitForEvent(api, 'referenda', ['Confirmed'], (e) => e.data[0].toNumber() === index, `referendum ${index}`, 120_000);
+  await waitForEvent(api, 'computeGovernance', ['ModelApprovalSet'], (e) => e.data.model.toNumber() === 3, 'enactment', 60_000);
+  assert.ok((await api.query.computeGovernance.approvedModels(3)).isSome, 'model 3 approved by the enacted referendum');
+  assert.ok((await api.query.referenda.referendumInfoFor(index)).unwrap().isApproved);
 });

@@ -15,6 +15,10 @@
 //!   verify-snarkjs  --verification-key F.json --proof F.json --public F.json
 //!   jobs | workers | models
 //!   balance         [ACCOUNT (SS58)]
+//!   propose-computation --model ID --input-file F [--tier TIER] [--max-price AIC] [--deadline N]
+//!                   (--clause C ... --if-true CALL --if-false CALL | --keep BLOCKS) [--track compute|root]
+//!   vote            REF (--aye | --nay) --balance AIC [--conviction locked1x]
+//!   referenda       [--blocks N]
 //! ```
 //!
 //! `KIND` and `TIER` are the runtime's `ModelKind` and `Tier` variants in kebab case, read from
@@ -25,7 +29,7 @@
 //! finalization, and fail with the runtime's error name (`Jobs.PriceAboveMax`, …).
 //! `submit-job` then follows finalized blocks until the job completes (its output was verified:
 //! by the Groth16 proof for the zk tier) or is refunded, and prints the output. See
-//! `docs/client.md`.
+//! `docs/client.md`; the governance commands are in `governance.rs` and `docs/governance.md`.
 
 use anyhow::{anyhow, bail, Context, Result};
 use clap::{Parser, Subcommand};
@@ -37,6 +41,7 @@ use subxt::{dynamic, utils::AccountId32, OnlineClient, PolkadotConfig};
 use subxt_signer::{sr25519::Keypair, SecretUri};
 
 mod audit;
+mod governance;
 mod snarkjs;
 mod values;
 mod variants;
@@ -147,6 +152,28 @@ enum Command {
 	Models,
 	/// Show an account's balance (default: the signer's).
 	Balance { account: Option<String> },
+	/// Propose a computation paid by the treasury as a referendum (docs/governance.md).
+	ProposeComputation(governance::ProposeComputation),
+	/// Vote on a referendum.
+	Vote {
+		referendum: u32,
+		#[arg(long, conflicts_with = "nay", required_unless_present = "nay")]
+		aye: bool,
+		#[arg(long)]
+		nay: bool,
+		/// How much to vote with, in AIC (locked for the conviction's period).
+		#[arg(long)]
+		balance: f64,
+		/// `none` (a tenth of a vote, no lock) or `locked1x` … `locked6x`.
+		#[arg(long, default_value = "locked1x")]
+		conviction: String,
+	},
+	/// Show referenda, governance requests with their jobs, and what they triggered.
+	Referenda {
+		/// How many recent blocks to show governance events of.
+		#[arg(long, default_value_t = 100)]
+		blocks: u64,
+	},
 }
 
 /// The client of the chain at `--url`.
@@ -285,6 +312,11 @@ async fn main() -> Result<()> {
 				);
 			}
 		},
+		Command::ProposeComputation(args) => governance::propose_computation(&api, &signer()?, args).await?,
+		Command::Vote { referendum, aye, nay: _, balance, conviction } => {
+			governance::vote(&api, &signer()?, referendum, aye, balance, &conviction).await?
+		},
+		Command::Referenda { blocks } => governance::show_referenda(&api, blocks).await?,
 		Command::Balance { account } => {
 			let who: AccountId32 = match account {
 				Some(address) => address.parse().map_err(|e| anyhow!("{address}: {e:?}"))?,

@@ -481,7 +481,7 @@ pub mod pallet {
 		/// - Errors: [`Error::UnknownJob`], [`Error::JobAlreadyFinished`], [`Error::NotRequester`],
 		///   [`Error::AlreadyAssigned`].
 		#[pallet::call_index(1)]
-		#[pallet::weight(T::WeightInfo::cancel_job())]
+		#[pallet::weight(T::WeightInfo::cancel_job().saturating_add(T::OnJobCompleted::weight()))]
 		pub fn cancel_job(origin: OriginFor<T>, job: JobId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_cancel_job(who, job)
@@ -595,7 +595,7 @@ pub mod pallet {
 		/// - Errors: [`Error::UnknownJob`], [`Error::JobAlreadyFinished`], [`Error::WrongPhase`],
 		///   [`Error::NotAssignedWorker`], [`Error::AlreadyCommitted`].
 		#[pallet::call_index(7)]
-		#[pallet::weight(T::WeightInfo::decline_job())]
+		#[pallet::weight(T::WeightInfo::decline_job().saturating_add(T::OnJobCompleted::weight()))]
 		pub fn decline_job(origin: OriginFor<T>, job: JobId) -> DispatchResult {
 			let worker = ensure_signed(origin)?;
 			Self::do_decline_job(worker, job)

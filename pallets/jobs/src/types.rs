@@ -206,21 +206,44 @@ pub enum DisputeVerdict {
 	Inconclusive,
 }
 
-/// Called when a job completes with an accepted output: governance and training rounds act on
-/// verified results through this.
+/// Called when a job ends: with an accepted output ([`OnJobCompleted::on_job_completed`]) or
+/// refunded without one ([`OnJobCompleted::on_job_refunded`]). Governance and training rounds
+/// act on verified results through this. Implemented for tuples, so several pallets can follow
+/// the jobs they posted (each ignores the jobs it did not post).
 pub trait OnJobCompleted<AccountId> {
 	/// `job` of `requester` on `model` completed with `output`.
 	fn on_job_completed(job: aichain_compute::JobId, model: ModelId, requester: &AccountId, output: &[u8]);
 
-	/// The most one [`OnJobCompleted::on_job_completed`] call may take; the jobs pallet adds it
-	/// to the weight of every call and hook that can complete a job.
+	/// `job` of `requester` on `model` ended without an accepted output, for `reason`; its
+	/// escrow (less the fee when the reason keeps it) was returned to the requester.
+	fn on_job_refunded(job: aichain_compute::JobId, model: ModelId, requester: &AccountId, reason: RefundReason) {
+		let _ = (job, model, requester, reason);
+	}
+
+	/// The most one [`OnJobCompleted::on_job_completed`] or [`OnJobCompleted::on_job_refunded`]
+	/// call may take; the jobs pallet adds it to the weight of every call and hook that can end
+	/// a job.
 	fn weight() -> frame_support::weights::Weight {
 		frame_support::weights::Weight::zero()
 	}
 }
 
-impl<AccountId> OnJobCompleted<AccountId> for () {
-	fn on_job_completed(_: aichain_compute::JobId, _: ModelId, _: &AccountId, _: &[u8]) {}
+/// Every member of the tuple is told, in order; the weight is the sum of theirs.
+#[impl_trait_for_tuples::impl_for_tuples(8)]
+impl<AccountId> OnJobCompleted<AccountId> for Tuple {
+	fn on_job_completed(job: aichain_compute::JobId, model: ModelId, requester: &AccountId, output: &[u8]) {
+		for_tuples!( #( Tuple::on_job_completed(job, model, requester, output); )* );
+	}
+
+	fn on_job_refunded(job: aichain_compute::JobId, model: ModelId, requester: &AccountId, reason: RefundReason) {
+		for_tuples!( #( Tuple::on_job_refunded(job, model, requester, reason); )* );
+	}
+
+	fn weight() -> frame_support::weights::Weight {
+		let mut weight = frame_support::weights::Weight::zero();
+		for_tuples!( #( weight = weight.saturating_add(Tuple::weight()); )* );
+		weight
+	}
 }
 
 /// How other pallets (training rounds, governance) post jobs and follow them: the jobs
@@ -239,4 +262,9 @@ pub trait JobSubmitter<AccountId, Balance, BlockNumber> {
 
 	/// Whether `job` is still running (neither completed nor refunded).
 	fn is_live(job: aichain_compute::JobId) -> bool;
+
+	/// The most one [`JobSubmitter::submit_job`] may weigh.
+	fn submit_weight() -> frame_support::weights::Weight {
+		frame_support::weights::Weight::zero()
+	}
 }

@@ -23,8 +23,11 @@ use sp_runtime::{
 };
 use sp_version::RuntimeVersion;
 
+mod governance;
+pub use governance::{CouncilCollective, ComputeGovernancePalletId};
+
 use super::{
-	AccountId, Aura, Balance, Balances, Jobs, Models, Rewards, Training, Workers, ZkVerifier, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
+	AccountId, Aura, Balance, Balances, ComputeGovernance, Jobs, Models, Rewards, Training, Workers, ZkVerifier, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
 	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask,
 	System, EXISTENTIAL_DEPOSIT, MILLI_UNIT, SLOT_DURATION, UNIT, VERSION,
 };
@@ -218,8 +221,8 @@ impl pallet_jobs::Config for Runtime {
 	type Models = Models;
 	type Workers = Workers;
 	type Verifier = ZkVerifier;
-	/// Training rounds act on their verified shard results.
-	type OnJobCompleted = Training;
+	/// Training rounds act on their verified shard results; governance requests on theirs.
+	type OnJobCompleted = (Training, ComputeGovernance);
 	type OnVerifiedWork = Rewards;
 	type ProtocolFee = JobProtocolFee;
 	/// Every job, a free model's too, pays at least 0.01 AIC for the slot it takes in the

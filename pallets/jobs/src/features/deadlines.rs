@@ -65,7 +65,14 @@ impl<T: Config> Pallet<T> {
 	pub fn worst_case_on_initialize() -> Weight {
 		let due = T::MaxJobsPerBlock::get();
 		Self::deadlines_weight(due, due.saturating_add(1))
-			.saturating_add(T::WeightInfo::on_initialize_pending(T::MaxPendingJobs::get()))
+			.saturating_add(Self::pending_weight(T::MaxPendingJobs::get()))
+	}
+
+	/// The weight of retrying `queued` pending jobs: each may be refunded (calling
+	/// `OnJobCompleted::on_job_refunded`).
+	fn pending_weight(queued: u32) -> Weight {
+		T::WeightInfo::on_initialize_pending(queued)
+			.saturating_add(T::OnJobCompleted::weight().saturating_mul(queued as u64))
 	}
 
 	/// What evicting every worker one job can slash may cost (`MaxReplicas` evictions): the
@@ -143,7 +150,7 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn process_pending(now: BlockNumberFor<T>) -> Weight {
 		let queue = PendingJobs::<T>::get();
 		if queue.is_empty() {
-			return T::WeightInfo::on_initialize_pending(0);
+			return Self::pending_weight(0);
 		}
 		let mut still_pending = Vec::new();
 		for id in queue.iter().copied() {
@@ -168,6 +175,6 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 		PendingJobs::<T>::put(BoundedVec::truncate_from(still_pending));
-		T::WeightInfo::on_initialize_pending(queue.len() as u32)
+		Self::pending_weight(queue.len() as u32)
 	}
 }

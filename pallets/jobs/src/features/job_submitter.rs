@@ -22,4 +22,9 @@ impl<T: Config> JobSubmitter<T::AccountId, BalanceOf<T>, BlockNumberFor<T>> for 
 	fn is_live(job: JobId) -> bool {
 		Jobs::<T>::contains_key(job)
 	}
+
+	fn submit_weight() -> Weight {
+		use crate::weights::WeightInfo;
+		T::WeightInfo::submit_job(T::MaxReplicas::get())
+	}
 }

@@ -84,7 +84,8 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Returns the escrow of `job` to its requester — all of it, or all but the fee when the
-	/// `reason` keeps it ([`RefundReason::keeps_fee`]) — and removes the job. Workers' outcomes
+	/// `reason` keeps it ([`RefundReason::keeps_fee`]) — removes the job and calls
+	/// `OnJobCompleted::on_job_refunded`. Workers' outcomes
 	/// must have been recorded by the caller.
 	pub(crate) fn refund(id: JobId, job: JobOf<T>, reason: RefundReason) -> DispatchResult {
 		let fee = if reason.keeps_fee() {
@@ -96,6 +97,7 @@ impl<T: Config> Pallet<T> {
 		T::Currency::release(&HoldReason::JobEscrow.into(), &job.requester, amount, Precision::Exact)?;
 		Self::remove_job(id, &job);
 		Self::deposit_event(Event::JobRefunded { job: id, reason, amount, fee });
+		T::OnJobCompleted::on_job_refunded(id, job.model, &job.requester, reason);
 		Ok(())
 	}
 

@@ -1,0 +1,19 @@
+//! How the jobs pallet tells this pallet that a request's job ended.
+
+use crate::pallet::*;
+use aichain_compute::{JobId, ModelId};
+use pallet_jobs::RefundReason;
+
+impl<T: Config> pallet_jobs::OnJobCompleted<T::AccountId> for Pallet<T> {
+	fn on_job_completed(job: JobId, _model: ModelId, _requester: &T::AccountId, output: &[u8]) {
+		Self::do_settle(job, Some(output));
+	}
+
+	fn on_job_refunded(job: JobId, _model: ModelId, _requester: &T::AccountId, _reason: RefundReason) {
+		Self::do_settle(job, None);
+	}
+
+	fn weight() -> frame_support::weights::Weight {
+		<T as Config>::WeightInfo::settle()
+	}
+}
