@@ -8,12 +8,14 @@
 #   wheel is downloaded with pip and the three files extracted to <dir>/all-minilm-l6-v2/, with
 #   their SHA-256 checked against the values below.
 # - the models of this repository (offchain-worker/models/*.safetensors: the digits classifier,
-#   the lending-risk model) and their Groth16 proving keys (offchain-worker/models/keys/<weights
-#   sha256>.pk), copied in so that a provider node (`aichain-node --worker`) serves their zk-tier
-#   jobs, the proving key of the training-step circuit (keys/<circuit id>.pk), and the circom
-#   models' folders (offchain-worker/models/<name>/: model.json, circuit.wasm, circuit.zkey);
-# - the ISLP credit-default table (PyPI ISLP==0.6.0) into $AICHAIN_DATA_DIR (default
-#   ~/.cache/aichain/data), the lending-risk model's data.
+#   the lending-risk model, the market-risk model once scripts/market-risk.sh has built it) and
+#   their Groth16 proving keys (offchain-worker/models/keys/<weights sha256>.pk), copied in so
+#   that a provider node (`aichain-node --worker`) serves their zk-tier jobs, the proving key of
+#   the training-step circuit (keys/<circuit id>.pk), and the circom models' folders
+#   (offchain-worker/models/<name>/: model.json, circuit.wasm, circuit.zkey);
+# - the ISLP credit-default and NYSE tables (PyPI ISLP==0.6.0: Default.csv, NYSE.csv) into
+#   $AICHAIN_DATA_DIR (default ~/.cache/aichain/data), the lending-risk and market-risk models'
+#   data.
 # Idempotent: files already present with the right hash are kept.
 set -euo pipefail
 log() { printf '[fetch-models] %s\n' "$*" >&2; }
@@ -29,27 +31,41 @@ for f in $(cd "$ROOT/offchain-worker/models" && echo *.safetensors keys/*.pk */m
     log "installed $f into $DIR"
   fi
 done
-# The ISLP credit-default table (Default.csv, BSD) of the lending-risk model, from the PyPI wheel
-# ISLP==0.6.0, both checked by SHA-256.
+# The ISLP tables (BSD) of the lending-risk model (Default.csv) and the market-risk model
+# (NYSE.csv), from the PyPI wheel ISLP==0.6.0: the wheel and each table checked by SHA-256, the
+# wheel downloaded once for whichever tables are missing.
 DATA="${AICHAIN_DATA_DIR:-$HOME/.cache/aichain/data}"
 ISLP_WHEEL_SHA256=ca772cecca1747a2f84ee799a5503ddddbdf0e98f90c235494790c1d036c694b
-DEFAULT_CSV_SHA256=d113590204485565bdd692b2d8430e7c2fcc72ec323df92314a745c99a0eefe9
-if [ -f "$DATA/islp/Default.csv" ] && [ "$(sha256sum "$DATA/islp/Default.csv" | cut -d' ' -f1)" = "$DEFAULT_CSV_SHA256" ]; then
-  log "ISLP Default.csv present in $DATA/islp"
+declare -A ISLP_SHA256=(
+  [Default.csv]=d113590204485565bdd692b2d8430e7c2fcc72ec323df92314a745c99a0eefe9
+  [NYSE.csv]=4bb3e2e9872b2f7e6e8701afb8873cd9f4b7e66ee0b1ba62c116ff2b3a2eec60
+)
+islp_ok() { [ -f "$DATA/islp/$1" ] && [ "$(sha256sum "$DATA/islp/$1" | cut -d' ' -f1)" = "${ISLP_SHA256[$1]}" ]; }
+missing=()
+for table in Default.csv NYSE.csv; do
+  islp_ok "$table" || missing+=("$table")
+done
+if [ "${#missing[@]}" -eq 0 ]; then
+  log "ISLP Default.csv and NYSE.csv present in $DATA/islp"
 else
-  log "downloading ISLP==0.6.0 from PyPI (Default.csv)"
+  log "downloading ISLP==0.6.0 from PyPI (${missing[*]})"
   islp="$(mktemp -d)"
   python3 -m pip download --quiet --no-deps --dest "$islp" ISLP==0.6.0
   [ "$(sha256sum "$islp"/*.whl | cut -d' ' -f1)" = "$ISLP_WHEEL_SHA256" ] || { log "SHA-256 of the ISLP wheel does not match"; exit 1; }
   mkdir -p "$DATA/islp"
-  python3 - "$islp"/*.whl "$DATA/islp/Default.csv" <<'PY'
+  python3 - "$islp"/*.whl "$DATA/islp" "${missing[@]}" <<'PY'
 import sys, zipfile
-with zipfile.ZipFile(sys.argv[1]) as z, z.open("ISLP/data/Default.csv") as src, open(sys.argv[2], "wb") as dst:
-    dst.write(src.read())
+wheel, out = sys.argv[1], sys.argv[2]
+with zipfile.ZipFile(wheel) as z:
+    for name in sys.argv[3:]:
+        with z.open(f"ISLP/data/{name}") as src, open(f"{out}/{name}", "wb") as dst:
+            dst.write(src.read())
 PY
   rm -rf "$islp"
-  [ "$(sha256sum "$DATA/islp/Default.csv" | cut -d' ' -f1)" = "$DEFAULT_CSV_SHA256" ] || { log "SHA-256 of Default.csv does not match"; exit 1; }
-  log "ISLP Default.csv installed in $DATA/islp"
+  for table in "${missing[@]}"; do
+    islp_ok "$table" || { log "SHA-256 of $table does not match"; exit 1; }
+  done
+  log "ISLP ${missing[*]} installed in $DATA/islp"
 fi
 
 MINILM="$DIR/all-minilm-l6-v2"

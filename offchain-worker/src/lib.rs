@@ -6,6 +6,9 @@
 //!   listed in [`models::FORMATS`]: the digits MLP, any fixed-point MLP read from a file
 //!   ([`models::fixed_mlp`]), MiniLM-L6 embeddings, the provable training step;
 //! - [`lending_risk`]: the DeFi lending-risk model's data and float training (a fixed-point MLP);
+//! - [`market_risk`]: the DeFi market-risk model's data and float training (a fixed-point MLP:
+//!   tomorrow's volatility regime from the last five trading days), what it shares with the
+//!   lending-risk model in [`tabular`];
 //! - [`prover`]: Groth16 key generation, the on-disk proving-key cache and proving, for every
 //!   provable model through its circuit;
 //! - [`engine`]: the API the node calls: a bounded queue, a thread pool, results persisted.
@@ -16,8 +19,10 @@
 
 pub mod engine;
 pub mod lending_risk;
+pub mod market_risk;
 pub mod models;
 pub mod prover;
+pub mod tabular;
 
 /// Everything that can go wrong in the engine.
 #[derive(Debug, thiserror::Error)]
