@@ -18,6 +18,11 @@
 //! with snarkjs' verification_key.json through the client, its job proven by Alice's provider
 //! from the circuit's own wasm witness generator and .zkey (output checked against snarkjs'),
 //! audited, and an input the circuit refuses declined and refunded.
+//! Then the DAO's use case: two referenda on the `compute` track, proposed and voted through
+//! the client, each request a market-risk job (ISLP NYSE data) paid by the treasury; the
+//! provider proves it, and the verified high-volatility logit picks which treasury spend is
+//! enacted with the track's origin: a calm day and a turbulent day enact different spends, and
+//! the treasury and beneficiaries change by exactly the job's cost and the spend.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -30,7 +35,8 @@ import { Keyring } from '@polkadot/keyring';
 import { startNode, connect, stop, waitFor, submitFinalized, feePaid, logTail } from './lib/chain.js';
 import {
   UNIT, DIGITS_PRICE, DIGITS_ROYALTY_BPS, DIGITS_SHA256, ROOT, findEvent, registerDigitsModel, registerWorker, testDigit,
-  decodeLogits, waitForJobEvent, LENDING, encodeBorrower, registerLendingModel,
+  decodeLogits, waitForJobEvent, LENDING, encodeBorrower, registerLendingModel, registerMarketRiskModel, nyseDays,
+  encodeMarketDays, expectSuccess, waitForEvent,
 } from './lib/market.js';
 
 let node;
@@ -41,6 +47,8 @@ let digitsModel;
 let lendingModel;
 /** The ISLP default-logit circom circuit registered by the first test (served by Alice's node). */
 let circomModel;
+/** The market-risk model registered by the first test (served by Alice's node). */
+let marketRiskModel;
 const CIRCOM_DIR = join(ROOT, 'offchain-worker/models/islp-logit');
 
 /** Runs aichain-client against the dev node as `suri`; returns its output. */
@@ -81,7 +89,9 @@ test('dev provider node: a digits job is run, proven by the offchain worker, ver
   // A circom circuit with its snarkjs files, registered by its owner Eve through the client
   // (offchain-worker/models/islp-logit, in Alice's models directory too; a later test).
   circomModel = await registerCircomModel();
-  await registerWorker(api, alice, [model, lendingModel, circomModel]);
+  // The DAO's market-risk model (the last test).
+  marketRiskModel = await registerMarketRiskModel(api, charlie);
+  await registerWorker(api, alice, [model, lendingModel, circomModel, marketRiskModel]);
 
   // Bob submits a zk job: the first test digit.
   const digit = testDigit(0);
@@ -340,4 +350,91 @@ test('snarkjs files as they are: a proof verified by the client, its key registe
   const info = (await api.query.models.models(model)).unwrap();
   assert.ok(info.spec.verifyingKey.isSome, `model ${model} has the imported key:\n${registered}`);
   assert.ok((await api.query.zkVerifier.verifyingKeys(info.spec.verifyingKey.unwrap())).isSome, 'the key is registered');
+});
+
+test("a DAO's referenda request the market-risk model from the treasury; the verified output picks the spend", { timeout: 420_000 }, async () => {
+  assert.ok(marketRiskModel !== undefined, 'the first test registered the market-risk model');
+  const keyring = new Keyring({ type: 'sr25519' });
+  const [alice, eve, ferdie] = ['//Alice', '//Eve', '//Ferdie'].map((u) => keyring.addFromUri(u));
+  const free = async (who) => (await api.query.system.account(who)).data.free.toBigInt();
+  // The treasury's account: `modl` ‖ its PalletId `aic/trsy`, zero-padded (into_account_truncating).
+  const treasuryAccount = api.registry.createType('AccountId',
+    Buffer.concat([Buffer.from('modl'), Buffer.from('aic/trsy'), Buffer.alloc(20)])).toString();
+
+  // The model_admin decision, here by the dev chain's sudo (e2e-transfer.test.js passes one by referendum).
+  expectSuccess(api, await submitFinalized(api,
+    api.tx.sudo.sudo(api.tx.computeGovernance.setModelApproval(marketRiskModel, true)), alice), 'approve the model');
+
+  // A calm day and a turbulent day of the held-out years (1980-1986): the lowest and highest volatility.
+  const days = nyseDays();
+  const heldOut = days.map((d, t) => t).filter((t) => days[t].year >= 1980 && t >= 4 && t + 1 < days.length);
+  const byVolatility = [...heldOut].sort((a, b) => days[a].volatility - days[b].volatility);
+  const calm = byVolatility[0];
+  const turbulent = byVolatility[byVolatility.length - 1];
+  const dir = mkdtempSync(join(tmpdir(), 'dao-'));
+  const HEDGE = 500n * UNIT; // to Ferdie when high volatility is expected
+  const YIELD = 100n * UNIT; // to Eve otherwise
+  const [treasuryBefore, eveBefore, ferdieBefore] = [await free(treasuryAccount), await free(eve.address), await free(ferdie.address)];
+
+  // Both referenda proposed and voted through the client; they are decided side by side.
+  const referenda = [];
+  // Their max prices differ (5 and 6 AIC) so that each request is told apart by what it was funded.
+  for (const [name, t, maxPrice] of [['calm', calm, 5n], ['turbulent', turbulent, 6n]]) {
+    const file = join(dir, `${name}.bin`);
+    writeFileSync(file, encodeMarketDays(days, t));
+    const out = await client('//Alice', 'propose-computation', '--model', String(marketRiskModel), '--input-file', file,
+      '--tier', 'zk', '--max-price', String(maxPrice), '--deadline', '20', '--clause', 'field:0>=0',
+      '--if-true', `500@${ferdie.address}`, '--if-false', `100@${eve.address}`);
+    const index = Number(/referendum (\d+) submitted on the compute track/.exec(out)?.[1]);
+    assert.ok(Number.isInteger(index), `the client proposes:\n${out}`);
+    referenda.push({ name, day: days[t].date, index, funded: maxPrice * UNIT + 1_000_000_000n });
+  }
+  const since = (await api.rpc.chain.getHeader()).number.toNumber();
+  for (const { index } of referenda) {
+    for (const voter of ['//Alice', '//Bob']) {
+      assert.match(await client(voter, 'vote', String(index), '--aye', '--balance', '900000'), /voted aye/);
+    }
+  }
+
+  // Each passes, requests its job, the provider proves it, the chain verifies it and settles
+  // (events are looked for from the block the votes started in).
+  const timeAt = async (n) => (await (await api.at(await api.rpc.chain.getBlockHash(n))).query.timestamp.now()).toNumber();
+  let spent = 0n;
+  for (const referendum of referenda) {
+    const [, confirmedAt] = await waitForEvent(api, 'referenda', ['Confirmed'], (e) => e.data[0].toNumber() === referendum.index,
+      `referendum ${referendum.index}`, 180_000, () => '', since - 10);
+    const [requested] = await waitForEvent(api, 'computeGovernance', ['ComputationRequested'],
+      (e) => e.data.funded.toBigInt() === referendum.funded, 'the request', 60_000, () => '', since - 10);
+    referendum.request = requested.data.request.toNumber();
+    const job = requested.data.job.toNumber();
+    const [done] = await waitForEvent(api, 'jobs', ['JobCompleted', 'JobRefunded'], (e) => e.data.job.toNumber() === job,
+      `job ${job}`, 120_000, () => `; node log:\n${logTail(node, 40)}`, since);
+    assert.equal(done.method, 'JobCompleted', 'the zk job is proven and verified');
+    const logit = Buffer.from(done.data.output.toU8a(true)).readInt32LE(0);
+    const [settled] = await waitForEvent(api, 'computeGovernance', ['RequestSettled'], (e) => e.data.job.toNumber() === job, 'settlement', 60_000, () => '', since);
+    referendum.outcome = settled.data.outcome.toString();
+    assert.equal(referendum.outcome, logit >= 0 ? 'PredicateHeld' : 'PredicateFailed', `logit ${logit}`);
+    const [approved, enactedAt] = await waitForEvent(api, 'treasury', ['AssetSpendApproved'],
+      (e) => e.data.beneficiary.toString() === (logit >= 0 ? ferdie.address : eve.address),
+      'the chosen spend', 60_000, () => '', since);
+    referendum.spend = approved.data.index.toNumber();
+    referendum.logit = logit;
+    referendum.blocks = enactedAt - confirmedAt;
+    referendum.seconds = (await timeAt(enactedAt) - await timeAt(confirmedAt)) / 1000;
+    expectSuccess(api, await submitFinalized(api, api.tx.treasury.payout(referendum.spend), alice), 'payout');
+    spent += (logit >= 0 ? HEDGE : YIELD) + done.data.workerPayment.toBigInt() + done.data.royalty.toBigInt() + done.data.fee.toBigInt();
+  }
+  console.log('DAO referenda:', JSON.stringify(referenda));
+  const [calmRun, turbulentRun] = referenda;
+  assert.equal(calmRun.outcome, 'PredicateFailed', 'a calm day: low volatility expected, the yield spend');
+  assert.equal(turbulentRun.outcome, 'PredicateHeld', 'a turbulent day: high volatility expected, the hedge spend');
+  // Exact money: the treasury paid both jobs (price and fee) and both spends; Eve and Ferdie got theirs.
+  assert.equal(await free(treasuryAccount), treasuryBefore - spent);
+  assert.equal(await free(ferdie.address), ferdieBefore + HEDGE);
+  assert.equal(await free(eve.address), eveBefore + YIELD);
+
+  // The client shows the referenda and what they triggered.
+  const shown = await client('//Alice', 'referenda', '--blocks', '120');
+  assert.match(shown, /ComputeGovernance\.RequestSettled/);
+  assert.match(shown, /Treasury\.AssetSpendApproved/);
 });

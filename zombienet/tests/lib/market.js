@@ -104,6 +104,59 @@ export function lendingSpec(keyId) {
   };
 }
 
+/**
+ * The market-risk model (offchain-worker/models/market-risk.safetensors, `scripts/market-risk.sh`):
+ * the Dow Jones' next-day volatility regime from the ISLP NYSE table; its output is one i32, the
+ * high-volatility logit at scale 2^-outputFrac (≥ 0: high volatility expected).
+ */
+export const MARKET_RISK = (() => {
+  const file = readFileSync(join(ROOT, 'offchain-worker/models/market-risk.safetensors'));
+  const headerLength = Number(file.readBigUInt64LE(0));
+  const metadata = JSON.parse(file.subarray(8, 8 + headerLength).toString()).__metadata__;
+  return { sha256: createHash('sha256').update(file).digest('hex'), outputFrac: Number(metadata.output_frac) };
+})();
+
+/** The market-risk model's spec (zk-provable with key `keyId`): 15 i32 in, one i32 out. */
+export function marketRiskSpec(keyId) {
+  return {
+    name: 'market-risk-v1', kind: 'Classifier', weightsSha256: '0x' + MARKET_RISK.sha256,
+    contentAddress: 'git:offchain-worker/models/market-risk.safetensors', verifyingKey: keyId,
+    price: 1n * UNIT, royaltyBps: 0n, maxInputLen: 60, maxOutputLen: 4, minTimeout: 5, outputTolerance: 0,
+  };
+}
+
+/** `owner` registers the market-risk model and its verifying key; returns the model id. */
+export async function registerMarketRiskModel(api, owner) {
+  return registerModel(api, owner, marketRiskSpec(await registerVerifyingKey(api, owner, MARKET_RISK.sha256)));
+}
+
+/**
+ * The ISLP NYSE table as scripts/fetch-models.sh installs it: one `{ date, year, ret, volume,
+ * volatility }` per trading day, in order.
+ */
+export function nyseDays() {
+  const dir = process.env.AICHAIN_DATA_DIR ?? join(process.env.HOME, '.cache/aichain/data');
+  const [, ...rows] = readFileSync(join(dir, 'islp/NYSE.csv'), 'utf8').trim().split('\n');
+  return rows.map((line) => {
+    const [date, , ret, volume, volatility] = line.split(',').map((f) => f.replace(/"/g, ''));
+    return { date, year: Number(date.slice(0, 4)), ret: Number(ret), volume: Number(volume), volatility: Number(volatility) };
+  });
+}
+
+/**
+ * The market-risk job input for the day after `days[t]` (60 bytes): for `days[t]` and the four
+ * days before it, most recent first, the return in basis points, log volume ×100 and log
+ * volatility ×100, each a little-endian i32 (offchain-worker/src/market_risk.rs `job_input`).
+ */
+export function encodeMarketDays(days, t) {
+  const bytes = Buffer.alloc(60);
+  for (let lag = 0; lag < 5; lag++) {
+    const d = days[t - lag];
+    [d.ret * 1e4, d.volume * 100, d.volatility * 100].forEach((v, i) => bytes.writeInt32LE(Math.round(v), 12 * lag + 4 * i));
+  }
+  return bytes;
+}
+
 /** `owner` registers the lending-risk model and its verifying key; returns the model id. */
 export async function registerLendingModel(api, owner) {
   return registerModel(api, owner, lendingSpec(await registerVerifyingKey(api, owner, LENDING.sha256)));
@@ -140,9 +193,9 @@ export function decodeLogits(outputBytes) {
  * which `matches(event)` holds; returns [event, block number]. `onTimeout()` may add context
  * (a node's log) to the error.
  */
-export async function waitForEvent(api, section, methods, matches, what, timeoutMs, onTimeout = () => '') {
+export async function waitForEvent(api, section, methods, matches, what, timeoutMs, onTimeout = () => '', since = undefined) {
   const deadline = Date.now() + timeoutMs;
-  let seen = (await api.rpc.chain.getHeader()).number.toNumber() - 10;
+  let seen = since ?? (await api.rpc.chain.getHeader()).number.toNumber() - 10;
   for (;;) {
     const number = (await api.rpc.chain.getHeader()).number.toNumber();
     for (let n = Math.max(seen + 1, 1); n <= number; n++) {
