@@ -36,7 +36,7 @@ pub enum Action<Call: Clone + PartialEq + Eq + core::fmt::Debug, BlockNumber: Cl
 
 /// An open request: its job is running.
 #[derive(
-	CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+	CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, TypeInfo, MaxEncodedLen,
 )]
 #[scale_info(skip_type_params(MaxClauses))]
 #[codec(mel_bound(Origin: MaxEncodedLen, Call: MaxEncodedLen, BlockNumber: MaxEncodedLen))]
@@ -58,7 +58,7 @@ pub struct Request<
 
 /// A verified output kept on chain ([`Action::Keep`]).
 #[derive(
-	CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen,
+	CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, TypeInfo, MaxEncodedLen,
 )]
 #[scale_info(skip_type_params(MaxOutput))]
 #[codec(mel_bound(BlockNumber: MaxEncodedLen))]

@@ -18,7 +18,10 @@ impl<T: Config> Pallet<T> {
 		ensure!(frame_system::Pallet::<T>::block_number() <= result.expires_at, Error::<T>::ResultExpired);
 		ensure!(predicate::holds(&predicate, &result.output), Error::<T>::PredicateNotSatisfied);
 		let outcome = call.dispatch(origin);
-		let call_weight = outcome.map_or_else(|e| e.post_info.actual_weight, |info| info.actual_weight);
+		let call_weight = match &outcome {
+			Ok(info) => info.actual_weight,
+			Err(error) => error.post_info.actual_weight,
+		};
 		Self::deposit_event(Event::Enacted { request, result: outcome.map(|_| ()).map_err(|e| e.error) });
 		let actual = call_weight.map(|w| w.saturating_add(T::WeightInfo::enact_if()));
 		Ok(PostDispatchInfo { actual_weight: actual, pays_fee: Pays::Yes })
