@@ -77,7 +77,7 @@ pub fn train(train: &Labelled, hidden: usize, epochs: usize, device: &Device) ->
 	let params = candle_nn::ParamsAdamW { lr: 0.02, weight_decay: 1e-4, ..Default::default() };
 	let mut optimizer = candle_nn::AdamW::new(vec![w1.clone(), b1.clone(), w2.clone(), b2.clone()], params)?;
 	for _ in 0..epochs {
-		let loss = candle_nn::loss::binary_cross_entropy_with_logit(&forward(&x)?, &y)?;
+		let loss = binary_cross_entropy_with_logits(&forward(&x)?, &y)?;
 		optimizer.backward_step(&loss)?;
 	}
 	Ok(HashMap::from([
@@ -88,6 +88,15 @@ pub fn train(train: &Labelled, hidden: usize, epochs: usize, device: &Device) ->
 		("input.mean".to_string(), Tensor::from_vec(mean, features, device)?),
 		("input.std".to_string(), Tensor::from_vec(std, features, device)?),
 	]))
+}
+
+/// Mean binary cross-entropy of `logits` against 0/1 `targets`, in the stable form
+/// `max(x, 0) − x·y + ln(1 + e^−|x|)`. candle's `binary_cross_entropy_with_logit` takes the log
+/// of a sigmoid, which rounds to 0 or 1 once a logit passes ±17 in `f32` and turns the loss and
+/// every weight into NaN: a confident model (the market-risk one) would never finish training.
+pub fn binary_cross_entropy_with_logits(logits: &Tensor, targets: &Tensor) -> candle_core::Result<Tensor> {
+	let softplus_of_minus_abs = (logits.abs()?.neg()?.exp()? + 1.0)?.log()?;
+	((logits.relu()? - (logits * targets)?)? + softplus_of_minus_abs)?.mean_all()
 }
 
 /// Writes into `out` what `quantize-mlp` takes: `float.safetensors` (`tensors`, the float

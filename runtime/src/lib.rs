@@ -41,8 +41,6 @@ use sp_runtime::{
 	MultiAddress, MultiSignature,
 };
 use sp_version::{runtime_version, RuntimeVersion};
-/// The council's instance of `pallet_collective` (named as `construct_runtime` needs it).
-use frame_support::instances::Instance1;
 
 pub use frame_system::Call as SystemCall;
 pub use pallet_balances::Call as BalancesCall;

@@ -2,6 +2,7 @@
 
 use crate::pallet::*;
 use aichain_compute::{JobId, ModelId};
+use crate::weights::WeightInfo;
 use pallet_jobs::RefundReason;
 
 impl<T: Config> pallet_jobs::OnJobCompleted<T::AccountId> for Pallet<T> {

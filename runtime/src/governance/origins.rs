@@ -23,7 +23,7 @@ pub mod pallet_custom_origins {
 
 	/// The origins of the governance tracks.
 	#[derive(
-		PartialEq, Eq, Clone, Copy, MaxEncodedLen, Encode, Decode, DecodeWithMemTracking, TypeInfo, RuntimeDebug,
+		PartialEq, Eq, Clone, Copy, MaxEncodedLen, Encode, Decode, DecodeWithMemTracking, TypeInfo, Debug,
 	)]
 	#[pallet::origin]
 	pub enum Origin {

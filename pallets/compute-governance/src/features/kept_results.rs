@@ -3,6 +3,7 @@
 
 use crate::{pallet::*, predicate, RequestId};
 use frame_support::{dispatch::PostDispatchInfo, pallet_prelude::*};
+use crate::weights::WeightInfo;
 use sp_runtime::traits::Dispatchable;
 
 impl<T: Config> Pallet<T> {

@@ -14,7 +14,7 @@ use frame_support::{
 };
 use frame_system::pallet_prelude::BlockNumberFor;
 use pallet_jobs::JobSubmitter;
-use sp_runtime::traits::{AccountIdConversion, Zero};
+use sp_runtime::traits::{AccountIdConversion, Saturating, Zero};
 
 impl<T: Config> Pallet<T> {
 	/// The account that requests and pays for request `id`'s job: created when the request is
