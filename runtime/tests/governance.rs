@@ -297,7 +297,7 @@ fn a_compute_request_over_the_tracks_budget_is_rejected() {
 			timeout: 10,
 			action: Box::new(Action::Keep { blocks: 10 }),
 		});
-		let result = frame_support::dispatch::Dispatchable::dispatch(call, RuntimeOrigin::from(Origin::ComputeRequester));
+		let result = sp_runtime::traits::Dispatchable::dispatch(call, RuntimeOrigin::from(Origin::ComputeRequester));
 		assert_eq!(
 			result.map_err(|e| e.error),
 			Err(pallet_compute_governance::Error::<Runtime>::OverBudget.into())

@@ -1,6 +1,7 @@
 //! The pallet's invariants, checked by `try_state` and after every test.
 
 use crate::pallet::*;
+use frame_support::traits::Get;
 
 impl<T: Config> Pallet<T> {
 	/// Every open request is indexed by its job and its job is running; the slot count is the
