@@ -376,27 +376,28 @@ test("a DAO's referenda request the market-risk model from the treasury; the ver
   const YIELD = 100n * UNIT; // to Eve otherwise
   const [treasuryBefore, eveBefore, ferdieBefore] = [await free(treasuryAccount), await free(eve.address), await free(ferdie.address)];
 
-  // Both referenda proposed and voted through the client; they are decided side by side.
+  // Both referenda proposed and voted on through the client, each voted on at once (unvoted, a
+  // referendum is rejected when its decision period ends); they are decided side by side. Bob
+  // proposes and votes on both (the same balance may vote on several referenda: the locks
+  // overlap); not Alice, whose provider node signs results with her account meanwhile (the
+  // client takes its nonce from the chain's state, not the node's pool).
+  const since = (await api.rpc.chain.getHeader()).number.toNumber();
   const referenda = [];
   // Their max prices differ (5 and 6 AIC) so that each request is told apart by what it was funded.
   for (const [name, t, maxPrice] of [['calm', calm, 5n], ['turbulent', turbulent, 6n]]) {
     const file = join(dir, `${name}.bin`);
     writeFileSync(file, encodeMarketDays(days, t));
-    const out = await client('//Alice', 'propose-computation', '--model', String(marketRiskModel), '--input-file', file,
+    const out = await client('//Bob', 'propose-computation', '--model', String(marketRiskModel), '--input-file', file,
       '--tier', 'zk', '--max-price', String(maxPrice), '--deadline', '20', '--clause', 'field:0>=0',
       '--if-true', `500@${ferdie.address}`, '--if-false', `100@${eve.address}`);
     const index = Number(/referendum (\d+) submitted on the compute track/.exec(out)?.[1]);
     assert.ok(Number.isInteger(index), `the client proposes:\n${out}`);
+    assert.match(await client('//Bob', 'vote', String(index), '--aye', '--balance', '900000'), /voted aye/);
     referenda.push({ name, day: days[t].date, index, funded: maxPrice * UNIT + 1_000_000_000n });
-  }
-  const since = (await api.rpc.chain.getHeader()).number.toNumber();
-  // Alice votes on both (the same balance may vote on several referenda: the locks overlap).
-  for (const { index } of referenda) {
-    assert.match(await client('//Alice', 'vote', String(index), '--aye', '--balance', '900000'), /voted aye/);
   }
 
   // Each passes, requests its job, the provider proves it, the chain verifies it and settles
-  // (events are looked for from the block the votes started in).
+  // (events are looked for from the block the proposals started in).
   const timeAt = async (n) => (await (await api.at(await api.rpc.chain.getBlockHash(n))).query.timestamp.now()).toNumber();
   let spent = 0n;
   for (const referendum of referenda) {
@@ -433,7 +434,7 @@ test("a DAO's referenda request the market-risk model from the treasury; the ver
   assert.equal(await free(eve.address), eveBefore + YIELD);
 
   // The client shows the referenda and what they triggered.
-  const shown = await client('//Alice', 'referenda', '--blocks', '120');
+  const shown = await client('//Bob', 'referenda', '--blocks', '120');
   assert.match(shown, /ComputeGovernance\.RequestSettled/);
   assert.match(shown, /Treasury\.AssetSpendApproved/);
 });
