@@ -424,7 +424,7 @@ test("a DAO's referenda request the market-risk model from the treasury; the ver
     expectSuccess(api, await submitFinalized(api, api.tx.treasury.payout(referendum.spend), alice), 'payout');
     spent += (logit >= 0 ? HEDGE : YIELD) + done.data.workerPayment.toBigInt() + done.data.royalty.toBigInt() + done.data.fee.toBigInt();
   }
-  console.log('DAO referenda:', JSON.stringify(referenda));
+  console.log('DAO referenda:', JSON.stringify(referenda, (_, v) => (typeof v === 'bigint' ? v.toString() : v)));
   const [calmRun, turbulentRun] = referenda;
   assert.equal(calmRun.outcome, 'PredicateFailed', 'a calm day: low volatility expected, the yield spend');
   assert.equal(turbulentRun.outcome, 'PredicateHeld', 'a turbulent day: high volatility expected, the hedge spend');
