@@ -11,4 +11,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_jobs, Jobs]
 	[pallet_rewards, Rewards]
 	[pallet_training, Training]
+	[pallet_compute_governance, ComputeGovernance]
 );

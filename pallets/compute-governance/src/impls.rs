@@ -15,6 +15,6 @@ impl<T: Config> pallet_jobs::OnJobCompleted<T::AccountId> for Pallet<T> {
 	}
 
 	fn weight() -> frame_support::weights::Weight {
-		<T as Config>::WeightInfo::settle()
+		<T as Config>::WeightInfo::settle_dispatch().max(<T as Config>::WeightInfo::settle_keep())
 	}
 }

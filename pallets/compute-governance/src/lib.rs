@@ -29,6 +29,10 @@
 
 extern crate alloc;
 
+#[cfg(feature = "runtime-benchmarks")]
+pub mod benchmark_helper;
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
 mod features;
 mod impls;
 #[cfg(test)]
@@ -128,6 +132,9 @@ pub mod pallet {
 		type MaxRetention: Get<BlockNumberFor<Self>>;
 		/// Weights of this pallet's calls and hook.
 		type WeightInfo: WeightInfo;
+		/// Sets up the job market for the benchmarks.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: benchmark_helper::BenchmarkHelper<BlockNumberFor<Self>>;
 	}
 
 	/// The next request's id.

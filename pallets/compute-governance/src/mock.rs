@@ -179,6 +179,19 @@ impl pallet_compute_governance::Config for Test {
 	type MaxRequests = ConstU32<3>;
 	type MaxRetention = ConstU64<100>;
 	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = TestJobs;
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+impl crate::benchmark_helper::BenchmarkHelper<u64> for TestJobs {
+	fn model(_input_len: u32) -> ModelId {
+		MODEL
+	}
+
+	fn timeout() -> u64 {
+		10
+	}
 }
 
 /// Externalities with a funded treasury, council and outsider, [`MODEL`] approved.

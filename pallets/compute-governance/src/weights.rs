@@ -20,7 +20,8 @@ pub trait WeightInfo {
 	fn enact_if() -> Weight;
 	fn remove_expired_result() -> Weight;
 	fn set_model_approval() -> Weight;
-	fn settle() -> Weight;
+	fn settle_dispatch() -> Weight;
+	fn settle_keep() -> Weight;
 }
 
 /// Allowance for each call's computation until it is benchmarked: 100 µs.
@@ -56,7 +57,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	}
 	/// Storage: the job index, the request, both accounts, slots, preimage unrequests, the
 	/// scheduler's agenda and lookup, or the kept result.
-	fn settle() -> Weight {
+	fn settle_keep() -> Weight {
+		Self::settle_dispatch()
+	}
+	fn settle_dispatch() -> Weight {
 		Weight::from_parts(3 * COMPUTE, 4 * PROOF)
 			.saturating_add(T::DbWeight::get().reads(10))
 			.saturating_add(T::DbWeight::get().writes(10))
@@ -68,5 +72,8 @@ impl WeightInfo for () {
 	fn enact_if() -> Weight { Weight::from_parts(COMPUTE, PROOF) }
 	fn remove_expired_result() -> Weight { Weight::from_parts(COMPUTE, PROOF) }
 	fn set_model_approval() -> Weight { Weight::from_parts(COMPUTE, 0) }
-	fn settle() -> Weight { Weight::from_parts(3 * COMPUTE, 4 * PROOF) }
+	fn settle_keep() -> Weight {
+		Self::settle_dispatch()
+	}
+	fn settle_dispatch() -> Weight { Weight::from_parts(3 * COMPUTE, 4 * PROOF) }
 }

@@ -202,4 +202,6 @@ impl pallet_compute_governance::Config for Runtime {
 	/// A week.
 	type MaxRetention = ConstU32<{ 7 * DAYS }>;
 	type WeightInfo = pallet_compute_governance::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = pallet_compute_governance::benchmark_helper::JobMarket<Runtime>;
 }
