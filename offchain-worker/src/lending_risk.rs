@@ -3,7 +3,7 @@
 //! The seed's DeFi use case: a lending application scores a borrower's risk of default with a
 //! model whose every inference is proven on chain. It is a [`crate::models::fixed_mlp`] model
 //! (no code of its own in the engine): this module holds its data and its float training, and
-//! `scripts/lending-risk.sh` quantizes it through `quantize-mlp` like any dApp's model.
+//! `scripts/tabular-model.sh lending-risk` quantizes it through `quantize-mlp` like any dApp's model.
 //!
 //! - **Data**: the ISLP credit-default table (`Default.csv`: `default`, `student`, `balance`,
 //!   `income`; 10,000 simulated customers; BSD) from the PyPI package `ISLP==0.6.0`, fetched by

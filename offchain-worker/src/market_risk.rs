@@ -4,7 +4,7 @@
 //! (collateral factors, rebalancing limits) when the next trading day is likely to be volatile,
 //! from a model whose every inference is proven on chain. Like the lending-risk model
 //! ([`crate::lending_risk`]) it is a [`crate::models::fixed_mlp`] model (no code of its own in
-//! the engine): this module holds its data and its float training, and `scripts/market-risk.sh`
+//! the engine): this module holds its data and its float training, and `scripts/tabular-model.sh market-risk`
 //! quantizes it through `quantize-mlp` like any dApp's model.
 //!
 //! - **Data**: the ISLP New York Stock Exchange table (`NYSE.csv`: `date`, `day_of_week`,

@@ -41,7 +41,7 @@ fn the_quantized_risk_model_is_within_one_point_of_the_float_one_and_its_scores_
 
 	let float = float_model(&splits);
 	let fresh = quantize(&float, &splits.calibration.features, QuantizeOptions::default()).unwrap();
-	let model = FixedMlpModel::load(&committed("lending-risk.safetensors")).expect("committed: run scripts/lending-risk.sh");
+	let model = FixedMlpModel::load(&committed("lending-risk.safetensors")).expect("committed: run scripts/tabular-model.sh lending-risk");
 	for (what, file) in [("quantized now", &fresh), ("committed", model.file())] {
 		let c = compare(&float, file, &splits.test).unwrap();
 		let (float_auc, auc) = (c.float.auc.unwrap(), c.quantized.auc.unwrap());

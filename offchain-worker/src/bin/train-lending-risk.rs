@@ -5,7 +5,7 @@
 //!
 //! `OUT_DIR/float.safetensors` (the float network with its standardisation),
 //! `OUT_DIR/calibration.csv` and `OUT_DIR/test.csv` (the splits, raw features then the label).
-//! Prints the float model's held-out accuracy and AUC. `scripts/lending-risk.sh` runs it and
+//! Prints the float model's held-out accuracy and AUC. `scripts/tabular-model.sh lending-risk` runs it and
 //! then `quantize-mlp`.
 
 use aichain_offchain_worker::{lending_risk, tabular};

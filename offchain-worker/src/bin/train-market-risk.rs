@@ -7,7 +7,7 @@
 //! `OUT_DIR/calibration.csv` and `OUT_DIR/test.csv` (the splits, integer inputs then the label).
 //! Prints the label's threshold, what always answering "high volatility" and answering today's
 //! regime score on the held-out split, and the float model's held-out accuracy and AUC.
-//! `scripts/market-risk.sh` runs it and then `quantize-mlp`.
+//! `scripts/tabular-model.sh market-risk` runs it and then `quantize-mlp`.
 
 use aichain_offchain_worker::{market_risk, tabular};
 use std::path::PathBuf;

@@ -16,7 +16,6 @@ use frame_support::{
 };
 use frame_system::{EnsureRoot, RawOrigin};
 use sp_runtime::DispatchError;
-use std::{cell::RefCell, collections::BTreeMap};
 
 aichain_test_utils::test_runtime! {
 	2: Preimage = pallet_preimage,
@@ -61,72 +60,26 @@ impl EnsureOrigin<RuntimeOrigin> for BudgetOrigin {
 	}
 }
 
-/// A job submitted through [`TestJobs`].
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SubmittedJob {
-	pub requester: u64,
-	pub model: ModelId,
-	pub input: Vec<u8>,
-	pub tier: Tier,
-	pub max_price: u64,
-	pub timeout: u64,
-}
-
-thread_local! {
-	/// Every job submitted, by id, and whether it is still running.
-	static JOBS: RefCell<BTreeMap<JobId, (SubmittedJob, bool)>> = Default::default();
-}
-
-/// A job market that records submissions of [`MODEL`] jobs up to [`PRICE`]; a job runs until
-/// [`complete`] or [`refund`].
-pub struct TestJobs;
-
-impl pallet_jobs::JobSubmitter<u64, u64, u64> for TestJobs {
-	fn submit_job(
-		requester: u64,
-		model: ModelId,
-		input: Vec<u8>,
-		tier: Tier,
-		max_price: u64,
-		timeout: u64,
-	) -> Result<JobId, DispatchError> {
-		if model != MODEL {
-			return Err(DispatchError::Other("UnknownModel"));
-		}
-		if max_price < PRICE {
-			return Err(DispatchError::Other("PriceAboveMax"));
-		}
-		JOBS.with(|jobs| {
-			let mut jobs = jobs.borrow_mut();
-			let id = 500 + jobs.len() as JobId;
-			jobs.insert(id, (SubmittedJob { requester, model, input, tier, max_price, timeout }, true));
-			Ok(id)
-		})
-	}
-
-	fn is_live(job: JobId) -> bool {
-		JOBS.with(|jobs| jobs.borrow().get(&job).is_some_and(|(_, live)| *live))
-	}
-}
-
-/// The submitted job `id`.
-pub fn submitted(id: JobId) -> SubmittedJob {
-	JOBS.with(|jobs| jobs.borrow()[&id].0.clone())
+aichain_test_utils::test_job_market! {
+	first_id: 500,
+	accepts: |model, max_price| match () {
+		_ if model != MODEL => Err(DispatchError::Other("UnknownModel")),
+		_ if max_price < PRICE => Err(DispatchError::Other("PriceAboveMax")),
+		_ => Ok(()),
+	},
 }
 
 /// Job `id` completes with `output`: its requester pays [`PRICE`] to [`WORKER`] and the jobs
 /// pallet's hook is called, as after a verified result.
 pub fn complete(id: JobId, output: &[u8]) {
-	JOBS.with(|jobs| jobs.borrow_mut().get_mut(&id).expect("a submitted job").1 = false);
-	let job = submitted(id);
+	let job = end_job(id);
 	Balances::transfer(&job.requester, &WORKER, PRICE, Preservation::Preserve).expect("the request was funded");
 	<ComputeGovernance as pallet_jobs::OnJobCompleted<u64>>::on_job_completed(id, job.model, &job.requester, output);
 }
 
 /// Job `id` ends without a result: everything stays with its requester.
 pub fn refund(id: JobId) {
-	JOBS.with(|jobs| jobs.borrow_mut().get_mut(&id).expect("a submitted job").1 = false);
-	let job = submitted(id);
+	let job = end_job(id);
 	<ComputeGovernance as pallet_jobs::OnJobCompleted<u64>>::on_job_refunded(
 		id,
 		job.model,
@@ -196,7 +149,7 @@ impl crate::benchmark_helper::BenchmarkHelper<u64> for TestJobs {
 
 /// Externalities with a funded treasury, council and outsider, [`MODEL`] approved.
 pub fn new_test_ext() -> sp_io::TestExternalities {
-	JOBS.with(|jobs| jobs.borrow_mut().clear());
+	clear_jobs();
 	let mut ext = ext_with_balances(vec![(TREASURY, TREASURY_FUNDS), (COUNCIL, 1_000), (OUTSIDER, 1_000), (WORKER, 1)]);
 	ext.execute_with(|| {
 		ComputeGovernance::set_model_approval(RuntimeOrigin::root(), MODEL, true).unwrap();

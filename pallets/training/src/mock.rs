@@ -12,7 +12,6 @@ use frame_support::{
 };
 use pallet_models::ModelTerms;
 use sp_runtime::DispatchError;
-use std::{cell::RefCell, collections::BTreeMap};
 
 aichain_test_utils::test_runtime! {
 	2: Training = pallet_training,
@@ -58,65 +57,20 @@ impl pallet_models::ModelRegistry<u64, u64> for TestModels {
 	}
 }
 
-/// A job submitted through [`TestJobs`].
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SubmittedJob {
-	pub requester: u64,
-	pub model: ModelId,
-	pub input: Vec<u8>,
-	pub tier: Tier,
-	pub max_price: u64,
-	pub timeout: u64,
-}
-
-thread_local! {
-	/// Every job submitted, by id, and whether it is still running.
-	static JOBS: RefCell<BTreeMap<JobId, (SubmittedJob, bool)>> = Default::default();
-}
-
-/// A job market that records submissions; a job runs until [`complete`] or [`refund`].
-pub struct TestJobs;
-
-impl pallet_jobs::JobSubmitter<u64, u64, u64> for TestJobs {
-	fn submit_job(
-		requester: u64,
-		model: ModelId,
-		input: Vec<u8>,
-		tier: Tier,
-		max_price: u64,
-		timeout: u64,
-	) -> Result<JobId, DispatchError> {
-		if max_price < PRICE {
-			return Err(DispatchError::Other("PriceAboveMax"));
-		}
-		JOBS.with(|jobs| {
-			let mut jobs = jobs.borrow_mut();
-			let id = 100 + jobs.len() as JobId;
-			jobs.insert(id, (SubmittedJob { requester, model, input, tier, max_price, timeout }, true));
-			Ok(id)
-		})
-	}
-
-	fn is_live(job: JobId) -> bool {
-		JOBS.with(|jobs| jobs.borrow().get(&job).is_some_and(|(_, live)| *live))
-	}
-}
-
-/// The submitted job `id`.
-pub fn submitted(id: JobId) -> SubmittedJob {
-	JOBS.with(|jobs| jobs.borrow()[&id].0.clone())
+aichain_test_utils::test_job_market! {
+	first_id: 100,
+	accepts: |_, max_price| if max_price < PRICE { Err(DispatchError::Other("PriceAboveMax")) } else { Ok(()) },
 }
 
 /// Job `id` completes with `output`, as the jobs pallet reports it after verifying its proof.
 pub fn complete(id: JobId, output: &[u8]) {
-	JOBS.with(|jobs| jobs.borrow_mut().get_mut(&id).expect("a submitted job").1 = false);
-	let job = submitted(id);
+	let job = end_job(id);
 	<Training as pallet_jobs::OnJobCompleted<u64>>::on_job_completed(id, job.model, &job.requester, output);
 }
 
 /// Job `id` ends without a result (refunded).
 pub fn refund(id: JobId) {
-	JOBS.with(|jobs| jobs.borrow_mut().get_mut(&id).expect("a submitted job").1 = false);
+	end_job(id);
 }
 
 parameter_types! {
@@ -164,7 +118,7 @@ pub const POOR: u64 = 3;
 
 /// Test externalities at block 1 with an empty job market.
 pub fn new_test_ext() -> sp_io::TestExternalities {
-	JOBS.with(|jobs| jobs.borrow_mut().clear());
+	clear_jobs();
 	ext_with_balances(vec![(OWNER, 1_000_000), (OTHER, 1_000_000), (POOR, TRAINING_DEPOSIT)])
 }
 

@@ -89,3 +89,87 @@ macro_rules! test_runtime {
 		};
 	};
 }
+
+/// Declares `TestJobs`, an in-memory job market (`pallet_jobs::JobSubmitter<u64, u64, u64>`)
+/// for pallets that post jobs, so that their tests decide when a job ends and with what output.
+/// Job ids start at `first_id`; `accepts(model, max_price)` decides whether a submission is
+/// taken (its error is returned as the market's). Also declares `SubmittedJob`,
+/// `submitted(id)`, `end_job(id)` (the job stops running; returns what was submitted) and
+/// `clear_jobs()`.
+///
+/// The test crate must depend on `aichain-compute`, `pallet-jobs` and `sp-runtime`.
+///
+/// ```ignore
+/// aichain_test_utils::test_job_market! {
+///     first_id: 500,
+///     accepts: |model, max_price| if model == MODEL && max_price >= PRICE { Ok(()) } else { Err(DispatchError::Other("no")) },
+/// }
+/// ```
+#[macro_export]
+macro_rules! test_job_market {
+	(first_id: $first_id:expr, accepts: $accepts:expr $(,)?) => {
+		/// A job submitted through [`TestJobs`].
+		#[derive(Clone, Debug, PartialEq, Eq)]
+		pub struct SubmittedJob {
+			pub requester: u64,
+			pub model: aichain_compute::ModelId,
+			pub input: Vec<u8>,
+			pub tier: aichain_compute::Tier,
+			pub max_price: u64,
+			pub timeout: u64,
+		}
+
+		thread_local! {
+			/// Every job submitted, by id, and whether it is still running.
+			static JOBS: core::cell::RefCell<std::collections::BTreeMap<aichain_compute::JobId, (SubmittedJob, bool)>> =
+				Default::default();
+		}
+
+		/// An in-memory job market: a job runs until [`end_job`].
+		pub struct TestJobs;
+
+		impl pallet_jobs::JobSubmitter<u64, u64, u64> for TestJobs {
+			fn submit_job(
+				requester: u64,
+				model: aichain_compute::ModelId,
+				input: Vec<u8>,
+				tier: aichain_compute::Tier,
+				max_price: u64,
+				timeout: u64,
+			) -> Result<aichain_compute::JobId, sp_runtime::DispatchError> {
+				let accepts: fn(aichain_compute::ModelId, u64) -> Result<(), sp_runtime::DispatchError> = $accepts;
+				accepts(model, max_price)?;
+				JOBS.with(|jobs| {
+					let mut jobs = jobs.borrow_mut();
+					let id = $first_id + jobs.len() as aichain_compute::JobId;
+					jobs.insert(id, (SubmittedJob { requester, model, input, tier, max_price, timeout }, true));
+					Ok(id)
+				})
+			}
+
+			fn is_live(job: aichain_compute::JobId) -> bool {
+				JOBS.with(|jobs| jobs.borrow().get(&job).is_some_and(|(_, live)| *live))
+			}
+		}
+
+		/// The submitted job `id`.
+		pub fn submitted(id: aichain_compute::JobId) -> SubmittedJob {
+			JOBS.with(|jobs| jobs.borrow()[&id].0.clone())
+		}
+
+		/// Job `id` stops running; returns what was submitted.
+		pub fn end_job(id: aichain_compute::JobId) -> SubmittedJob {
+			JOBS.with(|jobs| {
+				let mut jobs = jobs.borrow_mut();
+				let entry = jobs.get_mut(&id).expect("a submitted job");
+				entry.1 = false;
+				entry.0.clone()
+			})
+		}
+
+		/// Forgets every job.
+		pub fn clear_jobs() {
+			JOBS.with(|jobs| jobs.borrow_mut().clear());
+		}
+	};
+}

@@ -77,7 +77,7 @@ export function minilmSpec(price = 2n * UNIT) {
 
 /**
  * The lending-risk model (a fixed-point MLP brought like any dApp's model: `offchain-worker/models/
- * lending-risk.safetensors`, built by scripts/lending-risk.sh): three little-endian i32 inputs
+ * lending-risk.safetensors`, built by scripts/tabular-model.sh lending-risk): three little-endian i32 inputs
  * (student 0/1, balance and income in dollars), one i32 output, the default logit at scale
  * 2^-outputFrac. Its `weights_sha256` is the file's SHA-256.
  */
@@ -105,7 +105,7 @@ export function lendingSpec(keyId) {
 }
 
 /**
- * The market-risk model (offchain-worker/models/market-risk.safetensors, `scripts/market-risk.sh`):
+ * The market-risk model (offchain-worker/models/market-risk.safetensors, `scripts/tabular-model.sh market-risk`):
  * the Dow Jones' next-day volatility regime from the ISLP NYSE table; its output is one i32, the
  * high-volatility logit at scale 2^-outputFrac (≥ 0: high volatility expected).
  */
