@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the node and starts a local network that produces and finalizes blocks, where every
 # node is also a compute provider (`--worker`), then registers the digits model (its Groth16
-# verifying key) with Alice's node as its provider, so that a job can be submitted at once:
+# verifying key) with Alice's node as its provider, so that a job can be submitted at once.
+# Every node serves the chain's blobs over IPFS bitswap (`--ipfs-server`, docs/data.md):
 #
 #   scripts/start.sh            # one validator (Alice) on a development chain
 #   scripts/start.sh --local    # four validators (Alice, Bob, Charlie, Dave), `--chain local`
@@ -28,7 +29,7 @@ trap cleanup EXIT INT TERM
 
 case "$MODE" in
   "")
-    "$NODE_BIN" --dev --worker --base-path "$DATA/alice" --rpc-port "$RPC_PORT" --rpc-cors all \
+    "$NODE_BIN" --dev --worker --ipfs-server --base-path "$DATA/alice" --rpc-port "$RPC_PORT" --rpc-cors all \
       >"$DATA/alice.log" 2>&1 &
     pids+=($!)
     ;;
@@ -40,7 +41,7 @@ case "$MODE" in
     for who in alice bob charlie dave; do
       extra=()
       [ "$who" = alice ] || extra=(--bootnodes "/ip4/127.0.0.1/tcp/30333/p2p/$peer")
-      "$NODE_BIN" --chain local "--$who" --worker --base-path "$DATA/$who" --port $((30333 + i)) \
+      "$NODE_BIN" --chain local "--$who" --worker --ipfs-server --base-path "$DATA/$who" --port $((30333 + i)) \
         --node-key "$(node_key $((i + 1)))" --rpc-port $((RPC_PORT + i)) \
         --prometheus-port $((9615 + i)) --rpc-cors all --no-mdns \
         "${extra[@]}" >"$DATA/$who.log" 2>&1 &

@@ -109,7 +109,12 @@ pub fn run() -> sc_cli::Result<()> {
 			ensure_ports_free(&cli.run)?;
 			let runner = cli.create_runner(&cli.run)?;
 			let worker = cli.worker.clone();
-			runner.run_node_until_exit(|config| async move {
+			runner.run_node_until_exit(|mut config| async move {
+				if config.network.ipfs_server {
+					// IPFS clients (Helia, Kubo) keep no substream open between requests; sc-cli's
+					// 10-second idle timeout would drop them between a dial and a fetch.
+					config.network.idle_connection_timeout = IPFS_IDLE_CONNECTION_TIMEOUT;
+				}
 				match config.network.network_backend {
 					sc_network::config::NetworkBackendType::Libp2p => service::new_full::<
 						sc_network::NetworkWorker<Block, <Block as sp_runtime::traits::Block>::Hash>,
@@ -123,6 +128,9 @@ pub fn run() -> sc_cli::Result<()> {
 		},
 	}
 }
+
+/// How long a node serving IPFS (`--ipfs-server`) keeps an idle connection open.
+const IPFS_IDLE_CONNECTION_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3600);
 
 /// `benchmark pallet` (weights of our pallets) and `benchmark machine` (hardware reference).
 #[cfg(feature = "runtime-benchmarks")]

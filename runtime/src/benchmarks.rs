@@ -12,4 +12,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_rewards, Rewards]
 	[pallet_training, Training]
 	[pallet_compute_governance, ComputeGovernance]
+	[pallet_blobs, Blobs]
 );

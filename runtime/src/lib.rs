@@ -78,7 +78,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("aichain"),
 	impl_name: alloc::borrow::Cow::Borrowed("aichain"),
 	authoring_version: 1,
-	spec_version: 101,
+	spec_version: 102,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -246,4 +246,7 @@ mod runtime {
 
 	#[runtime::pallet_index(21)]
 	pub type ComputeGovernance = pallet_compute_governance;
+
+	#[runtime::pallet_index(22)]
+	pub type Blobs = pallet_blobs;
 }

@@ -125,9 +125,9 @@ fn request(model: ModelId, if_high: RuntimeCall, if_low: RuntimeCall) -> Runtime
 	})
 }
 
-/// Alice proposes `call` on the `compute` track; Alice and Bob vote aye with 900,000 AIC each;
-/// blocks run until the referendum is approved. Returns the referendum's index.
-fn pass_compute_referendum(call: RuntimeCall) -> u32 {
+/// Alice proposes `call` on the `compute` track and places its decision deposit; returns the
+/// referendum's index.
+fn propose_on_compute_track(call: RuntimeCall) -> u32 {
 	let index = pallet_referenda::ReferendumCount::<Runtime>::get();
 	assert_ok!(Referenda::submit(
 		signed(Alice),
@@ -136,6 +136,16 @@ fn pass_compute_referendum(call: RuntimeCall) -> u32 {
 		DispatchTime::After(0),
 	));
 	assert_ok!(Referenda::place_decision_deposit(signed(Alice), index));
+	let info = pallet_referenda::ReferendumInfoFor::<Runtime>::get(index).unwrap();
+	if let pallet_referenda::ReferendumInfo::Ongoing(status) = info {
+		assert_eq!(status.track, tracks::COMPUTE);
+	}
+	index
+}
+
+/// Alice and Bob vote aye on referendum `index` with 900,000 AIC each; blocks run until it is
+/// approved.
+fn approve(index: u32) {
 	for voter in [Alice, Bob] {
 		assert_ok!(pallet_conviction_voting::Pallet::<Runtime>::vote(
 			signed(voter),
@@ -143,17 +153,30 @@ fn pass_compute_referendum(call: RuntimeCall) -> u32 {
 			AccountVote::Standard { vote: Vote { aye: true, conviction: Conviction::Locked1x }, balance: 900_000 * UNIT },
 		));
 	}
-	let info = pallet_referenda::ReferendumInfoFor::<Runtime>::get(index).unwrap();
-	if let pallet_referenda::ReferendumInfo::Ongoing(status) = info {
-		assert_eq!(status.track, tracks::COMPUTE);
-	}
 	for _ in 0..40 {
 		run_to(System::block_number() + 1);
 		if matches!(pallet_referenda::ReferendumInfoFor::<Runtime>::get(index), Some(pallet_referenda::ReferendumInfo::Approved(..))) {
-			return index;
+			return;
 		}
 	}
 	panic!("referendum {index} was not approved: {:?}", pallet_referenda::ReferendumInfoFor::<Runtime>::get(index));
+}
+
+/// Proposes `call` on the `compute` track and approves it.
+fn pass_compute_referendum(call: RuntimeCall) {
+	approve(propose_on_compute_track(call));
+}
+
+/// The results of the calls the scheduler dispatched (referenda's enactments and the chosen
+/// calls), in order.
+fn scheduler_results() -> Vec<sp_runtime::DispatchResult> {
+	System::events()
+		.into_iter()
+		.filter_map(|r| match r.event {
+			RuntimeEvent::Scheduler(pallet_scheduler::Event::Dispatched { result, .. }) => Some(result),
+			_ => None,
+		})
+		.collect()
 }
 
 /// Runs blocks until the governance request's job exists; returns it.
@@ -272,14 +295,7 @@ fn a_chosen_call_needing_more_than_the_compute_origin_fails_with_bad_origin() {
 		let job = requested_job();
 		workers_agree(job, 1i32.to_le_bytes());
 		run_to(System::block_number() + 1);
-		let results: Vec<_> = System::events()
-			.into_iter()
-			.filter_map(|r| match r.event {
-				RuntimeEvent::Scheduler(pallet_scheduler::Event::Dispatched { result, .. }) => Some(result),
-				_ => None,
-			})
-			.collect();
-		assert_eq!(results.last(), Some(&Err(DispatchError::BadOrigin)));
+		assert_eq!(scheduler_results().last(), Some(&Err(DispatchError::BadOrigin)));
 		assert!(Balances::free_balance(account(Eve)) < 10_000_000 * UNIT);
 	});
 }
@@ -303,5 +319,51 @@ fn a_compute_request_over_the_tracks_budget_is_rejected() {
 			Err(pallet_compute_governance::Error::<Runtime>::OverBudget.into())
 		);
 		assert_eq!(Balances::free_balance(TreasuryAccount::get()), TREASURY_ENDOWMENT);
+	});
+}
+
+#[test]
+fn a_model_owner_raising_the_price_while_the_referendum_runs_cannot_charge_the_treasury_more() {
+	common::genesis("development").execute_with(|| {
+		System::set_block_number(1);
+		let model = market_with_two_workers();
+		let index = propose_on_compute_track(request(model, spend(HIGH_RISK_SPEND, Ferdie), spend(LOW_RISK_SPEND, Eve)));
+		// Eve, the model's owner, sees the proposal (max_price 20 AIC for two workers at 5 AIC)
+		// and raises her price to 11 AIC: two workers would now cost 22 AIC.
+		assert_ok!(pallet_models::Pallet::<Runtime>::update_price(signed(Eve), model, 11 * UNIT));
+		approve(index);
+		run_to(System::block_number() + 3);
+		// The enactment fails in the job market; nothing left the treasury and no job exists.
+		assert!(
+			scheduler_results().contains(&Err(pallet_jobs::Error::<Runtime>::PriceAboveMax.into())),
+			"{:?}",
+			scheduler_results()
+		);
+		assert_eq!(Balances::free_balance(TreasuryAccount::get()), TREASURY_ENDOWMENT);
+		assert!(!System::events().iter().any(|r| matches!(
+			r.event,
+			RuntimeEvent::ComputeGovernance(pallet_compute_governance::Event::ComputationRequested { .. })
+		)));
+		assert_eq!(pallet_compute_governance::Slots::<Runtime>::get(), 0);
+	});
+}
+
+#[test]
+fn retiring_the_model_while_its_job_runs_does_not_change_what_the_verified_output_selects() {
+	common::genesis("development").execute_with(|| {
+		System::set_block_number(1);
+		let ferdie_before = total(Ferdie);
+		let model = market_with_two_workers();
+		pass_compute_referendum(request(model, spend(HIGH_RISK_SPEND, Ferdie), spend(LOW_RISK_SPEND, Eve)));
+		let job = requested_job();
+		// Eve, who would receive the low-risk spend, retires the model to force a refund (and
+		// so `if_false`): the job keeps the terms it was submitted with and completes.
+		assert_ok!(pallet_models::Pallet::<Runtime>::retire_model(signed(Eve), model));
+		workers_agree(job, 1i32.to_le_bytes());
+		run_to(System::block_number() + 1);
+		assert_eq!(settled_outcome(), Outcome::PredicateHeld);
+		let index = approved_spend().expect("the high-risk spend was approved");
+		assert_ok!(pallet_treasury::Pallet::<Runtime>::payout(signed(Alice), index));
+		assert_eq!(total(Ferdie), ferdie_before + PRICE + HIGH_RISK_SPEND);
 	});
 }

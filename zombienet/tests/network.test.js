@@ -3,11 +3,21 @@
 //!  (a) every node reaches finalized height >= 10;
 //!  (b) after Dave is killed (SIGKILL) the other three keep finalizing (3 of 4 is above GRANDPA's
 //!      2/3 threshold), and Dave, restarted on the same database, catches up.
+//!  (c) on the same network (every node runs `--ipfs-server`): `aichain-client put` stores a real
+//!      data file as blobs (two pieces and a manifest); Helia, an independent IPFS
+//!      implementation, fetches each by its CID over bitswap from two different nodes; an unknown
+//!      CID is a clean miss; `aichain-client get` reads the file back, every piece checked.
 //! Prints the block time and finality lag it observed.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { readFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir, homedir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { startNode, connect, stop, kill, waitFor, heights, peerIdOf, sleep } from './lib/chain.js';
+import { cidOf, fetchBlock } from './lib/ipfs.js';
 
 const nodes = {};
 after(async () => { for (const n of Object.values(nodes)) await stop(n); });
@@ -23,10 +33,10 @@ async function meanBlockTimeMs(api, span) {
 test('4 validators finalize; losing one keeps finality; the restarted one catches up', { timeout: 600_000 }, async () => {
   const bootKey = randomBytes(32).toString('hex');
   const bootPeer = peerIdOf(bootKey);
-  nodes.alice = await startNode('alice', { nodeKey: bootKey, args: ['--chain', 'local', '--alice'] });
+  nodes.alice = await startNode('alice', { nodeKey: bootKey, args: ['--chain', 'local', '--alice', '--ipfs-server'] });
   const boot = `/ip4/127.0.0.1/tcp/${nodes.alice.p2pPort}/p2p/${bootPeer}`;
   for (const who of ['bob', 'charlie', 'dave']) {
-    nodes[who] = await startNode(who, { args: ['--chain', 'local', `--${who}`, '--bootnodes', boot] });
+    nodes[who] = await startNode(who, { args: ['--chain', 'local', `--${who}`, '--ipfs-server', '--bootnodes', boot] });
   }
   const apis = {};
   for (const [who, n] of Object.entries(nodes)) apis[who] = await connect(n);
@@ -65,4 +75,58 @@ test('4 validators finalize; losing one keeps finality; the restarted one catche
   // And the network as a whole still finalizes with all four.
   const now = (await heights(apis.alice)).finalized;
   await waitFor(apis.dave, (h) => h.finalized >= now + 3, 60_000, 'finality with dave back');
+});
+
+/** The libp2p address of a node started by `startNode`. */
+function p2pAddress(node) {
+  return `/ip4/127.0.0.1/tcp/${node.p2pPort}/p2p/${peerIdOf(node.nodeKey)}`;
+}
+
+/** Runs aichain-client against `node` as `suri`; returns its standard output. */
+async function client(node, suri, ...args) {
+  assert.ok(process.env.CLIENT_BIN, 'CLIENT_BIN is set (scripts/env.sh)');
+  const { stdout } = await promisify(execFile)(process.env.CLIENT_BIN,
+    ['--url', `ws://127.0.0.1:${node.rpcPort}`, '--suri', suri, ...args], { timeout: 300_000, maxBuffer: 1 << 24 });
+  return stdout;
+}
+
+test('a file stored as blobs is served by CID over bitswap by two nodes and read back by the client', { timeout: 600_000 }, async () => {
+  // A real data file fetched from PyPI by scripts/fetch-models.sh (ISLP NYSE.csv, 371,105 bytes):
+  // two 256 KiB pieces and a manifest.
+  const file = join(homedir(), '.cache/aichain/data/islp/NYSE.csv');
+  const data = readFileSync(file);
+  const t0 = Date.now();
+  const out = await client(nodes.bob, '//Bob', 'put', file);
+  const putSeconds = (Date.now() - t0) / 1000;
+  const cids = [...out.matchAll(/(bafk2bzace[a-z2-7]+) stored/g)].map((m) => m[1]);
+  assert.equal(cids.length, 3, `two pieces and a manifest stored:\n${out}`);
+  const [first, second, manifest] = cids;
+  assert.match(out, new RegExp(`stored ${data.length} bytes: ${manifest}`));
+  assert.equal(first, await cidOf(data.subarray(0, 256 * 1024)), 'the chain names the first piece by its CIDv1');
+  assert.equal(second, await cidOf(data.subarray(256 * 1024)));
+  console.log(`# put ${data.length} bytes as 2 pieces + manifest in ${putSeconds.toFixed(1)} s (each finalized)`);
+
+  // Helia fetches from Alice and from Charlie (Bob submitted the extrinsics): each node indexed
+  // the bytes when it imported the blocks.
+  for (const who of ['alice', 'charlie']) {
+    const t = Date.now();
+    const piece = await fetchBlock(p2pAddress(nodes[who]), first);
+    assert.ok(piece, `${who} serves ${first}`);
+    assert.deepEqual(piece, data.subarray(0, 256 * 1024), `${who}'s bytes are the first piece`);
+    const last = await fetchBlock(p2pAddress(nodes[who]), second);
+    assert.deepEqual(last, data.subarray(256 * 1024));
+    console.log(`# helia fetched both pieces (${data.length} bytes) from ${who} in ${Date.now() - t} ms`);
+  }
+  const manifestBytes = await fetchBlock(p2pAddress(nodes.alice), manifest);
+  assert.ok(manifestBytes && manifestBytes.length === 8 + 1 + 64, 'the manifest: size, then two hashes');
+
+  // An unknown CID is a clean miss: no bytes, and the node keeps serving.
+  const unknown = await cidOf(Buffer.from('never stored on this chain'));
+  assert.equal(await fetchBlock(p2pAddress(nodes.alice), unknown, 5_000), null);
+  assert.ok(await fetchBlock(p2pAddress(nodes.alice), first), 'still serving after the miss');
+
+  // The client reads the whole file back through Dave's node, checking every piece.
+  const target = join(mkdtempSync(join(tmpdir(), 'aichain-get-')), 'NYSE.csv');
+  await client(nodes.dave, '//Dave', 'get', manifest, '--out', target);
+  assert.deepEqual(readFileSync(target), data, 'the file read back is the file stored');
 });

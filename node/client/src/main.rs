@@ -19,6 +19,8 @@
 //!                   (--clause C ... --if-true CALL --if-false CALL | --keep BLOCKS) [--track compute|root]
 //!   vote            REF (--aye | --nay) --balance AIC [--conviction locked1x]
 //!   referenda       [--blocks N]
+//!   put             FILE
+//!   get             CID [--out FILE]
 //! ```
 //!
 //! `KIND` and `TIER` are the runtime's `ModelKind` and `Tier` variants in kebab case, read from
@@ -29,7 +31,8 @@
 //! finalization, and fail with the runtime's error name (`Jobs.PriceAboveMax`, …).
 //! `submit-job` then follows finalized blocks until the job completes (its output was verified:
 //! by the Groth16 proof for the zk tier) or is refunded, and prints the output. See
-//! `docs/client.md`; the governance commands are in `governance.rs` and `docs/governance.md`.
+//! `docs/client.md`; the governance commands are in `governance.rs` and `docs/governance.md`, the
+//! blob commands in `blobs.rs` and `docs/data.md`.
 
 use anyhow::{anyhow, bail, Context, Result};
 use clap::{Parser, Subcommand};
@@ -41,6 +44,7 @@ use subxt::{dynamic, utils::AccountId32, OnlineClient, PolkadotConfig};
 use subxt_signer::{sr25519::Keypair, SecretUri};
 
 mod audit;
+mod blobs;
 mod governance;
 mod snarkjs;
 mod values;
@@ -173,6 +177,15 @@ enum Command {
 		/// How many recent blocks to show governance events of.
 		#[arg(long, default_value_t = 100)]
 		blocks: u64,
+	},
+	/// Store a file as a blob (pieces and a manifest if it is larger than one); print its CID.
+	Put { file: PathBuf },
+	/// Read the file a CID names from the node's indexed data, checking every piece's hash.
+	Get {
+		cid: String,
+		/// Where to write it (default: standard output).
+		#[arg(long)]
+		out: Option<PathBuf>,
 	},
 }
 
@@ -317,6 +330,10 @@ async fn main() -> Result<()> {
 			governance::vote(&api, &signer()?, referendum, aye, balance, &conviction).await?
 		},
 		Command::Referenda { blocks } => governance::show_referenda(&api, blocks).await?,
+		Command::Put { file } => {
+			blobs::put(&api, &signer()?, &file).await?;
+		},
+		Command::Get { cid, out } => blobs::get(&api, &cli.url, &cid, out.as_deref()).await?,
 		Command::Balance { account } => {
 			let who: AccountId32 = match account {
 				Some(address) => address.parse().map_err(|e| anyhow!("{address}: {e:?}"))?,

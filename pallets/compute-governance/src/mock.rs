@@ -5,7 +5,7 @@
 //! (`runtime/tests/governance.rs`).
 
 use crate as pallet_compute_governance;
-use aichain_compute::{JobId, ModelId, Tier};
+use aichain_compute::{JobId, ModelId};
 use frame_support::{
 	parameter_types,
 	traits::{

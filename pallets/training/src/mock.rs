@@ -5,7 +5,7 @@
 //! by `zombienet/tests/network-providers.test.js` (e).
 
 use crate as pallet_training;
-use aichain_compute::{JobId, ModelId, ModelKind, Tier};
+use aichain_compute::{JobId, ModelId, ModelKind};
 use frame_support::{
 	parameter_types,
 	traits::{ConstU32, ConstU64},

@@ -23,6 +23,7 @@ use sp_runtime::{
 };
 use sp_version::RuntimeVersion;
 
+mod blobs;
 mod governance;
 pub use governance::{CouncilCollective, ComputeGovernancePalletId};
 

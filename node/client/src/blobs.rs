@@ -1,0 +1,171 @@
+//! `put` and `get`: files stored on chain as content-addressed blobs (`pallet_blobs`) and read
+//! back by CID from a node's indexed data.
+//!
+//! - `put FILE` stores a file of at most `Blobs.MaxBlobSize` bytes as one blob; a larger one as
+//!   pieces of that size, then a manifest (SCALE: the file's size, then the pieces' BLAKE2b-256
+//!   hashes) naming them. It prints the CID (CIDv1, raw codec, BLAKE2b-256: `bafk2bzace…`) that
+//!   nodes serve over IPFS bitswap (`--ipfs-server`) and that `get` takes.
+//! - `get CID` reads the blob through the node's `bitswap_v1_get` RPC (its indexed data); for a
+//!   manifest (the chain's record says so) every piece, each checked against its hash, and the
+//!   file against its size.
+
+use crate::{find_event, submit, Client};
+use anyhow::{bail, ensure, Context, Result};
+use codec::{Decode, Encode};
+use scale_value::{At, Value};
+use std::path::Path;
+use subxt::dynamic;
+use subxt_signer::sr25519::Keypair;
+
+/// The prefix of the binary CIDs of blobs: CIDv1, raw codec, BLAKE2b-256 multihash of 32 bytes.
+const CID_PREFIX: [u8; 6] = [0x01, 0x55, 0xa0, 0xe4, 0x02, 0x20];
+/// RFC 4648 base32, lower case: multibase `b`.
+const BASE32: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
+
+/// The CID text of the blob with `hash`.
+pub fn cid(hash: &[u8; 32]) -> String {
+	let bytes: Vec<u8> = CID_PREFIX.iter().chain(hash.iter()).copied().collect();
+	let (mut text, mut buffer, mut bits) = (String::from("b"), 0u32, 0u32);
+	for byte in bytes {
+		buffer = (buffer << 8) | byte as u32;
+		bits += 8;
+		while bits >= 5 {
+			text.push(BASE32[((buffer >> (bits - 5)) & 31) as usize] as char);
+			bits -= 5;
+		}
+	}
+	if bits > 0 {
+		text.push(BASE32[((buffer << (5 - bits)) & 31) as usize] as char);
+	}
+	text
+}
+
+/// The content hash a blob's CID text names.
+pub fn hash_of_cid(text: &str) -> Result<[u8; 32]> {
+	let body = text.strip_prefix('b').context("a CID in multibase base32 (it starts with `b`)")?;
+	let (mut bytes, mut buffer, mut bits) = (Vec::new(), 0u32, 0u32);
+	for c in body.bytes() {
+		let value = BASE32.iter().position(|&b| b == c).with_context(|| format!("`{}` is not base32", c as char))?;
+		buffer = (buffer << 5) | value as u32;
+		bits += 5;
+		if bits >= 8 {
+			bytes.push((buffer >> (bits - 8)) as u8);
+			bits -= 8;
+		}
+	}
+	ensure!(bytes.len() == 38 && bytes[..6] == CID_PREFIX, "not the CID of a blob (CIDv1, raw, BLAKE2b-256)");
+	Ok(bytes[6..].try_into().expect("32 bytes"))
+}
+
+/// A manifest, as `pallet_blobs::Manifest` encodes it.
+#[derive(Encode, Decode)]
+struct Manifest {
+	total_size: u64,
+	chunks: Vec<[u8; 32]>,
+}
+
+/// Stores the file at `path`; prints and returns its CID.
+pub async fn put(api: &Client, signer: &Keypair, path: &Path) -> Result<String> {
+	let data = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+	ensure!(!data.is_empty(), "{} is empty", path.display());
+	let max: u32 = api.at_current_block().await?.constants().entry(dynamic::constant::<u32>("Blobs", "MaxBlobSize"))?;
+	let hash = if data.len() <= max as usize {
+		store(api, signer, "store", &data).await?
+	} else {
+		let mut chunks = Vec::new();
+		let count = data.len().div_ceil(max as usize);
+		for (i, piece) in data.chunks(max as usize).enumerate() {
+			println!("piece {}/{count}: {} bytes", i + 1, piece.len());
+			chunks.push(store(api, signer, "store", piece).await?);
+		}
+		let manifest = Manifest { total_size: data.len() as u64, chunks }.encode();
+		store(api, signer, "store_manifest", &manifest).await?
+	};
+	let cid = cid(&hash);
+	println!("stored {} bytes: {cid}", data.len());
+	Ok(cid)
+}
+
+/// Stores `bytes` with `Blobs.<call>` unless they are kept already; returns their hash.
+async fn store(api: &Client, signer: &Keypair, call: &str, bytes: &[u8]) -> Result<[u8; 32]> {
+	let hash = sp_crypto_hashing::blake2_256(bytes);
+	if record(api, &hash).await?.is_some() {
+		println!("{} is kept already", cid(&hash));
+		return Ok(hash);
+	}
+	let events = submit(api, signer, "Blobs", call, vec![Value::from_bytes(bytes)]).await?;
+	let stored = find_event(&events, "Blobs", "Stored")?;
+	let expires = stored.at("expires_at").and_then(|v| v.as_u128()).unwrap_or_default();
+	println!("{} stored, kept until block {expires}", cid(&hash));
+	Ok(hash)
+}
+
+/// The chain's record of the blob `hash`, if it is kept.
+async fn record(api: &Client, hash: &[u8; 32]) -> Result<Option<Value>> {
+	let address = dynamic::storage::<([u8; 32],), Value>("Blobs", "Blobs");
+	let at = api.at_current_block().await?;
+	Ok(match at.storage().try_fetch(address, (*hash,)).await? {
+		Some(value) => Some(value.decode_as::<Value>()?),
+		None => None,
+	})
+}
+
+/// Reads the file named by `cid` from the node at `url` and writes it to `out` (or stdout).
+pub async fn get(api: &Client, url: &str, cid_text: &str, out: Option<&Path>) -> Result<()> {
+	let hash = hash_of_cid(cid_text)?;
+	let rpc = subxt::rpcs::RpcClient::from_url(url).await.with_context(|| format!("connecting to {url}"))?;
+	let bytes = fetch(&rpc, &hash).await?;
+	let is_manifest = match record(api, &hash).await? {
+		Some(info) => info.at("kind").map(|kind| crate::values::variant_name(Some(kind)) == "Manifest").unwrap_or(false),
+		None => {
+			eprintln!("note: the chain keeps no record of {cid_text} (expired?); the node still had its bytes");
+			false
+		},
+	};
+	let data = if is_manifest {
+		let manifest = Manifest::decode(&mut &bytes[..]).context("the manifest does not decode")?;
+		let mut data = Vec::with_capacity(manifest.total_size as usize);
+		for (i, piece) in manifest.chunks.iter().enumerate() {
+			eprintln!("piece {}/{}: {}", i + 1, manifest.chunks.len(), cid(piece));
+			data.extend(fetch(&rpc, piece).await?);
+		}
+		ensure!(data.len() as u64 == manifest.total_size, "the pieces hold {} bytes, the manifest says {}", data.len(), manifest.total_size);
+		data
+	} else {
+		bytes
+	};
+	match out {
+		Some(path) => {
+			std::fs::write(path, &data).with_context(|| format!("writing {}", path.display()))?;
+			eprintln!("{} bytes written to {}", data.len(), path.display());
+		},
+		None => std::io::Write::write_all(&mut std::io::stdout(), &data)?,
+	}
+	Ok(())
+}
+
+/// The bytes the node indexed under `hash`, checked against it.
+async fn fetch(rpc: &subxt::rpcs::RpcClient, hash: &[u8; 32]) -> Result<Vec<u8>> {
+	let text = cid(hash);
+	let hex_bytes: String = match rpc.request("bitswap_v1_get", subxt::rpcs::rpc_params![text.clone()]).await {
+		Ok(bytes) => bytes,
+		Err(error) => bail!("the node has no data for {text}: {error}"),
+	};
+	let bytes = hex::decode(hex_bytes.trim_start_matches("0x")).context("the node's answer is not hex")?;
+	ensure!(sp_crypto_hashing::blake2_256(&bytes) == *hash, "the node's bytes for {text} do not hash to it");
+	Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn cids_round_trip_and_match_ipfs() {
+		let hash = sp_crypto_hashing::blake2_256(b"abc");
+		let text = cid(&hash);
+		assert!(text.starts_with("bafk2bzace"), "{text}");
+		assert_eq!(hash_of_cid(&text).unwrap(), hash);
+		assert!(hash_of_cid("bafkreigh2akiscaildc").is_err(), "a sha2-256 CID is not a blob's");
+	}
+}

@@ -1,0 +1,69 @@
+//! Storing a blob: the checks, the fee, the record and its expiry, and the indexing of its
+//! bytes (last, since the node's indexing is not undone if the call fails afterwards).
+
+use crate::{pallet::*, BlobInfo, BlobKind, ContentHash, IndexOp};
+use frame_support::{
+	pallet_prelude::*,
+	traits::{fungible::Mutate, tokens::Preservation},
+};
+use frame_system::pallet_prelude::BlockNumberFor;
+use sp_runtime::traits::Saturating;
+
+impl<T: Config> Pallet<T> {
+	/// Stores `data` for `who`, kept for the retention period; see [`Pallet::store`].
+	pub(crate) fn do_store(who: T::AccountId, data: &[u8]) -> Result<ContentHash, DispatchError> {
+		let expires_at = frame_system::Pallet::<T>::block_number().saturating_add(T::RetentionPeriod::get());
+		Self::store_blob(who, data, BlobKind::Data, expires_at)
+	}
+
+	/// Checks `data`, charges `who`, records the blob of `kind` until `expires_at` and indexes
+	/// its bytes; returns its hash.
+	pub(crate) fn store_blob(
+		who: T::AccountId,
+		data: &[u8],
+		kind: BlobKind,
+		expires_at: BlockNumberFor<T>,
+	) -> Result<ContentHash, DispatchError> {
+		ensure!(!data.is_empty(), Error::<T>::EmptyBlob);
+		let size = u32::try_from(data.len()).map_err(|_| Error::<T>::BlobTooLarge)?;
+		ensure!(size <= T::MaxBlobSize::get(), Error::<T>::BlobTooLarge);
+		let hash = sp_io::hashing::blake2_256(data);
+		ensure!(!Blobs::<T>::contains_key(hash), Error::<T>::AlreadyStored);
+		let extrinsic = Self::extrinsic_ending_with(data)?;
+		let now = frame_system::Pallet::<T>::block_number();
+		ensure!(
+			LastIndexing::<T>::get().map_or(true, |(block, index, _)| (block, index) != (now, extrinsic)),
+			Error::<T>::IndexingConflict
+		);
+		Self::schedule_expiry(hash, expires_at)?;
+		let fee = Self::charge(&who, size)?;
+		Blobs::<T>::insert(hash, BlobInfo { owner: who.clone(), size, stored_at: now, expires_at, kind });
+		LastIndexing::<T>::put((now, extrinsic, IndexOp::Insert));
+		sp_io::transaction_index::index(extrinsic, size, hash);
+		Self::deposit_event(Event::Stored { hash, owner: who, size, kind, expires_at, fee });
+		Ok(hash)
+	}
+
+	/// The index of the extrinsic being applied, if its encoding ends with `data` (what the
+	/// node will index); [`Error::DataNotAtExtrinsicEnd`] otherwise.
+	fn extrinsic_ending_with(data: &[u8]) -> Result<u32, DispatchError> {
+		let index = frame_system::Pallet::<T>::extrinsic_index().ok_or(Error::<T>::DataNotAtExtrinsicEnd)?;
+		#[allow(deprecated)]
+		let extrinsic = frame_system::Pallet::<T>::extrinsic_data(index);
+		ensure!(extrinsic.ends_with(data), Error::<T>::DataNotAtExtrinsicEnd);
+		Ok(index)
+	}
+
+	/// Transfers the fee for `size` bytes from `who` to the fee destination; returns it.
+	pub(crate) fn charge(who: &T::AccountId, size: u32) -> Result<BalanceOf<T>, DispatchError> {
+		let fee = T::EntryFee::get().saturating_add(T::ByteFee::get().saturating_mul(size.into()));
+		T::Currency::transfer(who, &T::FeeDestination::get(), fee, Preservation::Preserve)
+			.map_err(|_| Error::<T>::CannotPayFee)?;
+		Ok(fee)
+	}
+
+	/// Adds `hash` to the blobs expiring at `block`.
+	pub(crate) fn schedule_expiry(hash: ContentHash, block: BlockNumberFor<T>) -> DispatchResult {
+		Expiring::<T>::try_mutate(block, |hashes| hashes.try_push(hash).map_err(|_| Error::<T>::TooManyBlobsInBlock.into()))
+	}
+}

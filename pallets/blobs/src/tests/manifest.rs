@@ -1,0 +1,57 @@
+//! Manifests: a file larger than one transaction, named by one CID once its pieces are kept.
+
+use super::*;
+use crate::{BlobKind, Blobs, Error, Manifest};
+use codec::Encode;
+use frame_support::{assert_ok, BoundedVec};
+
+fn manifest(total_size: u64, chunks: &[&[u8]]) -> Vec<u8> {
+	Manifest::<frame_support::traits::ConstU32<4>> {
+		total_size,
+		chunks: BoundedVec::truncate_from(chunks.iter().map(|c| hash_of(c)).collect()),
+	}
+	.encode()
+}
+
+fn store_manifest(index: u32, who: u64, bytes: Vec<u8>) -> sp_runtime::DispatchResult {
+	apply(index, who, crate::Call::store_manifest { manifest: bytes })
+}
+
+#[test]
+fn a_manifest_of_kept_pieces_names_the_file_and_expires_with_its_earliest_piece() {
+	run_test(|| {
+		let pieces: [&[u8]; 3] = [&[1; 64], &[2; 64], &[3; 10]];
+		assert_ok!(store(1, ALICE, pieces[0]));
+		run_to(3);
+		assert_ok!(store(1, ALICE, pieces[1]));
+		assert_ok!(store(2, ALICE, pieces[2]));
+		let bytes = manifest(138, &pieces);
+		let alice = balance(ALICE);
+		assert_ok!(store_manifest(3, ALICE, bytes.clone()));
+		assert_eq!(balance(ALICE), alice - fee(bytes.len() as u64));
+		let info = Blobs::<Test>::get(hash_of(&bytes)).unwrap();
+		assert_eq!(info.kind, BlobKind::Manifest { chunks: 3, total_size: 138 });
+		assert_eq!(info.expires_at, 1 + RETENTION, "the first piece's expiry");
+	});
+}
+
+#[test]
+fn bad_manifests_are_refused() {
+	run_test(|| {
+		let pieces: [&[u8]; 2] = [&[1; 8], &[2; 8]];
+		assert_ok!(store(1, ALICE, pieces[0]));
+		assert_refused(2, ALICE, crate::Call::store_manifest { manifest: vec![1, 2, 3] }, Error::<Test>::BadManifest);
+		assert_refused(2, ALICE, crate::Call::store_manifest { manifest: manifest(0, &[]) }, Error::<Test>::BadManifest);
+		assert_refused(2, ALICE, crate::Call::store_manifest { manifest: manifest(16, &pieces) }, Error::<Test>::UnknownChunk);
+		assert_ok!(store(2, ALICE, pieces[1]));
+		assert_refused(3, ALICE, crate::Call::store_manifest { manifest: manifest(17, &pieces) }, Error::<Test>::BadManifest);
+		let five = [pieces[0]; 5];
+		let too_many = (40u64, five.iter().map(|c| hash_of(c)).collect::<Vec<_>>()).encode();
+		assert_refused(3, ALICE, crate::Call::store_manifest { manifest: too_many }, Error::<Test>::BadManifest);
+		let good = manifest(16, &pieces);
+		assert_ok!(store_manifest(3, ALICE, good.clone()));
+		// A manifest cannot list a manifest.
+		let nested: [&[u8]; 1] = [&good];
+		assert_refused(4, ALICE, crate::Call::store_manifest { manifest: manifest(good.len() as u64, &nested) }, Error::<Test>::UnknownChunk);
+	});
+}

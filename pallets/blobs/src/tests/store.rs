@@ -1,0 +1,130 @@
+//! Storing blobs: the fee, the record, what the node is asked to index, and every refusal
+//! (which changes nothing and indexes nothing).
+
+use super::*;
+use crate::{cid_v1_raw, BlobInfo, BlobKind, Blobs, Error, Event};
+use codec::Encode;
+use frame_support::{assert_noop, assert_ok};
+
+#[test]
+fn a_blob_is_recorded_charged_and_its_bytes_indexed_under_their_hash() {
+	let mut ext = new_test_ext();
+	let data = b"the first paragraph of a leaked report".to_vec();
+	ext.execute_with(|| {
+		let (alice, treasury) = (balance(ALICE), balance(TREASURY));
+		assert_ok!(store(2, ALICE, &data));
+		let size = data.len() as u64;
+		assert_eq!(balance(ALICE), alice - fee(size));
+		assert_eq!(balance(TREASURY), treasury + fee(size));
+		let expires_at = 1 + RETENTION;
+		assert_eq!(
+			Blobs::<Test>::get(hash_of(&data)),
+			Some(BlobInfo { owner: ALICE, size: size as u32, stored_at: 1, expires_at, kind: BlobKind::Data })
+		);
+		assert_eq!(
+			last_event(),
+			Event::Stored { hash: hash_of(&data), owner: ALICE, size: size as u32, kind: BlobKind::Data, expires_at, fee: fee(size) }
+		);
+		crate::Pallet::<Test>::do_try_state().unwrap();
+	});
+	assert_eq!(index_ops(&ext), vec![(2, hash_of(&data).to_vec(), Some(data.len() as u32))]);
+}
+
+#[test]
+fn refused_blobs_change_nothing_and_index_nothing() {
+	let mut ext = new_test_ext();
+	ext.execute_with(|| {
+		let too_large = vec![1u8; MAX_BLOB as usize + 1];
+		assert_refused(1, ALICE, store_call(&[]), Error::<Test>::EmptyBlob);
+		assert_refused(1, ALICE, store_call(&too_large), Error::<Test>::BlobTooLarge);
+		assert_refused(1, POOR, store_call(b"cannot pay"), Error::<Test>::CannotPayFee);
+		// The call wrapped in something else: the extrinsic does not end with the data, so the
+		// node would index other bytes under its hash.
+		let call = RuntimeCall::Blobs(store_call(b"wrapped"));
+		let mut wrapped = call.encode();
+		wrapped.extend([0u8; 8]);
+		note_encoded(1, wrapped);
+		assert_noop!(dispatch(ALICE, call.clone()), Error::<Test>::DataNotAtExtrinsicEnd);
+		// Dispatched outside any extrinsic (no extrinsic noted at the current index).
+		System::set_extrinsic_index(7);
+		assert_noop!(dispatch(ALICE, call), Error::<Test>::DataNotAtExtrinsicEnd);
+	});
+	assert!(index_ops(&ext).is_empty());
+}
+
+#[test]
+fn the_same_bytes_are_stored_once_while_kept() {
+	run_test(|| {
+		assert_ok!(store(1, ALICE, b"dataset v1"));
+		assert_refused(2, BOB, store_call(b"dataset v1"), Error::<Test>::AlreadyStored);
+	});
+}
+
+#[test]
+fn one_extrinsic_indexes_one_blob() {
+	let mut ext = new_test_ext();
+	ext.execute_with(|| {
+		assert_ok!(store(1, ALICE, b"first"));
+		// A second store in the same extrinsic (as a batch would make) would replace the
+		// node's first indexing: refused.
+		assert_refused(1, ALICE, store_call(b"second"), Error::<Test>::IndexingConflict);
+		// So is a store after a renewal in the same extrinsic (the node keeps the renewal).
+		assert_ok!(apply(2, BOB, crate::Call::renew { hash: hash_of(b"first") }));
+		assert_refused(2, ALICE, store_call(b"third"), Error::<Test>::IndexingConflict);
+		assert_ok!(store(3, ALICE, b"third"));
+	});
+	let ops = index_ops(&ext);
+	assert_eq!(ops.iter().map(|(extrinsic, _, size)| (*extrinsic, size.is_some())).collect::<Vec<_>>(), vec![
+		(1, true),
+		(2, false),
+		(3, true)
+	]);
+}
+
+#[test]
+fn at_most_max_blobs_per_block_expire_together() {
+	run_test(|| {
+		for i in 0..MAX_PER_BLOCK {
+			assert_ok!(store(i + 1, ALICE, &[i as u8; 4]));
+		}
+		let alice = balance(ALICE);
+		assert_refused(9, ALICE, store_call(b"one too many"), Error::<Test>::TooManyBlobsInBlock);
+		assert_eq!(balance(ALICE), alice);
+		run_to(2);
+		assert_ok!(store(1, ALICE, b"one too many"));
+	});
+}
+
+/// RFC 4648 base32, lower case, no padding: multibase `b`.
+fn base32(bytes: &[u8]) -> String {
+	const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
+	let (mut out, mut buffer, mut bits) = (String::new(), 0u32, 0u32);
+	for byte in bytes {
+		buffer = (buffer << 8) | *byte as u32;
+		bits += 8;
+		while bits >= 5 {
+			out.push(ALPHABET[((buffer >> (bits - 5)) & 31) as usize] as char);
+			bits -= 5;
+		}
+	}
+	if bits > 0 {
+		out.push(ALPHABET[((buffer << (5 - bits)) & 31) as usize] as char);
+	}
+	out
+}
+
+#[test]
+fn the_cid_is_cidv1_raw_blake2b_256() {
+	let hash = hash_of(b"abc");
+	assert_eq!(hex(&hash), "bddd813c634239723171ef3fee98579b94964e3bb1cb3e427262c8c068d52319");
+	let cid = cid_v1_raw(&hash);
+	assert_eq!(cid[..6], [0x01, 0x55, 0xa0, 0xe4, 0x02, 0x20]);
+	assert_eq!(cid[6..], hash);
+	let text = format!("b{}", base32(&cid));
+	assert!(text.starts_with("bafk2bzace"), "{text}");
+	assert_eq!(text.len(), 1 + (38 * 8usize).div_ceil(5));
+}
+
+fn hex(bytes: &[u8]) -> String {
+	bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

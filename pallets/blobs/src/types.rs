@@ -1,0 +1,75 @@
+//! Types stored and exchanged by the blobs pallet, and the CID a blob is served under.
+
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use frame_support::{pallet_prelude::Get, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound};
+use scale_info::TypeInfo;
+
+/// BLAKE2b-256 of a blob's bytes: its key on chain and in every node's indexed data.
+pub type ContentHash = [u8; 32];
+
+/// What a stored blob is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
+pub enum BlobKind {
+	/// Bytes.
+	Data,
+	/// A [`Manifest`]: the ordered pieces of a file larger than one transaction.
+	Manifest {
+		/// How many pieces it lists.
+		chunks: u32,
+		/// The file's size: the sum of its pieces' sizes.
+		total_size: u64,
+	},
+}
+
+/// How an extrinsic asked nodes to index data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, TypeInfo, MaxEncodedLen)]
+pub enum IndexOp {
+	/// Its bytes were indexed (a store).
+	Insert,
+	/// Indexed bytes were referenced again (a renewal).
+	Renew,
+}
+
+/// What the chain records of a stored blob (the bytes themselves live in the nodes' indexed
+/// transactions, not in state).
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo, MaxEncodedLen)]
+pub struct BlobInfo<AccountId, BlockNumber> {
+	/// Who stored it (and paid for it).
+	pub owner: AccountId,
+	/// Its length in bytes.
+	pub size: u32,
+	/// The block whose extrinsic indexed it (or last renewed it).
+	pub stored_at: BlockNumber,
+	/// The last block of its retention; its record is removed at the start of the next.
+	pub expires_at: BlockNumber,
+	/// Bytes or a manifest.
+	pub kind: BlobKind,
+}
+
+/// The pieces of a file larger than one transaction, in order; itself stored as a blob (its
+/// SCALE encoding), so that one CID names the whole file.
+#[derive(CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
+#[scale_info(skip_type_params(MaxChunks))]
+pub struct Manifest<MaxChunks: Get<u32>> {
+	/// The file's size: the sum of its pieces' sizes.
+	pub total_size: u64,
+	/// Each piece's content hash, in file order.
+	pub chunks: BoundedVec<ContentHash, MaxChunks>,
+}
+
+/// The multicodec of raw bytes.
+pub const RAW_CODEC: u8 = 0x55;
+/// The multihash code of BLAKE2b-256 (`0xb220`), as its unsigned varint.
+pub const BLAKE2B_256_VARINT: [u8; 3] = [0xa0, 0xe4, 0x02];
+
+/// The binary CIDv1 (raw codec, BLAKE2b-256 multihash) of the blob with `hash`: what IPFS
+/// clients ask a node's bitswap server for. Its multibase base32 text starts with `bafk2bzace`.
+pub fn cid_v1_raw(hash: &ContentHash) -> [u8; 38] {
+	let mut cid = [0u8; 38];
+	cid[0] = 0x01; // CID version 1
+	cid[1] = RAW_CODEC;
+	cid[2..5].copy_from_slice(&BLAKE2B_256_VARINT);
+	cid[5] = 32; // digest length
+	cid[6..].copy_from_slice(hash);
+	cid
+}

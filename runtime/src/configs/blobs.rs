@@ -1,0 +1,30 @@
+//! Configuration of the blobs pallet: content-addressed data kept by every node through
+//! transaction indexing and served over IPFS bitswap (`--ipfs-server`); docs/data.md.
+//!
+//! - Pieces of at most 256 KiB (IPFS's usual chunk size; litep2p's bitswap serves blocks up to
+//!   2 MiB), files up to 1,024 pieces (256 MiB) under a manifest.
+//! - Whoever stores or renews pays 0.01 AIC per blob plus 1 AIC per MiB to the treasury; the
+//!   chain's record lives for the retention period (14 days; 50 blocks with `fast-runtime`),
+//!   then is removed by the block hook, at most 256 per block.
+
+use super::TreasuryAccount;
+use crate::{governance::prod_or_fast, Balance, Balances, BlockNumber, Runtime, DAYS, UNIT};
+use frame_support::{parameter_types, traits::ConstU32};
+
+parameter_types! {
+	pub const BlobEntryFee: Balance = UNIT / 100;
+	pub const BlobByteFee: Balance = UNIT / (1024 * 1024);
+	pub const BlobRetention: BlockNumber = prod_or_fast(14 * DAYS, 50);
+}
+
+impl pallet_blobs::Config for Runtime {
+	type Currency = Balances;
+	type FeeDestination = TreasuryAccount;
+	type EntryFee = BlobEntryFee;
+	type ByteFee = BlobByteFee;
+	type RetentionPeriod = BlobRetention;
+	type MaxBlobSize = ConstU32<{ 256 * 1024 }>;
+	type MaxBlobsPerBlock = ConstU32<256>;
+	type MaxManifestChunks = ConstU32<1024>;
+	type WeightInfo = pallet_blobs::weights::SubstrateWeight<Runtime>;
+}
