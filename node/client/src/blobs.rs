@@ -3,7 +3,9 @@
 //!
 //! - `put FILE` stores a file of at most `Blobs.MaxBlobSize` bytes as one blob; a larger one as
 //!   pieces of that size, then a manifest (SCALE: the file's size, then the pieces' BLAKE2b-256
-//!   hashes) naming them. It prints the CID (CIDv1, raw codec, BLAKE2b-256: `bafk2bzace…`) that
+//!   hashes) naming them. The pieces are submitted together, with consecutive nonces from the
+//!   node's pool (`system_accountNextIndex`), so that they fill blocks; then each is awaited
+//!   until finalized, and the manifest follows. It prints the CID (CIDv1, raw codec, BLAKE2b-256: `bafk2bzace…`) that
 //!   nodes serve over IPFS bitswap (`--ipfs-server`) and that `get` takes.
 //! - `get CID` reads the blob through the node's `bitswap_v1_get` RPC (its indexed data); for a
 //!   manifest (the chain's record says so) every piece, each checked against its hash, and the
@@ -12,9 +14,9 @@
 use crate::{find_event, submit, Client};
 use anyhow::{bail, ensure, Context, Result};
 use codec::{Decode, Encode};
-use scale_value::{At, Value};
+use scale_value::{At, Composite, Value};
 use std::path::Path;
-use subxt::dynamic;
+use subxt::{config::DefaultExtrinsicParamsBuilder, dynamic, utils::AccountId32, PolkadotConfig};
 use subxt_signer::sr25519::Keypair;
 
 /// The prefix of the binary CIDs of blobs: CIDv1, raw codec, BLAKE2b-256 multihash of 32 bytes.
@@ -65,19 +67,15 @@ struct Manifest {
 }
 
 /// Stores the file at `path`; prints and returns its CID.
-pub async fn put(api: &Client, signer: &Keypair, path: &Path) -> Result<String> {
+pub async fn put(api: &Client, url: &str, signer: &Keypair, path: &Path) -> Result<String> {
 	let data = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
 	ensure!(!data.is_empty(), "{} is empty", path.display());
 	let max: u32 = api.at_current_block().await?.constants().entry(dynamic::constant::<u32>("Blobs", "MaxBlobSize"))?;
 	let hash = if data.len() <= max as usize {
 		store(api, signer, "store", &data).await?
 	} else {
-		let mut chunks = Vec::new();
-		let count = data.len().div_ceil(max as usize);
-		for (i, piece) in data.chunks(max as usize).enumerate() {
-			println!("piece {}/{count}: {} bytes", i + 1, piece.len());
-			chunks.push(store(api, signer, "store", piece).await?);
-		}
+		let pieces: Vec<&[u8]> = data.chunks(max as usize).collect();
+		let chunks = store_pieces(api, url, signer, &pieces).await?;
 		let manifest = Manifest { total_size: data.len() as u64, chunks }.encode();
 		store(api, signer, "store_manifest", &manifest).await?
 	};
@@ -98,6 +96,42 @@ async fn store(api: &Client, signer: &Keypair, call: &str, bytes: &[u8]) -> Resu
 	let expires = stored.at("expires_at").and_then(|v| v.as_u128()).unwrap_or_default();
 	println!("{} stored, kept until block {expires}", cid(&hash));
 	Ok(hash)
+}
+
+/// Submits a store of every piece not kept yet at once (consecutive nonces from the node's
+/// pool), then waits for each until finalized; returns the pieces' hashes in order.
+async fn store_pieces(api: &Client, url: &str, signer: &Keypair, pieces: &[&[u8]]) -> Result<Vec<[u8; 32]>> {
+	let rpc = subxt::rpcs::RpcClient::from_url(url).await.with_context(|| format!("connecting to {url}"))?;
+	let account = AccountId32::from(signer.public_key()).to_string();
+	let mut nonce: u64 = rpc.request("system_accountNextIndex", subxt::rpcs::rpc_params![account]).await?;
+	let at = api.at_current_block().await?;
+	let mut hashes = Vec::with_capacity(pieces.len());
+	let mut pending = Vec::new();
+	for (i, piece) in pieces.iter().enumerate() {
+		let hash = sp_crypto_hashing::blake2_256(piece);
+		hashes.push(hash);
+		println!("piece {}/{}: {} bytes, {}", i + 1, pieces.len(), piece.len(), cid(&hash));
+		if record(api, &hash).await?.is_some() {
+			println!("{} is kept already", cid(&hash));
+			continue;
+		}
+		let payload = dynamic::transaction("Blobs", "store", Composite::unnamed([Value::from_bytes(piece)]));
+		let params = DefaultExtrinsicParamsBuilder::<PolkadotConfig>::new().nonce(nonce).build();
+		let progress = at
+			.transactions()
+			.sign_and_submit_then_watch(&payload, signer, params)
+			.await
+			.with_context(|| format!("submitting piece {}", i + 1))?;
+		nonce += 1;
+		pending.push((hash, progress));
+	}
+	for (hash, progress) in pending {
+		let events = progress.wait_for_finalized_success().await.map_err(|e| anyhow::anyhow!("Blobs.store failed: {e}"))?;
+		let stored = find_event(&events, "Blobs", "Stored")?;
+		let expires = stored.at("expires_at").and_then(|v| v.as_u128()).unwrap_or_default();
+		println!("{} stored, kept until block {expires}", cid(&hash));
+	}
+	Ok(hashes)
 }
 
 /// The chain's record of the blob `hash`, if it is kept.

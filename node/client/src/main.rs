@@ -331,7 +331,7 @@ async fn main() -> Result<()> {
 		},
 		Command::Referenda { blocks } => governance::show_referenda(&api, blocks).await?,
 		Command::Put { file } => {
-			blobs::put(&api, &signer()?, &file).await?;
+			blobs::put(&api, &cli.url, &signer()?, &file).await?;
 		},
 		Command::Get { cid, out } => blobs::get(&api, &cli.url, &cid, out.as_deref()).await?,
 		Command::Balance { account } => {
