@@ -118,7 +118,7 @@ test('a file stored as blobs is served by CID over bitswap by two nodes and read
     console.log(`# helia fetched both pieces (${data.length} bytes) from ${who} in ${Date.now() - t} ms`);
   }
   const manifestBytes = await fetchBlock(p2pAddress(nodes.alice), manifest);
-  assert.ok(manifestBytes && manifestBytes.length === 8 + 1 + 64, 'the manifest: size, then two hashes');
+  assert.ok(manifestBytes && manifestBytes.length === 5 + 8 + 1 + 64, 'the manifest: its magic, the size, then two hashes');
 
   // An unknown CID is a clean miss: no bytes, and the node keeps serving.
   const unknown = await cidOf(Buffer.from('never stored on this chain'));

@@ -56,14 +56,35 @@ pub fn hash_of_cid(text: &str) -> Result<[u8; 32]> {
 		}
 	}
 	ensure!(bytes.len() == 38 && bytes[..6] == CID_PREFIX, "not the CID of a blob (CIDv1, raw, BLAKE2b-256)");
-	Ok(bytes[6..].try_into().expect("32 bytes"))
+	let hash: [u8; 32] = bytes[6..].try_into().expect("32 bytes");
+	ensure!(cid(&hash) == text, "not a canonical CID text: {text}");
+	Ok(hash)
 }
 
-/// A manifest, as `pallet_blobs::Manifest` encodes it.
+/// The first bytes of a manifest blob (`pallet_blobs::MANIFEST_MAGIC`); the chain refuses plain
+/// data that starts with them.
+const MANIFEST_MAGIC: &[u8] = b"aicm\x01";
+
+/// A manifest, as `pallet_blobs::Manifest` encodes it (after [`MANIFEST_MAGIC`]).
 #[derive(Encode, Decode)]
 struct Manifest {
 	total_size: u64,
 	chunks: Vec<[u8; 32]>,
+}
+
+impl Manifest {
+	/// The manifest blob's bytes.
+	fn to_blob(&self) -> Vec<u8> {
+		let mut bytes = MANIFEST_MAGIC.to_vec();
+		self.encode_to(&mut bytes);
+		bytes
+	}
+
+	/// The manifest a blob holds, if it is one.
+	fn from_blob(bytes: &[u8]) -> Option<Result<Self>> {
+		let mut encoded = bytes.strip_prefix(MANIFEST_MAGIC)?;
+		Some(Self::decode(&mut encoded).map_err(|e| anyhow::anyhow!("the manifest does not decode: {e}")))
+	}
 }
 
 /// Stores the file at `path`; prints and returns its CID.
@@ -75,8 +96,10 @@ pub async fn put(api: &Client, url: &str, signer: &Keypair, path: &Path) -> Resu
 		store(api, signer, "store", &data).await?
 	} else {
 		let pieces: Vec<&[u8]> = data.chunks(max as usize).collect();
+		let most: u32 = api.at_current_block().await?.constants().entry(dynamic::constant::<u32>("Blobs", "MaxManifestChunks"))?;
+		ensure!(pieces.len() <= most as usize, "{} pieces: a manifest lists at most {most} ({} bytes)", pieces.len(), most as u64 * max as u64);
 		let chunks = store_pieces(api, url, signer, &pieces).await?;
-		let manifest = Manifest { total_size: data.len() as u64, chunks }.encode();
+		let manifest = Manifest { total_size: data.len() as u64, chunks }.to_blob();
 		store(api, signer, "store_manifest", &manifest).await?
 	};
 	let cid = cid(&hash);
@@ -87,7 +110,10 @@ pub async fn put(api: &Client, url: &str, signer: &Keypair, path: &Path) -> Resu
 /// Stores `bytes` with `Blobs.<call>` unless they are kept already; returns their hash.
 async fn store(api: &Client, signer: &Keypair, call: &str, bytes: &[u8]) -> Result<[u8; 32]> {
 	let hash = sp_crypto_hashing::blake2_256(bytes);
-	if record(api, &hash).await?.is_some() {
+	if let Some(info) = record(api, &hash).await? {
+		let kind = info.at("kind").map(|kind| crate::values::variant_name(Some(kind))).unwrap_or_default();
+		let wanted = if call == "store_manifest" { "Manifest" } else { "Data" };
+		ensure!(kind == wanted, "{} is kept already, as {kind}, not {wanted}", cid(&hash));
 		println!("{} is kept already", cid(&hash));
 		return Ok(hash);
 	}
@@ -149,15 +175,12 @@ pub async fn get(api: &Client, url: &str, cid_text: &str, out: Option<&Path>) ->
 	let hash = hash_of_cid(cid_text)?;
 	let rpc = subxt::rpcs::RpcClient::from_url(url).await.with_context(|| format!("connecting to {url}"))?;
 	let bytes = fetch(&rpc, &hash).await?;
-	let is_manifest = match record(api, &hash).await? {
-		Some(info) => info.at("kind").map(|kind| crate::values::variant_name(Some(kind)) == "Manifest").unwrap_or(false),
-		None => {
-			eprintln!("note: the chain keeps no record of {cid_text} (expired?); the node still had its bytes");
-			false
-		},
-	};
-	let data = if is_manifest {
-		let manifest = Manifest::decode(&mut &bytes[..]).context("the manifest does not decode")?;
+	if record(api, &hash).await?.is_none() {
+		eprintln!("note: the chain keeps no record of {cid_text} (expired?); the node still had its bytes");
+	}
+	// Plain data cannot start with the manifest magic (the chain refuses it).
+	let data = if let Some(manifest) = Manifest::from_blob(&bytes) {
+		let manifest = manifest?;
 		let mut data = Vec::with_capacity(manifest.total_size as usize);
 		for (i, piece) in manifest.chunks.iter().enumerate() {
 			eprintln!("piece {}/{}: {}", i + 1, manifest.chunks.len(), cid(piece));
@@ -201,5 +224,21 @@ mod tests {
 		assert!(text.starts_with("bafk2bzace"), "{text}");
 		assert_eq!(hash_of_cid(&text).unwrap(), hash);
 		assert!(hash_of_cid("bafkreigh2akiscaildc").is_err(), "a sha2-256 CID is not a blob's");
+		assert!(hash_of_cid(&format!("{text}a")).is_err(), "a trailing character");
+		// 61 characters carry 305 bits for 304: the last character's lowest bit is padding.
+		let mut padded = text.clone().into_bytes();
+		let last = padded.last_mut().unwrap();
+		let value = BASE32.iter().position(|b| b == last).unwrap();
+		*last = BASE32[value ^ 1];
+		assert!(hash_of_cid(std::str::from_utf8(&padded).unwrap()).is_err(), "a set padding bit");
+	}
+
+	#[test]
+	fn manifests_are_told_from_data_by_their_magic() {
+		let manifest = Manifest { total_size: 3, chunks: vec![[7; 32]] };
+		let blob = manifest.to_blob();
+		let decoded = Manifest::from_blob(&blob).unwrap().unwrap();
+		assert_eq!((decoded.total_size, decoded.chunks), (3, vec![[7; 32]]));
+		assert!(Manifest::from_blob(&manifest.encode()).is_none(), "the encoding alone is data");
 	}
 }

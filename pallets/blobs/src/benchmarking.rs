@@ -93,8 +93,8 @@ mod benchmarks {
 				stored::<T>(&who, 1, &data(i + 1, 64))
 			})
 			.collect();
-		let manifest =
-			ManifestOf::<T> { total_size: 64 * c as u64, chunks: BoundedVec::truncate_from(chunks) }.encode();
+		let mut manifest = MANIFEST_MAGIC.to_vec();
+		ManifestOf::<T> { total_size: 64 * c as u64, chunks: BoundedVec::truncate_from(chunks) }.encode_to(&mut manifest);
 		note_extrinsic_ending_with::<T>(2, &manifest);
 
 		#[extrinsic_call]

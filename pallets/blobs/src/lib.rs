@@ -40,7 +40,7 @@ pub mod types;
 pub mod weights;
 
 pub use pallet::*;
-pub use types::{cid_v1_raw, BlobInfo, BlobKind, ContentHash, IndexOp, Manifest};
+pub use types::{cid_v1_raw, BlobInfo, BlobKind, ContentHash, IndexOp, Manifest, MANIFEST_MAGIC};
 pub use weights::WeightInfo;
 
 #[frame_support::pallet]
@@ -144,6 +144,12 @@ pub mod pallet {
 		/// This extrinsic already stored a blob (nodes index one per extrinsic), or renewed one
 		/// before storing.
 		IndexingConflict,
+		/// Data may not start with [`MANIFEST_MAGIC`]: store a manifest with
+		/// [`Pallet::store_manifest`].
+		ReservedPrefix,
+		/// The renewal would not keep the blob any longer (it was stored or renewed in this
+		/// block).
+		NothingToRenew,
 	}
 
 	#[pallet::hooks]
@@ -156,8 +162,8 @@ pub mod pallet {
 		fn integrity_test() {
 			assert!(T::MaxBlobSize::get() <= 2 * 1024 * 1024, "litep2p's bitswap serves blocks of at most 2 MiB");
 			assert!(!T::RetentionPeriod::get().is_zero(), "blobs are kept for at least one block");
-			// Size, the pieces' compact length, then their hashes.
-			let largest_manifest = 8 + 5 + 32 * T::MaxManifestChunks::get() as u64;
+			// The magic, the size, the pieces' compact length, then their hashes.
+			let largest_manifest = MANIFEST_MAGIC.len() as u64 + 8 + 5 + 32 * T::MaxManifestChunks::get() as u64;
 			assert!(largest_manifest <= T::MaxBlobSize::get() as u64, "the largest manifest fits in a blob");
 		}
 
@@ -178,9 +184,10 @@ pub mod pallet {
 		/// - Effect: records the blob under `blake2_256(data)` and indexes its bytes, which
 		///   nodes then serve over bitswap under [`cid_v1_raw`].
 		/// - Events: [`Event::Stored`].
-		/// - Errors: [`Error::EmptyBlob`], [`Error::BlobTooLarge`], [`Error::AlreadyStored`],
-		///   [`Error::DataNotAtExtrinsicEnd`], [`Error::TooManyBlobsInBlock`],
-		///   [`Error::CannotPayFee`].
+		/// - Errors: [`Error::EmptyBlob`], [`Error::BlobTooLarge`], [`Error::ReservedPrefix`],
+		///   [`Error::AlreadyStored`], [`Error::DataNotAtExtrinsicEnd`],
+		///   [`Error::TooManyBlobsInBlock`], [`Error::CannotPayFee`],
+		///   [`Error::IndexingConflict`].
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::store(data.len() as u32))]
 		pub fn store(origin: OriginFor<T>, data: Vec<u8>) -> DispatchResult {
@@ -188,8 +195,9 @@ pub mod pallet {
 			Self::do_store(who, &data).map(|_| ())
 		}
 
-		/// Stores a [`Manifest`] (SCALE-encoded in `manifest`) listing the pieces of a file, each
-		/// already stored as a blob; the manifest's own CID then names the whole file.
+		/// Stores a [`Manifest`] (`manifest`: [`MANIFEST_MAGIC`], then its SCALE encoding)
+		/// listing the pieces of a file, each already stored as a blob; the manifest's own CID
+		/// then names the whole file.
 		///
 		/// - Origin: signed; pays as for [`Pallet::store`] for the manifest's bytes.
 		/// - Effect: as [`Pallet::store`]; the manifest is kept until its earliest piece expires.
@@ -198,9 +206,10 @@ pub mod pallet {
 		///   [`Error::UnknownChunk`].
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::store_manifest(T::MaxManifestChunks::get()))]
-		pub fn store_manifest(origin: OriginFor<T>, manifest: Vec<u8>) -> DispatchResult {
+		pub fn store_manifest(origin: OriginFor<T>, manifest: Vec<u8>) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			Self::do_store_manifest(who, &manifest).map(|_| ())
+			let chunks = Self::do_store_manifest(who, &manifest)?;
+			Ok(Some(T::WeightInfo::store_manifest(chunks)).into())
 		}
 
 		/// Keeps the blob `hash` for another [`Config::RetentionPeriod`] blocks from now. A
@@ -210,8 +219,9 @@ pub mod pallet {
 		/// - Effect: the new expiry, and this block's extrinsic references the indexed bytes, so
 		///   that nodes keep them as long as they keep this block.
 		/// - Events: [`Event::Renewed`].
-		/// - Errors: [`Error::UnknownBlob`], [`Error::TooManyBlobsInBlock`],
-		///   [`Error::CannotPayFee`], [`Error::IndexingConflict`].
+		/// - Errors: [`Error::UnknownBlob`], [`Error::NothingToRenew`],
+		///   [`Error::TooManyBlobsInBlock`], [`Error::CannotPayFee`],
+		///   [`Error::IndexingConflict`].
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::renew())]
 		pub fn renew(origin: OriginFor<T>, hash: ContentHash) -> DispatchResult {

@@ -13,8 +13,9 @@ impl<T: Config> Pallet<T> {
 		// Outside an extrinsic (a scheduled call) the renewal is recorded with the block's first.
 		let extrinsic = frame_system::Pallet::<T>::extrinsic_index().unwrap_or_default();
 		ensure!(LastIndexing::<T>::get() != Some((now, extrinsic, IndexOp::Insert)), Error::<T>::IndexingConflict);
-		Expiring::<T>::mutate(info.expires_at, |hashes| hashes.retain(|h| *h != hash));
 		let expires_at = now.saturating_add(T::RetentionPeriod::get());
+		ensure!(expires_at > info.expires_at, Error::<T>::NothingToRenew);
+		Expiring::<T>::mutate(info.expires_at, |hashes| hashes.retain(|h| *h != hash));
 		Self::schedule_expiry(hash, expires_at)?;
 		let fee = Self::charge(&payer, info.size)?;
 		info.stored_at = now;

@@ -1,7 +1,7 @@
 //! Storing a blob: the checks, the fee, the record and its expiry, and the indexing of its
 //! bytes (last, since the node's indexing is not undone if the call fails afterwards).
 
-use crate::{pallet::*, BlobInfo, BlobKind, ContentHash, IndexOp};
+use crate::{pallet::*, BlobInfo, BlobKind, ContentHash, IndexOp, MANIFEST_MAGIC};
 use frame_support::{
 	pallet_prelude::*,
 	traits::{fungible::Mutate, tokens::Preservation},
@@ -12,6 +12,7 @@ use sp_runtime::traits::Saturating;
 impl<T: Config> Pallet<T> {
 	/// Stores `data` for `who`, kept for the retention period; see [`Pallet::store`].
 	pub(crate) fn do_store(who: T::AccountId, data: &[u8]) -> Result<ContentHash, DispatchError> {
+		ensure!(!data.starts_with(&MANIFEST_MAGIC), Error::<T>::ReservedPrefix);
 		let expires_at = frame_system::Pallet::<T>::block_number().saturating_add(T::RetentionPeriod::get());
 		Self::store_blob(who, data, BlobKind::Data, expires_at)
 	}

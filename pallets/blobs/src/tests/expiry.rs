@@ -52,6 +52,19 @@ fn renewing_an_unknown_blob_or_without_funds_changes_nothing() {
 	run_test(|| {
 		assert_refused(1, BOB, crate::Call::renew { hash: [7; 32] }, Error::<Test>::UnknownBlob);
 		assert_ok!(store(1, ALICE, b"blob"));
+		// Renewing in the block it was stored would keep it no longer: refused, nothing paid.
+		assert_refused(2, BOB, crate::Call::renew { hash: hash_of(b"blob") }, Error::<Test>::NothingToRenew);
+		run_to(2);
 		assert_refused(2, POOR, crate::Call::renew { hash: hash_of(b"blob") }, Error::<Test>::CannotPayFee);
+	});
+}
+
+#[test]
+fn try_state_finds_a_blob_listed_twice() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(store(1, ALICE, b"listed once"));
+		let hash = hash_of(b"listed once");
+		Expiring::<Test>::mutate(1 + RETENTION, |list| list.try_push(hash).unwrap());
+		assert!(crate::Pallet::<Test>::do_try_state().is_err());
 	});
 }

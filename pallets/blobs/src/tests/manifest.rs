@@ -1,16 +1,18 @@
 //! Manifests: a file larger than one transaction, named by one CID once its pieces are kept.
 
 use super::*;
-use crate::{BlobKind, Blobs, Error, Manifest};
+use crate::{BlobKind, Blobs, Error, Manifest, MANIFEST_MAGIC};
 use codec::Encode;
 use frame_support::{assert_ok, BoundedVec};
 
 fn manifest(total_size: u64, chunks: &[&[u8]]) -> Vec<u8> {
+	let mut bytes = MANIFEST_MAGIC.to_vec();
 	Manifest::<frame_support::traits::ConstU32<4>> {
 		total_size,
 		chunks: BoundedVec::truncate_from(chunks.iter().map(|c| hash_of(c)).collect()),
 	}
-	.encode()
+	.encode_to(&mut bytes);
+	bytes
 }
 
 fn store_manifest(index: u32, who: u64, bytes: Vec<u8>) -> sp_runtime::DispatchResult {
@@ -46,12 +48,29 @@ fn bad_manifests_are_refused() {
 		assert_ok!(store(2, ALICE, pieces[1]));
 		assert_refused(3, ALICE, crate::Call::store_manifest { manifest: manifest(17, &pieces) }, Error::<Test>::BadManifest);
 		let five = [pieces[0]; 5];
-		let too_many = (40u64, five.iter().map(|c| hash_of(c)).collect::<Vec<_>>()).encode();
+		let mut too_many = MANIFEST_MAGIC.to_vec();
+		(40u64, five.iter().map(|c| hash_of(c)).collect::<Vec<_>>()).encode_to(&mut too_many);
 		assert_refused(3, ALICE, crate::Call::store_manifest { manifest: too_many }, Error::<Test>::BadManifest);
 		let good = manifest(16, &pieces);
 		assert_ok!(store_manifest(3, ALICE, good.clone()));
 		// A manifest cannot list a manifest.
 		let nested: [&[u8]; 1] = [&good];
 		assert_refused(4, ALICE, crate::Call::store_manifest { manifest: manifest(good.len() as u64, &nested) }, Error::<Test>::UnknownChunk);
+	});
+}
+
+#[test]
+fn a_manifests_bytes_cannot_be_stored_as_data_first() {
+	run_test(|| {
+		let pieces: [&[u8]; 2] = [&[1; 8], &[2; 8]];
+		assert_ok!(store(1, ALICE, pieces[0]));
+		assert_ok!(store(2, ALICE, pieces[1]));
+		let bytes = manifest(16, &pieces);
+		// Bob sees the pieces and front-runs Alice's manifest with the same bytes as data.
+		assert_refused(3, BOB, store_call(&bytes), Error::<Test>::ReservedPrefix);
+		// And the SCALE encoding alone is not a manifest.
+		assert_refused(3, BOB, crate::Call::store_manifest { manifest: bytes[MANIFEST_MAGIC.len()..].to_vec() }, Error::<Test>::BadManifest);
+		assert_ok!(store_manifest(4, ALICE, bytes.clone()));
+		assert_eq!(Blobs::<Test>::get(hash_of(&bytes)).unwrap().kind, BlobKind::Manifest { chunks: 2, total_size: 16 });
 	});
 }

@@ -69,6 +69,7 @@ fn one_extrinsic_indexes_one_blob() {
 		// node's first indexing: refused.
 		assert_refused(1, ALICE, store_call(b"second"), Error::<Test>::IndexingConflict);
 		// So is a store after a renewal in the same extrinsic (the node keeps the renewal).
+		run_to(2);
 		assert_ok!(apply(2, BOB, crate::Call::renew { hash: hash_of(b"first") }));
 		assert_refused(2, ALICE, store_call(b"third"), Error::<Test>::IndexingConflict);
 		assert_ok!(store(3, ALICE, b"third"));
