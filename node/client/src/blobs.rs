@@ -19,46 +19,15 @@ use std::path::Path;
 use subxt::{config::DefaultExtrinsicParamsBuilder, dynamic, utils::AccountId32, PolkadotConfig};
 use subxt_signer::sr25519::Keypair;
 
-/// The prefix of the binary CIDs of blobs: CIDv1, raw codec, BLAKE2b-256 multihash of 32 bytes.
-const CID_PREFIX: [u8; 6] = [0x01, 0x55, 0xa0, 0xe4, 0x02, 0x20];
-/// RFC 4648 base32, lower case: multibase `b`.
-const BASE32: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
-
 /// The CID text of the blob with `hash`.
 pub fn cid(hash: &[u8; 32]) -> String {
-	let bytes: Vec<u8> = CID_PREFIX.iter().chain(hash.iter()).copied().collect();
-	let (mut text, mut buffer, mut bits) = (String::from("b"), 0u32, 0u32);
-	for byte in bytes {
-		buffer = (buffer << 8) | byte as u32;
-		bits += 8;
-		while bits >= 5 {
-			text.push(BASE32[((buffer >> (bits - 5)) & 31) as usize] as char);
-			bits -= 5;
-		}
-	}
-	if bits > 0 {
-		text.push(BASE32[((buffer << (5 - bits)) & 31) as usize] as char);
-	}
-	text
+	aichain_compute::cid::cid_text(hash)
 }
 
 /// The content hash a blob's CID text names.
 pub fn hash_of_cid(text: &str) -> Result<[u8; 32]> {
-	let body = text.strip_prefix('b').context("a CID in multibase base32 (it starts with `b`)")?;
-	let (mut bytes, mut buffer, mut bits) = (Vec::new(), 0u32, 0u32);
-	for c in body.bytes() {
-		let value = BASE32.iter().position(|&b| b == c).with_context(|| format!("`{}` is not base32", c as char))?;
-		buffer = (buffer << 5) | value as u32;
-		bits += 5;
-		if bits >= 8 {
-			bytes.push((buffer >> (bits - 8)) as u8);
-			bits -= 8;
-		}
-	}
-	ensure!(bytes.len() == 38 && bytes[..6] == CID_PREFIX, "not the CID of a blob (CIDv1, raw, BLAKE2b-256)");
-	let hash: [u8; 32] = bytes[6..].try_into().expect("32 bytes");
-	ensure!(cid(&hash) == text, "not a canonical CID text: {text}");
-	Ok(hash)
+	aichain_compute::cid::hash_of_cid_text(text)
+		.with_context(|| format!("{text} is not the canonical CID of a blob (CIDv1, raw, BLAKE2b-256, base32 `b…`)"))
 }
 
 /// The first bytes of a manifest blob (`pallet_blobs::MANIFEST_MAGIC`); the chain refuses plain
@@ -110,11 +79,7 @@ pub async fn put(api: &Client, url: &str, signer: &Keypair, path: &Path) -> Resu
 /// Stores `bytes` with `Blobs.<call>` unless they are kept already; returns their hash.
 async fn store(api: &Client, signer: &Keypair, call: &str, bytes: &[u8]) -> Result<[u8; 32]> {
 	let hash = sp_crypto_hashing::blake2_256(bytes);
-	if let Some(info) = record(api, &hash).await? {
-		let kind = info.at("kind").map(|kind| crate::values::variant_name(Some(kind))).unwrap_or_default();
-		let wanted = if call == "store_manifest" { "Manifest" } else { "Data" };
-		ensure!(kind == wanted, "{} is kept already, as {kind}, not {wanted}", cid(&hash));
-		println!("{} is kept already", cid(&hash));
+	if kept(api, &hash, if call == "store_manifest" { "Manifest" } else { "Data" }).await? {
 		return Ok(hash);
 	}
 	let events = submit(api, signer, "Blobs", call, vec![Value::from_bytes(bytes)]).await?;
@@ -137,8 +102,7 @@ async fn store_pieces(api: &Client, url: &str, signer: &Keypair, pieces: &[&[u8]
 		let hash = sp_crypto_hashing::blake2_256(piece);
 		hashes.push(hash);
 		println!("piece {}/{}: {} bytes, {}", i + 1, pieces.len(), piece.len(), cid(&hash));
-		if record(api, &hash).await?.is_some() {
-			println!("{} is kept already", cid(&hash));
+		if kept(api, &hash, "Data").await? {
 			continue;
 		}
 		let payload = dynamic::transaction("Blobs", "store", Composite::unnamed([Value::from_bytes(piece)]));
@@ -158,6 +122,16 @@ async fn store_pieces(api: &Client, url: &str, signer: &Keypair, pieces: &[&[u8]
 		println!("{} stored, kept until block {expires}", cid(&hash));
 	}
 	Ok(hashes)
+}
+
+/// Whether the blob `hash` is kept already, as a `wanted` (`Data` or `Manifest`) blob; an error
+/// if it is kept as the other kind.
+async fn kept(api: &Client, hash: &[u8; 32], wanted: &str) -> Result<bool> {
+	let Some(info) = record(api, hash).await? else { return Ok(false) };
+	let kind = info.at("kind").map(|kind| crate::values::variant_name(Some(kind))).unwrap_or_default();
+	ensure!(kind == wanted, "{} is kept already, as {kind}, not {wanted}", cid(hash));
+	println!("{} is kept already", cid(hash));
+	Ok(true)
 }
 
 /// The chain's record of the blob `hash`, if it is kept.
@@ -228,6 +202,7 @@ mod tests {
 		// 61 characters carry 305 bits for 304: the last character's lowest bit is padding.
 		let mut padded = text.clone().into_bytes();
 		let last = padded.last_mut().unwrap();
+		const BASE32: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
 		let value = BASE32.iter().position(|b| b == last).unwrap();
 		*last = BASE32[value ^ 1];
 		assert!(hash_of_cid(std::str::from_utf8(&padded).unwrap()).is_err(), "a set padding bit");

@@ -62,19 +62,7 @@ pub struct Manifest<MaxChunks: Get<u32>> {
 	pub chunks: BoundedVec<ContentHash, MaxChunks>,
 }
 
-/// The multicodec of raw bytes.
-pub const RAW_CODEC: u8 = 0x55;
-/// The multihash code of BLAKE2b-256 (`0xb220`), as its unsigned varint.
-pub const BLAKE2B_256_VARINT: [u8; 3] = [0xa0, 0xe4, 0x02];
-
 /// The binary CIDv1 (raw codec, BLAKE2b-256 multihash) of the blob with `hash`: what IPFS
-/// clients ask a node's bitswap server for. Its multibase base32 text starts with `bafk2bzace`.
-pub fn cid_v1_raw(hash: &ContentHash) -> [u8; 38] {
-	let mut cid = [0u8; 38];
-	cid[0] = 0x01; // CID version 1
-	cid[1] = RAW_CODEC;
-	cid[2..5].copy_from_slice(&BLAKE2B_256_VARINT);
-	cid[5] = 32; // digest length
-	cid[6..].copy_from_slice(hash);
-	cid
-}
+/// clients ask a node's bitswap server for. Its multibase base32 text
+/// ([`aichain_compute::cid::cid_text`]) starts with `bafk2bzace`.
+pub use aichain_compute::cid::cid_v1_raw;

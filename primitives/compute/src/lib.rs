@@ -13,6 +13,8 @@
 
 extern crate alloc;
 
+pub mod cid;
+
 use aichain_zk::ScalarBytes;
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};

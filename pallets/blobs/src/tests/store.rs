@@ -96,24 +96,6 @@ fn at_most_max_blobs_per_block_expire_together() {
 	});
 }
 
-/// RFC 4648 base32, lower case, no padding: multibase `b`.
-fn base32(bytes: &[u8]) -> String {
-	const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
-	let (mut out, mut buffer, mut bits) = (String::new(), 0u32, 0u32);
-	for byte in bytes {
-		buffer = (buffer << 8) | *byte as u32;
-		bits += 8;
-		while bits >= 5 {
-			out.push(ALPHABET[((buffer >> (bits - 5)) & 31) as usize] as char);
-			bits -= 5;
-		}
-	}
-	if bits > 0 {
-		out.push(ALPHABET[((buffer << (5 - bits)) & 31) as usize] as char);
-	}
-	out
-}
-
 #[test]
 fn the_cid_is_cidv1_raw_blake2b_256() {
 	let hash = hash_of(b"abc");
@@ -121,7 +103,7 @@ fn the_cid_is_cidv1_raw_blake2b_256() {
 	let cid = cid_v1_raw(&hash);
 	assert_eq!(cid[..6], [0x01, 0x55, 0xa0, 0xe4, 0x02, 0x20]);
 	assert_eq!(cid[6..], hash);
-	let text = format!("b{}", base32(&cid));
+	let text = aichain_compute::cid::cid_text(&hash);
 	assert!(text.starts_with("bafk2bzace"), "{text}");
 	assert_eq!(text.len(), 1 + (38 * 8usize).div_ceil(5));
 }
