@@ -78,7 +78,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("aichain"),
 	impl_name: alloc::borrow::Cow::Borrowed("aichain"),
 	authoring_version: 1,
-	spec_version: 102,
+	spec_version: 103,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -148,9 +148,9 @@ pub type UncheckedExtrinsic =
 /// The payload being signed in transactions.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
-/// Migrations to run on runtime upgrade, aside from those declared in pallets.
-#[allow(unused_parens)]
-type Migrations = ();
+/// Migrations to run on runtime upgrade, aside from those declared in pallets. Each is
+/// versioned: it runs only while its pallet's storage version is the one it migrates from.
+type Migrations = (pallet_blobs::migrations::v1::MigrateV0ToV1<Runtime>,);
 
 /// Executive: dispatches calls to the pallets and runs block hooks.
 pub type Executive = frame_executive::Executive<

@@ -1,7 +1,6 @@
 //! Benchmarks of the blobs pallet, each in its worst case: a store of `l` bytes (hashed, and
-//! compared with the end of the extrinsic); a manifest of `c` pieces (each read, each stored in
-//! its own block); a renewal
-//! whose old and new expiry lists are both nearly full; and the hook removing `n` blobs.
+//! compared with the end of the extrinsic) over an ended record the hook has not removed yet; a
+//! manifest of `c` pieces (each read); a renewal; and the hook removing `n` blobs.
 
 use super::*;
 use crate::Pallet as BlobsPallet;
@@ -15,7 +14,7 @@ use frame_support::{
 	},
 	BoundedVec,
 };
-use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
+use frame_system::RawOrigin;
 use sp_runtime::traits::{Bounded, One, Saturating};
 
 /// A caller able to pay any fee.
@@ -54,17 +53,6 @@ fn stored<T: Config>(who: &T::AccountId, index: u32, bytes: &[u8]) -> ContentHas
 	BlobsPallet::<T>::do_store(who.clone(), bytes).expect("a funded caller stores a new blob; qed")
 }
 
-/// Fills the expiry list of `block` with unknown hashes up to one place left.
-fn nearly_fill_expiry<T: Config>(block: BlockNumberFor<T>) {
-	let free = T::MaxBlobsPerBlock::get().saturating_sub(1);
-	let hashes: Vec<ContentHash> = (0..free).map(|i| sp_io::hashing::blake2_256(&i.to_le_bytes())).collect();
-	Expiring::<T>::mutate(block, |list| {
-		for hash in hashes {
-			let _ = list.try_push(hash);
-		}
-	});
-}
-
 #[benchmarks]
 mod benchmarks {
 	use super::*;
@@ -73,26 +61,22 @@ mod benchmarks {
 	fn store(l: Linear<1, { T::MaxBlobSize::get() }>) {
 		let who = funded::<T>();
 		let bytes = data(0, l);
+		// The same bytes were kept before: their record ended and waits for the hook.
+		stored::<T>(&who, 1, &bytes);
+		let ended = frame_system::Pallet::<T>::block_number().saturating_add(T::RetentionPeriod::get());
+		frame_system::Pallet::<T>::set_block_number(ended.saturating_add(One::one()));
 		note_extrinsic_ending_with::<T>(1, &bytes);
-		let expires_at = frame_system::Pallet::<T>::block_number().saturating_add(T::RetentionPeriod::get());
-		nearly_fill_expiry::<T>(expires_at);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who), bytes.clone());
 
-		assert!(Blobs::<T>::contains_key(sp_io::hashing::blake2_256(&bytes)));
+		assert!(BlobsPallet::<T>::live_blob(sp_io::hashing::blake2_256(&bytes)).is_some());
 	}
 
 	#[benchmark]
 	fn store_manifest(c: Linear<1, { T::MaxManifestChunks::get() }>) {
 		let who = funded::<T>();
-		// Each piece in its own block: at most `MaxBlobsPerBlock` blobs expire together.
-		let chunks: Vec<ContentHash> = (0..c)
-			.map(|i| {
-				frame_system::Pallet::<T>::set_block_number((i + 1).into());
-				stored::<T>(&who, 1, &data(i + 1, 64))
-			})
-			.collect();
+		let chunks: Vec<ContentHash> = (0..c).map(|i| stored::<T>(&who, i + 1, &data(i + 1, 64))).collect();
 		let mut manifest = MANIFEST_MAGIC.to_vec();
 		ManifestOf::<T> { total_size: 64 * c as u64, chunks: BoundedVec::truncate_from(chunks) }.encode_to(&mut manifest);
 		note_extrinsic_ending_with::<T>(2, &manifest);
@@ -107,11 +91,8 @@ mod benchmarks {
 	fn renew() {
 		let who = funded::<T>();
 		let hash = stored::<T>(&who, 1, &data(1, T::MaxBlobSize::get()));
-		let old = Blobs::<T>::get(hash).expect("stored; qed").expires_at;
-		nearly_fill_expiry::<T>(old);
 		frame_system::Pallet::<T>::set_block_number(frame_system::Pallet::<T>::block_number() + One::one());
 		let new = frame_system::Pallet::<T>::block_number().saturating_add(T::RetentionPeriod::get());
-		nearly_fill_expiry::<T>(new);
 		frame_system::Pallet::<T>::set_extrinsic_index(2);
 
 		#[extrinsic_call]
@@ -120,23 +101,25 @@ mod benchmarks {
 		assert_eq!(Blobs::<T>::get(hash).map(|info| info.expires_at), Some(new));
 	}
 
+	/// `n` steps: a look at the block where `n - 1` blobs ended, and their removal.
 	#[benchmark]
-	fn on_initialize(n: Linear<0, { T::MaxBlobsPerBlock::get() }>) {
+	fn on_initialize(n: Linear<1, { T::MaxExpiriesPerBlock::get() }>) {
 		let who = funded::<T>();
-		for i in 0..n {
-			stored::<T>(&who, i + 1, &data(i + 1, 32));
+		for i in 1..n {
+			stored::<T>(&who, i, &data(i, 32));
 		}
-		let after_expiry = frame_system::Pallet::<T>::block_number()
-			.saturating_add(T::RetentionPeriod::get())
-			.saturating_add(One::one());
-		frame_system::Pallet::<T>::set_block_number(after_expiry);
+		let ended = frame_system::Pallet::<T>::block_number().saturating_add(T::RetentionPeriod::get());
+		ExpiryCursor::<T>::put(ended);
+		let after = ended.saturating_add(One::one());
+		frame_system::Pallet::<T>::set_block_number(after);
 
 		#[block]
 		{
-			BlobsPallet::<T>::on_initialize(after_expiry);
+			BlobsPallet::<T>::on_initialize(after);
 		}
 
 		assert_eq!(Blobs::<T>::iter().count(), 0);
+		assert_eq!(ExpiryCursor::<T>::get(), after);
 	}
 
 	impl_benchmark_test_suite!(BlobsPallet, crate::mock::new_test_ext(), crate::mock::Test);

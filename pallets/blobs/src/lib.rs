@@ -15,8 +15,10 @@
 //!   [`Manifest`] listing them, itself a blob; its CID names the whole file.
 //! - [`Pallet::renew`]: anyone pays to keep a blob for another retention period; the renewing
 //!   block references the same indexed bytes.
-//! - `on_initialize`: removes the records of the blobs whose retention ended (at most
-//!   [`Config::MaxBlobsPerBlock`]: no more can expire at one block).
+//! - `on_initialize`: removes the records of the blobs whose retention ended, oldest first, at
+//!   most [`Config::MaxExpiriesPerBlock`] steps per block; a backlog carries over to the next
+//!   block ([`ExpiryCursor`]), so no store is ever refused for how many blobs expire together.
+//!   A record past its expiry but not yet removed counts as gone ([`Pallet::live_blob`]).
 //!
 //! The node indexes the **last `size` bytes of the extrinsic** and never checks them against
 //! the hash the runtime gives: [`Pallet::store`] therefore refuses data that is not exactly the
@@ -32,6 +34,7 @@ extern crate alloc;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 mod features;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
@@ -60,7 +63,11 @@ pub mod pallet {
 	/// A manifest of at most `MaxManifestChunks` pieces.
 	pub type ManifestOf<T> = Manifest<<T as Config>::MaxManifestChunks>;
 
+	/// 1: expiries as a (block, hash) map walked by a cursor, instead of a bounded list per block.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]
@@ -81,9 +88,10 @@ pub mod pallet {
 		/// The largest blob (at most 2 MiB: litep2p's bitswap drops larger blocks).
 		#[pallet::constant]
 		type MaxBlobSize: Get<u32>;
-		/// The most blobs whose retention ends at the same block: bounds the expiry hook.
+		/// The most steps of the expiry hook in one block (records removed plus blocks looked
+		/// at): bounds its weight. Expiries beyond it wait for the next block.
 		#[pallet::constant]
-		type MaxBlobsPerBlock: Get<u32>;
+		type MaxExpiriesPerBlock: Get<u32>;
 		/// The most pieces in a manifest.
 		#[pallet::constant]
 		type MaxManifestChunks: Get<u32>;
@@ -95,10 +103,17 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Blobs<T: Config> = StorageMap<_, Identity, ContentHash, BlobInfoOf<T>>;
 
-	/// The blobs whose retention ends at each block.
+	/// The blobs whose retention ends at each block, as (last block, hash): one entry per kept
+	/// blob, paid for by its fee. Unbounded per block on purpose: a full list would let anyone
+	/// refuse everyone else's stores at that block for a few fees.
 	#[pallet::storage]
-	pub type Expiring<T: Config> =
-		StorageMap<_, Twox64Concat, BlockNumberFor<T>, BoundedVec<ContentHash, T::MaxBlobsPerBlock>, ValueQuery>;
+	pub type Expiries<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, BlockNumberFor<T>, Identity, ContentHash, (), OptionQuery>;
+
+	/// The earliest block whose expiries the hook may not have removed yet: it walks from here to
+	/// the previous block.
+	#[pallet::storage]
+	pub type ExpiryCursor<T: Config> = StorageValue<_, BlockNumberFor<T>, ValueQuery>;
 
 	/// The last extrinsic that asked nodes to index data, and how. The node keeps one operation
 	/// per extrinsic (a renewal replaces an insertion): a second one in the same extrinsic is
@@ -129,9 +144,6 @@ pub mod pallet {
 		/// The data is not the end of the extrinsic being applied (the call was wrapped in
 		/// another call, or dispatched outside an extrinsic): nodes would index other bytes.
 		DataNotAtExtrinsicEnd,
-		/// As many blobs as [`Config::MaxBlobsPerBlock`] expire at the same block: try in the
-		/// next block.
-		TooManyBlobsInBlock,
 		/// The fee cannot be paid.
 		CannotPayFee,
 		/// No blob is kept under this hash.
@@ -155,13 +167,14 @@ pub mod pallet {
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
-			let removed = Self::do_remove_expired(now);
-			T::WeightInfo::on_initialize(removed)
+			let steps = Self::do_remove_expired(now);
+			T::WeightInfo::on_initialize(steps)
 		}
 
 		fn integrity_test() {
 			assert!(T::MaxBlobSize::get() <= 2 * 1024 * 1024, "litep2p's bitswap serves blocks of at most 2 MiB");
 			assert!(!T::RetentionPeriod::get().is_zero(), "blobs are kept for at least one block");
+			assert!(T::MaxExpiriesPerBlock::get() >= 2, "the hook looks at a block and removes at least one record");
 			// The magic, the size, the pieces' compact length, then their hashes.
 			let largest_manifest = MANIFEST_MAGIC.len() as u64 + 8 + 5 + 32 * T::MaxManifestChunks::get() as u64;
 			assert!(largest_manifest <= T::MaxBlobSize::get() as u64, "the largest manifest fits in a blob");
@@ -185,8 +198,7 @@ pub mod pallet {
 		///   nodes then serve over bitswap under [`cid_v1_raw`].
 		/// - Events: [`Event::Stored`].
 		/// - Errors: [`Error::EmptyBlob`], [`Error::BlobTooLarge`], [`Error::ReservedPrefix`],
-		///   [`Error::AlreadyStored`], [`Error::DataNotAtExtrinsicEnd`],
-		///   [`Error::TooManyBlobsInBlock`], [`Error::CannotPayFee`],
+		///   [`Error::AlreadyStored`], [`Error::DataNotAtExtrinsicEnd`], [`Error::CannotPayFee`],
 		///   [`Error::IndexingConflict`].
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::store(data.len() as u32))]
@@ -219,8 +231,7 @@ pub mod pallet {
 		/// - Effect: the new expiry, and this block's extrinsic references the indexed bytes, so
 		///   that nodes keep them as long as they keep this block.
 		/// - Events: [`Event::Renewed`].
-		/// - Errors: [`Error::UnknownBlob`], [`Error::NothingToRenew`],
-		///   [`Error::TooManyBlobsInBlock`], [`Error::CannotPayFee`],
+		/// - Errors: [`Error::UnknownBlob`], [`Error::NothingToRenew`], [`Error::CannotPayFee`],
 		///   [`Error::IndexingConflict`].
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::renew())]

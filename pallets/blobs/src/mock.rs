@@ -24,7 +24,8 @@ pub const ENTRY_FEE: u64 = 10;
 pub const BYTE_FEE: u64 = 2;
 pub const RETENTION: u64 = 10;
 pub const MAX_BLOB: u32 = 160;
-pub const MAX_PER_BLOCK: u32 = 3;
+/// The expiry hook's steps per block: a look at one block and two removals.
+pub const MAX_EXPIRY_STEPS: u32 = 3;
 
 parameter_types! {
 	pub const Treasury: u64 = TREASURY;
@@ -37,7 +38,7 @@ impl pallet_blobs::Config for Test {
 	type ByteFee = ConstU64<BYTE_FEE>;
 	type RetentionPeriod = ConstU64<RETENTION>;
 	type MaxBlobSize = ConstU32<MAX_BLOB>;
-	type MaxBlobsPerBlock = ConstU32<MAX_PER_BLOCK>;
+	type MaxExpiriesPerBlock = ConstU32<MAX_EXPIRY_STEPS>;
 	type MaxManifestChunks = ConstU32<4>;
 	type WeightInfo = ();
 }

@@ -5,7 +5,7 @@
 //!   2 MiB), files up to 1,024 pieces (256 MiB) under a manifest.
 //! - Whoever stores or renews pays 0.01 AIC per blob plus 1 AIC per MiB to the treasury; the
 //!   chain's record lives for the retention period (14 days; 50 blocks with `fast-runtime`),
-//!   then is removed by the block hook, at most 256 per block.
+//!   then is removed by the block hook, at most 256 steps per block (a backlog carries over).
 
 use super::TreasuryAccount;
 use crate::{governance::prod_or_fast, Balance, Balances, BlockNumber, Runtime, DAYS, UNIT};
@@ -24,7 +24,7 @@ impl pallet_blobs::Config for Runtime {
 	type ByteFee = BlobByteFee;
 	type RetentionPeriod = BlobRetention;
 	type MaxBlobSize = ConstU32<{ 256 * 1024 }>;
-	type MaxBlobsPerBlock = ConstU32<256>;
+	type MaxExpiriesPerBlock = ConstU32<256>;
 	type MaxManifestChunks = ConstU32<1024>;
 	type WeightInfo = pallet_blobs::weights::SubstrateWeight<Runtime>;
 }

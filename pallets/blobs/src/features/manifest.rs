@@ -16,7 +16,7 @@ impl<T: Config> Pallet<T> {
 		let mut size = 0u64;
 		let mut expires_at = None;
 		for chunk in &manifest.chunks {
-			let info = Blobs::<T>::get(chunk).ok_or(Error::<T>::UnknownChunk)?;
+			let info = Self::live_blob(*chunk).ok_or(Error::<T>::UnknownChunk)?;
 			ensure!(info.kind == BlobKind::Data, Error::<T>::UnknownChunk);
 			size = size.saturating_add(info.size.into());
 			expires_at = Some(expires_at.map_or(info.expires_at, |at: BlockNumberFor<T>| at.min(info.expires_at)));

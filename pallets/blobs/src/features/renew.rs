@@ -3,21 +3,20 @@
 
 use crate::{pallet::*, ContentHash, IndexOp};
 use frame_support::pallet_prelude::*;
-use sp_runtime::traits::Saturating;
 
 impl<T: Config> Pallet<T> {
 	/// Keeps `hash` for another retention period from now; see [`Pallet::renew`].
 	pub(crate) fn do_renew(payer: T::AccountId, hash: ContentHash) -> DispatchResult {
-		let mut info = Blobs::<T>::get(hash).ok_or(Error::<T>::UnknownBlob)?;
+		let mut info = Self::live_blob(hash).ok_or(Error::<T>::UnknownBlob)?;
 		let now = frame_system::Pallet::<T>::block_number();
 		// Outside an extrinsic (a scheduled call) the renewal is recorded with the block's first.
 		let extrinsic = frame_system::Pallet::<T>::extrinsic_index().unwrap_or_default();
 		ensure!(LastIndexing::<T>::get() != Some((now, extrinsic, IndexOp::Insert)), Error::<T>::IndexingConflict);
-		let expires_at = now.saturating_add(T::RetentionPeriod::get());
+		let expires_at = Self::expiry_from_now();
 		ensure!(expires_at > info.expires_at, Error::<T>::NothingToRenew);
-		Expiring::<T>::mutate(info.expires_at, |hashes| hashes.retain(|h| *h != hash));
-		Self::schedule_expiry(hash, expires_at)?;
 		let fee = Self::charge(&payer, info.size)?;
+		Expiries::<T>::remove(info.expires_at, hash);
+		Self::schedule_expiry(hash, expires_at);
 		info.stored_at = now;
 		info.expires_at = expires_at;
 		Blobs::<T>::insert(hash, info);

@@ -13,8 +13,7 @@ impl<T: Config> Pallet<T> {
 	/// Stores `data` for `who`, kept for the retention period; see [`Pallet::store`].
 	pub(crate) fn do_store(who: T::AccountId, data: &[u8]) -> Result<ContentHash, DispatchError> {
 		ensure!(!data.starts_with(&MANIFEST_MAGIC), Error::<T>::ReservedPrefix);
-		let expires_at = frame_system::Pallet::<T>::block_number().saturating_add(T::RetentionPeriod::get());
-		Self::store_blob(who, data, BlobKind::Data, expires_at)
+		Self::store_blob(who, data, BlobKind::Data, Self::expiry_from_now())
 	}
 
 	/// Checks `data`, charges `who`, records the blob of `kind` until `expires_at` and indexes
@@ -29,15 +28,16 @@ impl<T: Config> Pallet<T> {
 		let size = u32::try_from(data.len()).map_err(|_| Error::<T>::BlobTooLarge)?;
 		ensure!(size <= T::MaxBlobSize::get(), Error::<T>::BlobTooLarge);
 		let hash = sp_io::hashing::blake2_256(data);
-		ensure!(!Blobs::<T>::contains_key(hash), Error::<T>::AlreadyStored);
+		ensure!(Self::live_blob(hash).is_none(), Error::<T>::AlreadyStored);
 		let extrinsic = Self::extrinsic_ending_with(data)?;
 		let now = frame_system::Pallet::<T>::block_number();
 		ensure!(
 			LastIndexing::<T>::get().map_or(true, |(block, index, _)| (block, index) != (now, extrinsic)),
 			Error::<T>::IndexingConflict
 		);
-		Self::schedule_expiry(hash, expires_at)?;
 		let fee = Self::charge(&who, size)?;
+		Self::forget_ended(hash);
+		Self::schedule_expiry(hash, expires_at);
 		Blobs::<T>::insert(hash, BlobInfo { owner: who.clone(), size, stored_at: now, expires_at, kind });
 		LastIndexing::<T>::put((now, extrinsic, IndexOp::Insert));
 		sp_io::transaction_index::index(extrinsic, size, hash);
@@ -61,10 +61,5 @@ impl<T: Config> Pallet<T> {
 		T::Currency::transfer(who, &T::FeeDestination::get(), fee, Preservation::Preserve)
 			.map_err(|_| Error::<T>::CannotPayFee)?;
 		Ok(fee)
-	}
-
-	/// Adds `hash` to the blobs expiring at `block`.
-	pub(crate) fn schedule_expiry(hash: ContentHash, block: BlockNumberFor<T>) -> DispatchResult {
-		Expiring::<T>::try_mutate(block, |hashes| hashes.try_push(hash).map_err(|_| Error::<T>::TooManyBlobsInBlock.into()))
 	}
 }

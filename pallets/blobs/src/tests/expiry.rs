@@ -2,7 +2,7 @@
 //! moves the expiry and references the bytes again.
 
 use super::*;
-use crate::{Blobs, Error, Event, Expiring};
+use crate::{Blobs, Error, Event, Expiries, ExpiryCursor};
 use frame_support::assert_ok;
 
 #[test]
@@ -15,7 +15,7 @@ fn a_blob_is_kept_for_the_retention_period_then_its_record_removed() {
 		run_to(2 + RETENTION);
 		assert!(!Blobs::<Test>::contains_key(hash));
 		assert_eq!(last_event(), Event::Expired { hash });
-		assert_eq!(Expiring::<Test>::iter().count(), 0);
+		assert_eq!(Expiries::<Test>::iter().count(), 0);
 		// Once expired the same bytes can be stored again.
 		assert_ok!(store(1, BOB, b"kept for ten blocks"));
 	});
@@ -64,7 +64,92 @@ fn try_state_finds_a_blob_listed_twice() {
 	new_test_ext().execute_with(|| {
 		assert_ok!(store(1, ALICE, b"listed once"));
 		let hash = hash_of(b"listed once");
-		Expiring::<Test>::mutate(1 + RETENTION, |list| list.try_push(hash).unwrap());
+		Expiries::<Test>::insert(2 + RETENTION, hash, ());
 		assert!(crate::Pallet::<Test>::do_try_state().is_err());
+	});
+}
+
+#[test]
+fn any_number_of_blobs_expire_together_and_the_hook_catches_up_over_blocks() {
+	run_test(|| {
+		// Seven blobs end at the same block: none is refused (a full list at one block would let
+		// anyone refuse everyone else's stores for a few fees).
+		let blobs: Vec<Vec<u8>> = (0..7u8).map(|i| vec![i; 4]).collect();
+		for (i, data) in blobs.iter().enumerate() {
+			assert_ok!(store(i as u32 + 1, ALICE, data));
+		}
+		let hashes: Vec<_> = blobs.iter().map(|data| hash_of(data)).collect();
+		run_to(2 + RETENTION);
+		// Three steps per block: a look at the block and two removals.
+		let kept = || hashes.iter().filter(|h| Blobs::<Test>::contains_key(h)).count();
+		assert_eq!(kept(), 5);
+		assert_eq!(ExpiryCursor::<Test>::get(), 1 + RETENTION, "the rest waits for the next block");
+		// A record past its retention counts as gone, though the hook has not removed it yet.
+		let waiting = *hashes.iter().find(|h| Blobs::<Test>::contains_key(h)).unwrap();
+		assert_eq!(crate::Pallet::<Test>::live_blob(waiting), None);
+		assert_refused(1, BOB, crate::Call::renew { hash: waiting }, Error::<Test>::UnknownBlob);
+		run_to(5 + RETENTION);
+		assert_eq!(kept(), 0);
+		// Then it looks at up to three blocks per block until it reaches the chain.
+		assert_eq!(ExpiryCursor::<Test>::get(), 3 + RETENTION);
+		run_to(6 + RETENTION);
+		assert_eq!(ExpiryCursor::<Test>::get(), 6 + RETENTION);
+	});
+}
+
+#[test]
+fn bytes_whose_record_waits_for_the_hook_can_be_stored_again_and_stay() {
+	run_test(|| {
+		for i in 0..4u8 {
+			assert_ok!(store(i as u32 + 1, ALICE, &[i; 4]));
+		}
+		run_to(2 + RETENTION);
+		let waiting = (0..4u8).map(|i| vec![i; 4]).find(|data| Blobs::<Test>::contains_key(hash_of(data))).unwrap();
+		assert_ok!(store(1, BOB, &waiting));
+		let info = Blobs::<Test>::get(hash_of(&waiting)).unwrap();
+		assert_eq!((info.owner, info.expires_at), (BOB, 2 + 2 * RETENTION));
+		// The old expiry entry went with the old record: the hook does not remove the new one.
+		run_to(4 + RETENTION);
+		assert_eq!(crate::Pallet::<Test>::live_blob(hash_of(&waiting)).map(|info| info.owner), Some(BOB));
+	});
+}
+
+#[test]
+fn a_manifest_may_not_list_a_piece_past_its_retention() {
+	run_test(|| {
+		for i in 0..4u8 {
+			assert_ok!(store(i as u32 + 1, ALICE, &[i; 4]));
+		}
+		run_to(2 + RETENTION);
+		let waiting = (0..4u8).map(|i| hash_of(&[i; 4])).find(|h| Blobs::<Test>::contains_key(h)).unwrap();
+		let manifest = manifest_bytes(4, vec![waiting]);
+		assert_refused(1, ALICE, crate::Call::store_manifest { manifest }, Error::<Test>::UnknownChunk);
+	});
+}
+
+#[test]
+fn the_migration_moves_version_0_lists_into_the_map() {
+	use crate::migrations::v1::{v0, MigrateV0ToV1};
+	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+	new_test_ext().execute_with(|| {
+		run_to(5);
+		for (i, block) in [(0u8, 4u64), (1, 4), (2, 9)] {
+			let hash = hash_of(&[i]);
+			Blobs::<Test>::insert(hash, crate::BlobInfo { owner: ALICE, size: 1, stored_at: 1, expires_at: block, kind: crate::BlobKind::Data });
+			v0::Expiring::<Test>::append(block, hash);
+		}
+		StorageVersion::new(0).put::<crate::Pallet<Test>>();
+		MigrateV0ToV1::<Test>::on_runtime_upgrade();
+		assert_eq!(crate::Pallet::<Test>::on_chain_storage_version(), 1);
+		assert_eq!(v0::Expiring::<Test>::iter().count(), 0);
+		assert_eq!(Expiries::<Test>::iter().count(), 3);
+		assert_eq!(ExpiryCursor::<Test>::get(), 4);
+		crate::Pallet::<Test>::do_try_state().unwrap();
+		run_to(6);
+		assert_eq!(Blobs::<Test>::iter().count(), 1, "the two blobs that ended at block 4 are removed");
+		// A second run changes nothing.
+		let cursor = ExpiryCursor::<Test>::get();
+		MigrateV0ToV1::<Test>::on_runtime_upgrade();
+		assert_eq!(ExpiryCursor::<Test>::get(), cursor);
 	});
 }

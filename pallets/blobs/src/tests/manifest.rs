@@ -6,13 +6,7 @@ use codec::Encode;
 use frame_support::{assert_ok, BoundedVec};
 
 fn manifest(total_size: u64, chunks: &[&[u8]]) -> Vec<u8> {
-	let mut bytes = MANIFEST_MAGIC.to_vec();
-	Manifest::<frame_support::traits::ConstU32<4>> {
-		total_size,
-		chunks: BoundedVec::truncate_from(chunks.iter().map(|c| hash_of(c)).collect()),
-	}
-	.encode_to(&mut bytes);
-	bytes
+	manifest_bytes(total_size, chunks.iter().map(|c| hash_of(c)).collect())
 }
 
 fn store_manifest(index: u32, who: u64, bytes: Vec<u8>) -> sp_runtime::DispatchResult {

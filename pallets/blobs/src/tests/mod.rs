@@ -12,6 +12,15 @@ pub fn hash_of(data: &[u8]) -> ContentHash {
 	sp_io::hashing::blake2_256(data)
 }
 
+/// A manifest's bytes: the magic, then the manifest of `chunks` (by hash) claiming `total_size`.
+pub fn manifest_bytes(total_size: u64, chunks: Vec<ContentHash>) -> Vec<u8> {
+	use codec::Encode;
+	let mut bytes = crate::MANIFEST_MAGIC.to_vec();
+	crate::Manifest::<frame_support::traits::ConstU32<4>> { total_size, chunks: frame_support::BoundedVec::truncate_from(chunks) }
+		.encode_to(&mut bytes);
+	bytes
+}
+
 /// What `who` holds.
 pub fn balance(who: u64) -> u64 {
 	Balances::free_balance(who)

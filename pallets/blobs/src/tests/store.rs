@@ -83,20 +83,6 @@ fn one_extrinsic_indexes_one_blob() {
 }
 
 #[test]
-fn at_most_max_blobs_per_block_expire_together() {
-	run_test(|| {
-		for i in 0..MAX_PER_BLOCK {
-			assert_ok!(store(i + 1, ALICE, &[i as u8; 4]));
-		}
-		let alice = balance(ALICE);
-		assert_refused(9, ALICE, store_call(b"one too many"), Error::<Test>::TooManyBlobsInBlock);
-		assert_eq!(balance(ALICE), alice);
-		run_to(2);
-		assert_ok!(store(1, ALICE, b"one too many"));
-	});
-}
-
-#[test]
 fn the_cid_is_cidv1_raw_blake2b_256() {
 	let hash = hash_of(b"abc");
 	assert_eq!(hex(&hash), "bddd813c634239723171ef3fee98579b94964e3bb1cb3e427262c8c068d52319");

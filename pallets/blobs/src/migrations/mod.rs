@@ -1,0 +1,3 @@
+//! Storage migrations of the blobs pallet, one per version.
+
+pub mod v1;
