@@ -4,6 +4,8 @@
 //! and clients must agree on, byte for byte:
 //!
 //! - ids ([`ModelId`], [`JobId`]), [`ModelKind`], the verification [`Tier`] of a job;
+//! - jobs over blobs: [`blob::BlobRef`], the row-output format, and the [`sketch`] by which
+//!   replicas of a large output are compared;
 //! - [`zk_public_inputs`]: the public inputs of a zk-tier job, built **on chain** from what the
 //!   requester posted (the input) and what the worker claims (the output). The worker never
 //!   supplies public inputs, so a proof cannot be presented for another input or output. The
@@ -13,7 +15,9 @@
 
 extern crate alloc;
 
+pub mod blob;
 pub mod cid;
+pub mod sketch;
 
 use aichain_zk::ScalarBytes;
 use alloc::vec::Vec;
