@@ -40,6 +40,9 @@ impl pallet_models::Config for Test {
 	type MaxContentAddressLength = ConstU32<64>;
 	type MaxInputLimit = ConstU32<64>;
 	type MaxOutputLimit = ConstU32<32>;
+	type MaxBlobInputLimit = ConstU64<{ 1 << 20 }>;
+	type MaxBlobOutputLimit = ConstU32<4096>;
+	type MaxSketchLen = ConstU32<256>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = pallet_zk_verifier::SimulatedKeys<Test>;

@@ -81,15 +81,46 @@ mod benchmarks {
 		Ok(())
 	}
 
+	/// With a verifying key to release and blob limits to remove.
 	#[benchmark]
 	fn retire_model() -> Result<(), BenchmarkError> {
 		let caller = funded::<T>();
-		let model = ModelsPallet::<T>::do_register_model(caller.clone(), largest_spec::<T>())?;
+		let mut spec = largest_spec::<T>();
+		let inputs = aichain_compute::zk_public_input_count(spec.max_input_len as usize, spec.max_output_len as usize);
+		spec.verifying_key = Some(T::BenchmarkHelper::verifying_key(inputs as u32));
+		let model = ModelsPallet::<T>::do_register_model(caller.clone(), spec)?;
+		let limits = BlobLimits { max_input_len: 1, max_output_len: 0, output_row_len: 0, sketch_tolerance: 0 };
+		ModelsPallet::<T>::do_set_blob_limits(caller.clone(), model, Some(limits))?;
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller), model);
 
 		assert!(<ModelsPallet<T> as ModelRegistry<_, _>>::active_model(model).is_none());
+		assert!(!BlobLimitsOf::<T>::contains_key(model));
+		Ok(())
+	}
+
+	/// The largest limits an embedding model may state, replacing earlier ones.
+	#[benchmark]
+	fn set_blob_limits() -> Result<(), BenchmarkError> {
+		let caller = funded::<T>();
+		let spec = ModelSpec { kind: ModelKind::Embedding, ..largest_spec::<T>() };
+		let model = ModelsPallet::<T>::do_register_model(caller.clone(), spec)?;
+		let max_output_len = T::MaxBlobOutputLimit::get();
+		// The shortest rows whose sketch fits.
+		let output_row_len = (1..=u16::MAX)
+			.find(|row_len| {
+				aichain_compute::sketch::sketch_len(max_output_len as u64, *row_len) <= T::MaxSketchLen::get() as u64
+			})
+			.ok_or(BenchmarkError::Stop("no row length fits the sketch limit"))?;
+		let limits =
+			BlobLimits { max_input_len: T::MaxBlobInputLimit::get(), max_output_len, output_row_len, sketch_tolerance: 16 };
+		ModelsPallet::<T>::do_set_blob_limits(caller.clone(), model, Some(limits))?;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), model, Some(limits));
+
+		assert_eq!(<ModelsPallet<T> as ModelRegistry<_, _>>::blob_limits(model), Some(limits));
 		Ok(())
 	}
 

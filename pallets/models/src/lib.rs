@@ -15,7 +15,11 @@
 //!   [`Config::TombstoneDeposit`]. The record stays as a tombstone so that ids are never reused
 //!   and past jobs stay traceable; the storage it keeps stays paid for by that part of the
 //!   deposit, held for as long as the record exists.
-//! - [`ModelRegistry`]: what the jobs pallet reads: the terms of an *active* model.
+//! - [`Pallet::set_blob_limits`]: the owner lets the model serve jobs over blobs
+//!   ([`BlobLimits`]: the largest blob input, the largest row output blob and how replicas'
+//!   sketches of it must agree).
+//! - [`ModelRegistry`]: what the jobs pallet reads: the terms of an *active* model, and its blob
+//!   limits.
 //!
 //! For a zk-provable model the key must exist in the verifier and have exactly
 //! [`aichain_compute::zk_public_input_count`]`(max_input_len, max_output_len)` public inputs: a zk
@@ -29,6 +33,7 @@ extern crate alloc;
 
 #[cfg(feature = "runtime-benchmarks")]
 pub mod benchmarking;
+mod features;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
@@ -63,6 +68,12 @@ where
 pub trait ModelRegistry<AccountId, Balance> {
 	/// The terms of `model` if it exists and is active, `None` otherwise.
 	fn active_model(model: ModelId) -> Option<ModelTerms<AccountId, Balance>>;
+
+	/// How `model` serves jobs over blobs, if it is active and its owner allowed them (one more
+	/// read: only submissions of blob jobs pay it).
+	fn blob_limits(_model: ModelId) -> Option<BlobLimits> {
+		None
+	}
 }
 
 #[frame_support::pallet]
@@ -70,10 +81,7 @@ pub mod pallet {
 	use super::*;
 	use frame_support::{
 		pallet_prelude::*,
-		traits::{
-			fungible::{Inspect, MutateHold},
-			tokens::Precision,
-		},
+		traits::fungible::{Inspect, MutateHold},
 	};
 	use frame_system::pallet_prelude::*;
 	use pallet_zk_verifier::Verifier;
@@ -125,6 +133,20 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxOutputLimit: Get<u32>;
 
+		/// Largest blob input a model may take, in bytes (a file under a manifest).
+		#[pallet::constant]
+		type MaxBlobInputLimit: Get<u64>;
+
+		/// Largest output blob a model may write, in bytes (at most the blobs pallet's
+		/// `MaxBlobSize`: an output is one blob).
+		#[pallet::constant]
+		type MaxBlobOutputLimit: Get<u32>;
+
+		/// Most entries in the sketch of an output blob (one per column plus one per row):
+		/// bounds what the chain keeps per replica until the job ends.
+		#[pallet::constant]
+		type MaxSketchLen: Get<u32>;
+
 		/// Weights of this pallet's calls, from its benchmarks.
 		type WeightInfo: WeightInfo;
 
@@ -148,6 +170,11 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Models<T: Config> = StorageMap<_, Twox64Concat, ModelId, ModelInfoOf<T>>;
 
+	/// How models serve jobs over blobs, for the active models whose owners allowed them.
+	/// Covered by the model's deposit (one bounded entry per model); removed on retirement.
+	#[pallet::storage]
+	pub type BlobLimitsOf<T: Config> = StorageMap<_, Twox64Concat, ModelId, BlobLimits>;
+
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
@@ -157,6 +184,8 @@ pub mod pallet {
 		PriceUpdated { model: ModelId, price: BalanceOf<T> },
 		/// The model accepts no new jobs; its deposit was released but for the tombstone's.
 		ModelRetired { model: ModelId, deposit_released: BalanceOf<T> },
+		/// The owner set (`Some`) or removed (`None`) how the model serves jobs over blobs.
+		BlobLimitsSet { model: ModelId, limits: Option<BlobLimits> },
 	}
 
 	#[pallet::error]
@@ -189,6 +218,15 @@ pub mod pallet {
 		InsufficientBalanceForDeposit,
 		/// All model ids are used.
 		ModelIdOverflow,
+		/// Blob limits must allow blob inputs or blob outputs (remove them with `None`), and
+		/// blob outputs need a non-zero row length.
+		NoBlobLimits,
+		/// The output blob's rows do not fit: its header alone, or one row, is longer than the
+		/// output limit.
+		BadRowLength,
+		/// The sketch of the largest output would have more than [`Config::MaxSketchLen`]
+		/// entries: use longer rows or a smaller output.
+		SketchTooLong,
 	}
 
 	#[pallet::hooks]
@@ -252,136 +290,21 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			Self::do_retire_model(who, model)
 		}
-	}
 
-	impl<T: Config> Pallet<T> {
-		/// Checks `spec` and registers it for `owner`; returns the new model's id.
-		pub fn do_register_model(owner: T::AccountId, spec: ModelSpecOf<T>) -> Result<ModelId, DispatchError> {
-			Self::ensure_valid_spec(&spec)?;
-			let model = NextModelId::<T>::get();
-			let next = model.checked_add(1).ok_or(Error::<T>::ModelIdOverflow)?;
-			let deposit = T::ModelDeposit::get();
-			T::Currency::hold(&HoldReason::ModelDeposit.into(), &owner, deposit)
-				.map_err(|_| Error::<T>::InsufficientBalanceForDeposit)?;
-			if let Some(key) = &spec.verifying_key {
-				T::Verifier::acquire(key).ok_or(Error::<T>::UnknownVerifyingKey)?;
-			}
-			NextModelId::<T>::put(next);
-			Models::<T>::insert(
-				model,
-				ModelInfo { owner: owner.clone(), deposit, status: ModelStatus::Active, spec },
-			);
-			Self::deposit_event(Event::ModelRegistered { model, owner, deposit });
-			Ok(model)
-		}
-
-		/// The checks of [`Pallet::register_model`] on its spec.
-		fn ensure_valid_spec(spec: &ModelSpecOf<T>) -> DispatchResult {
-			ensure!(!spec.name.is_empty(), Error::<T>::EmptyName);
-			ensure!(spec.royalty_bps <= MAX_ROYALTY_BPS, Error::<T>::RoyaltyTooHigh);
-			ensure!(spec.max_input_len > 0 && spec.max_output_len > 0, Error::<T>::ZeroLimit);
-			ensure!(spec.min_timeout > 0, Error::<T>::ZeroMinTimeout);
-			ensure!(
-				spec.output_tolerance == 0 || spec.kind == ModelKind::Embedding,
-				Error::<T>::ToleranceOnExactModel
-			);
-			ensure!(
-				spec.max_input_len <= T::MaxInputLimit::get() &&
-					spec.max_output_len <= T::MaxOutputLimit::get(),
-				Error::<T>::LimitTooHigh
-			);
-			if let Some(key) = spec.verifying_key {
-				let inputs = T::Verifier::public_inputs_of(&key).ok_or(Error::<T>::UnknownVerifyingKey)?;
-				let expected = aichain_compute::zk_public_input_count(
-					spec.max_input_len as usize,
-					spec.max_output_len as usize,
-				);
-				ensure!(inputs as usize == expected, Error::<T>::VerifyingKeyMismatch);
-			}
-			Ok(())
-		}
-
-		/// The model `model` if `who` owns it and it is active.
-		fn owned_active(who: &T::AccountId, model: ModelId) -> Result<ModelInfoOf<T>, DispatchError> {
-			let info = Models::<T>::get(model).ok_or(Error::<T>::UnknownModel)?;
-			ensure!(info.owner == *who, Error::<T>::NotModelOwner);
-			ensure!(info.status == ModelStatus::Active, Error::<T>::ModelRetired);
-			Ok(info)
-		}
-
-		/// Sets the price of `model` if `who` owns it and it is active.
-		pub fn do_update_price(who: T::AccountId, model: ModelId, price: BalanceOf<T>) -> DispatchResult {
-			let mut info = Self::owned_active(&who, model)?;
-			info.spec.price = price;
-			Models::<T>::insert(model, info);
-			Self::deposit_event(Event::PriceUpdated { model, price });
-			Ok(())
-		}
-
-		/// Retires `model` if `who` owns it and it is active, releasing the deposit but for the
-		/// tombstone's.
-		pub fn do_retire_model(who: T::AccountId, model: ModelId) -> DispatchResult {
-			let mut info = Self::owned_active(&who, model)?;
-			let tombstone = info.deposit.min(T::TombstoneDeposit::get());
-			let released = sp_runtime::Saturating::saturating_sub(info.deposit, tombstone);
-			T::Currency::release(&HoldReason::ModelDeposit.into(), &who, released, Precision::Exact)?;
-			if let Some(key) = &info.spec.verifying_key {
-				T::Verifier::release(key);
-			}
-			info.status = ModelStatus::Retired;
-			info.deposit = tombstone;
-			Models::<T>::insert(model, info);
-			Self::deposit_event(Event::ModelRetired { model, deposit_released: released });
-			Ok(())
-		}
-
-		/// Invariants: ids are below [`NextModelId`]; a retired model holds at most the
-		/// tombstone deposit; per owner, the held model deposit equals the sum of its models'
-		/// deposits (active and retired); each verifying key counts exactly the active models
-		/// that use it as its users.
-		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
-			use frame_support::traits::fungible::InspectHold;
-			use sp_runtime::Saturating;
-			let next = NextModelId::<T>::get();
-			let mut per_owner = alloc::collections::btree_map::BTreeMap::<T::AccountId, BalanceOf<T>>::new();
-			let mut key_users = alloc::collections::btree_map::BTreeMap::<pallet_zk_verifier::KeyId, u32>::new();
-			for (model, info) in Models::<T>::iter() {
-				ensure!(model < next, "model id not below NextModelId");
-				if info.status == ModelStatus::Retired {
-					ensure!(info.deposit <= T::TombstoneDeposit::get(), "retired model holds more than a tombstone");
-				} else if let Some(key) = info.spec.verifying_key {
-					*key_users.entry(key).or_default() += 1;
-				}
-				let total = per_owner.entry(info.owner.clone()).or_default();
-				*total = total.saturating_add(info.deposit);
-			}
-			for (owner, total) in per_owner {
-				ensure!(
-					T::Currency::balance_on_hold(&HoldReason::ModelDeposit.into(), &owner) == total,
-					"held model deposit differs from the sum of the owner's models' deposits"
-				);
-			}
-			for (key, users) in key_users {
-				ensure!(T::Verifier::users_of(&key) == users, "a key's users differ from its active models");
-			}
-			Ok(())
-		}
-	}
-
-	impl<T: Config> ModelRegistry<T::AccountId, BalanceOf<T>> for Pallet<T> {
-		fn active_model(model: ModelId) -> Option<ModelTerms<T::AccountId, BalanceOf<T>>> {
-			let info = Models::<T>::get(model).filter(|info| info.status == ModelStatus::Active)?;
-			Some(ModelTerms {
-				owner: info.owner,
-				kind: info.spec.kind,
-				price: info.spec.price,
-				royalty_bps: info.spec.royalty_bps,
-				verifying_key: info.spec.verifying_key,
-				max_input_len: info.spec.max_input_len,
-				max_output_len: info.spec.max_output_len,
-				min_timeout: info.spec.min_timeout,
-				output_tolerance: info.spec.output_tolerance,
-			})
+		/// Sets (`Some`) or removes (`None`) how a model serves jobs over blobs. Jobs already
+		/// submitted keep the terms they were submitted under.
+		///
+		/// - Origin: signed by the model's owner.
+		/// - Effect: stores `limits` for the model (or removes them).
+		/// - Event: [`Event::BlobLimitsSet`].
+		/// - Errors: [`Error::UnknownModel`], [`Error::NotModelOwner`], [`Error::ModelRetired`],
+		///   [`Error::NoBlobLimits`], [`Error::LimitTooHigh`], [`Error::BadRowLength`],
+		///   [`Error::SketchTooLong`], [`Error::ToleranceOnExactModel`].
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::set_blob_limits())]
+		pub fn set_blob_limits(origin: OriginFor<T>, model: ModelId, limits: Option<BlobLimits>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_set_blob_limits(who, model, limits)
 		}
 	}
 }

@@ -32,6 +32,9 @@ parameter_types! {
 	pub const MaxContentAddressLength: u32 = 64;
 	pub const MaxInputLimit: u32 = 256;
 	pub const MaxOutputLimit: u32 = 64;
+	pub const MaxBlobInputLimit: u64 = 1 << 20;
+	pub const MaxBlobOutputLimit: u32 = 4096;
+	pub const MaxSketchLen: u32 = 200;
 }
 
 impl pallet_models::Config for Test {
@@ -44,6 +47,9 @@ impl pallet_models::Config for Test {
 	type MaxContentAddressLength = MaxContentAddressLength;
 	type MaxInputLimit = MaxInputLimit;
 	type MaxOutputLimit = MaxOutputLimit;
+	type MaxBlobInputLimit = MaxBlobInputLimit;
+	type MaxBlobOutputLimit = MaxBlobOutputLimit;
+	type MaxSketchLen = MaxSketchLen;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = pallet_zk_verifier::SimulatedKeys<Test>;

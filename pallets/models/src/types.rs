@@ -122,3 +122,22 @@ pub struct ModelTerms<AccountId, Balance> {
 	/// How far outputs may differ and still agree (0: exact bytes).
 	pub output_tolerance: u8,
 }
+
+/// How a model serves jobs over blobs (set by its owner, [`crate::Pallet::set_blob_limits`]):
+/// inputs read from a blob by CID, outputs written as a row output blob
+/// ([`aichain_compute::blob::RowOutput`]) that replicas compare by sketch
+/// ([`aichain_compute::sketch`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
+pub struct BlobLimits {
+	/// The largest blob input (a file's whole size), in bytes; 0: the model takes no blob
+	/// inputs.
+	pub max_input_len: u64,
+	/// The largest output blob, header included, in bytes; 0: outputs stay inline.
+	pub max_output_len: u32,
+	/// The length of each output row (e.g. 384 for a MiniLM embedding).
+	pub output_row_len: u16,
+	/// How far two replicas' sketches may differ per entry and still agree: 0 for models whose
+	/// outputs every honest provider computes identically; for quantized floats, the number of
+	/// ±1 differences a row or column may hold.
+	pub sketch_tolerance: u32,
+}

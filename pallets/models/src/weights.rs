@@ -43,6 +43,7 @@ pub trait WeightInfo {
 	fn register_model() -> Weight;
 	fn update_price() -> Weight;
 	fn retire_model() -> Weight;
+	fn set_blob_limits() -> Weight;
 }
 
 /// Weights for `pallet_models` measured on this project's reference machine, with the runtime's
@@ -92,6 +93,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
+	fn set_blob_limits() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `431`
+		//  Estimated: `3819`
+		// Minimum execution time: 42_123_000 picoseconds.
+		Weight::from_parts(47_151_000, 3819)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+	}
 }
 
 /// The same measured weights with ParityDb's database weights, for tests and mock runtimes.
@@ -107,6 +117,11 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn retire_model() -> Weight {
+		Weight::from_parts(47_151_000, 3819)
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
+	}
+	fn set_blob_limits() -> Weight {
 		Weight::from_parts(47_151_000, 3819)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))

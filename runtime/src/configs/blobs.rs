@@ -11,6 +11,11 @@ use super::TreasuryAccount;
 use crate::{governance::prod_or_fast, Balance, Balances, BlockNumber, Runtime, DAYS, UNIT};
 use frame_support::{parameter_types, traits::ConstU32};
 
+/// The largest blob: 256 KiB.
+pub const MAX_BLOB_SIZE: u32 = 256 * 1024;
+/// The most pieces of a file: 1,024, so files of up to 256 MiB.
+pub const MAX_MANIFEST_CHUNKS: u32 = 1024;
+
 parameter_types! {
 	pub const BlobEntryFee: Balance = UNIT / 100;
 	pub const BlobByteFee: Balance = UNIT / (1024 * 1024);
@@ -23,8 +28,8 @@ impl pallet_blobs::Config for Runtime {
 	type EntryFee = BlobEntryFee;
 	type ByteFee = BlobByteFee;
 	type RetentionPeriod = BlobRetention;
-	type MaxBlobSize = ConstU32<{ 256 * 1024 }>;
+	type MaxBlobSize = ConstU32<MAX_BLOB_SIZE>;
 	type MaxExpiriesPerBlock = ConstU32<256>;
-	type MaxManifestChunks = ConstU32<1024>;
+	type MaxManifestChunks = ConstU32<MAX_MANIFEST_CHUNKS>;
 	type WeightInfo = pallet_blobs::weights::SubstrateWeight<Runtime>;
 }

@@ -192,6 +192,11 @@ impl pallet_models::Config for Runtime {
 	type MaxContentAddressLength = ConstU32<128>;
 	type MaxInputLimit = ConstU32<MAX_JOB_INPUT>;
 	type MaxOutputLimit = ConstU32<MAX_JOB_OUTPUT>;
+	// Blob inputs up to a whole file under a manifest (256 MiB); an output is one blob (256 KiB).
+	type MaxBlobInputLimit = ConstU64<{ blobs::MAX_BLOB_SIZE as u64 * blobs::MAX_MANIFEST_CHUNKS as u64 }>;
+	type MaxBlobOutputLimit = ConstU32<{ blobs::MAX_BLOB_SIZE }>;
+	// 384 columns and 682 rows of a MiniLM output blob: 1,066 entries (4 KiB per replica).
+	type MaxSketchLen = ConstU32<2048>;
 	type WeightInfo = pallet_models::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = pallet_zk_verifier::SimulatedKeys<Runtime>;

@@ -187,3 +187,5 @@ fn only_embeddings_may_state_an_output_tolerance() {
 		assert_eq!(Models::active_model(0).unwrap().output_tolerance, 2);
 	});
 }
+
+mod blob_limits;
