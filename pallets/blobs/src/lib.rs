@@ -46,6 +46,30 @@ pub use pallet::*;
 pub use types::{cid_v1_raw, BlobInfo, BlobKind, ContentHash, IndexOp, Manifest, MANIFEST_MAGIC};
 pub use weights::WeightInfo;
 
+/// A kept blob as other pallets see it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KeptBlob<BlockNumber> {
+	/// The size of the data: a data blob's own, or the whole file a manifest names.
+	pub size: u64,
+	/// How many data blobs hold it: 1, or a manifest's pieces.
+	pub pieces: u32,
+	/// Its last block (a manifest's is its earliest piece's).
+	pub expires_at: BlockNumber,
+}
+
+/// What other pallets read of kept blobs: the jobs pallet checks a job's input blob.
+pub trait BlobRegistry<BlockNumber> {
+	/// The blob `hash` if it is kept and its retention has not ended.
+	fn kept_blob(hash: ContentHash) -> Option<KeptBlob<BlockNumber>>;
+}
+
+/// No blobs: for runtimes and tests without the blobs pallet.
+impl<BlockNumber> BlobRegistry<BlockNumber> for () {
+	fn kept_blob(_hash: ContentHash) -> Option<KeptBlob<BlockNumber>> {
+		None
+	}
+}
+
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;

@@ -56,21 +56,21 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::ExtrinsicData` (`max_values`: None, `max_size`: None, mode: `Measured`)
 	/// Storage: `Blobs::LastIndexing` (r:1 w:1)
 	/// Proof: `Blobs::LastIndexing` (`max_values`: Some(1), `max_size`: Some(9), added: 504, mode: `MaxEncodedLen`)
-	/// Storage: `Blobs::Expiring` (r:1 w:1)
-	/// Proof: `Blobs::Expiring` (`max_values`: None, `max_size`: Some(8206), added: 10681, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Blobs::Expiries` (r:0 w:2)
+	/// Proof: `Blobs::Expiries` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// The range of component `l` is `[1, 262144]`.
 	fn store(l: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `253 + l * (1 ±0)`
-		//  Estimated: `11671 + l * (1 ±0)`
-		// Minimum execution time: 58_352_000 picoseconds.
-		Weight::from_parts(75_658_367, 11671)
+		//  Measured:  `351 + l * (1 ±0)`
+		//  Estimated: `3814 + l * (1 ±0)`
+		// Minimum execution time: 57_231_000 picoseconds.
+		Weight::from_parts(57_337_280, 3814)
 			// Standard Error: 2
-			.saturating_add(Weight::from_parts(2_564, 0).saturating_mul(l.into()))
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+			.saturating_add(Weight::from_parts(2_173, 0).saturating_mul(l.into()))
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 			.saturating_add(Weight::from_parts(0, 1).saturating_mul(l.into()))
 	}
 	/// Storage: `Blobs::Blobs` (r:1024 w:1)
@@ -79,20 +79,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::ExtrinsicData` (`max_values`: None, `max_size`: None, mode: `Measured`)
 	/// Storage: `Blobs::LastIndexing` (r:1 w:1)
 	/// Proof: `Blobs::LastIndexing` (`max_values`: Some(1), `max_size`: Some(9), added: 504, mode: `MaxEncodedLen`)
-	/// Storage: `Blobs::Expiring` (r:1 w:1)
-	/// Proof: `Blobs::Expiring` (`max_values`: None, `max_size`: Some(8206), added: 10681, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Blobs::Expiries` (r:0 w:1)
+	/// Proof: `Blobs::Expiries` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// The range of component `c` is `[1, 1024]`.
 	fn store_manifest(c: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1132 + c * (116 ±0)`
-		//  Estimated: `11671 + c * (2564 ±0)`
-		// Minimum execution time: 64_501_000 picoseconds.
-		Weight::from_parts(73_427_000, 11671)
-			// Standard Error: 12_223
-			.saturating_add(Weight::from_parts(4_870_764, 0).saturating_mul(c.into()))
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		//  Measured:  `485 + c * (102 ±0)`
+		//  Estimated: `3954 + c * (2564 ±0)`
+		// Minimum execution time: 58_998_000 picoseconds.
+		Weight::from_parts(40_798_393, 3954)
+			// Standard Error: 8_301
+			.saturating_add(Weight::from_parts(3_763_625, 0).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 			.saturating_add(Weight::from_parts(0, 2564).saturating_mul(c.into()))
@@ -101,65 +101,71 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Blobs::Blobs` (`max_values`: None, `max_size`: Some(89), added: 2564, mode: `MaxEncodedLen`)
 	/// Storage: `Blobs::LastIndexing` (r:1 w:1)
 	/// Proof: `Blobs::LastIndexing` (`max_values`: Some(1), `max_size`: Some(9), added: 504, mode: `MaxEncodedLen`)
-	/// Storage: `Blobs::Expiring` (r:2 w:2)
-	/// Proof: `Blobs::Expiring` (`max_values`: None, `max_size`: Some(8206), added: 10681, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Blobs::Expiries` (r:0 w:2)
+	/// Proof: `Blobs::Expiries` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	fn renew() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `16652`
-		//  Estimated: `22352`
-		// Minimum execution time: 81_191_000 picoseconds.
-		Weight::from_parts(103_409_000, 22352)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		//  Measured:  `270`
+		//  Estimated: `3593`
+		// Minimum execution time: 57_062_000 picoseconds.
+		Weight::from_parts(63_406_000, 3593)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
-	/// Storage: `Blobs::Expiring` (r:1 w:1)
-	/// Proof: `Blobs::Expiring` (`max_values`: None, `max_size`: Some(8206), added: 10681, mode: `MaxEncodedLen`)
-	/// Storage: `Blobs::Blobs` (r:0 w:256)
+	/// Storage: `Blobs::ExpiryCursor` (r:1 w:1)
+	/// Proof: `Blobs::ExpiryCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Blobs::Expiries` (r:256 w:255)
+	/// Proof: `Blobs::Expiries` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `Blobs::Blobs` (r:0 w:255)
 	/// Proof: `Blobs::Blobs` (`max_values`: None, `max_size`: Some(89), added: 2564, mode: `MaxEncodedLen`)
-	/// The range of component `n` is `[0, 256]`.
+	/// The range of component `n` is `[1, 256]`.
 	fn on_initialize(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `106 + n * (32 ±0)`
-		//  Estimated: `11671`
-		// Minimum execution time: 2_946_000 picoseconds.
-		Weight::from_parts(10_434_203, 11671)
-			// Standard Error: 6_330
-			.saturating_add(Weight::from_parts(3_249_396, 0).saturating_mul(n.into()))
+		//  Measured:  `87 + n * (36 ±0)`
+		//  Estimated: `1489 + n * (2519 ±0)`
+		// Minimum execution time: 6_563_000 picoseconds.
+		Weight::from_parts(6_949_000, 1489)
+			// Standard Error: 3_953
+			.saturating_add(Weight::from_parts(5_021_509, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
-			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2519).saturating_mul(n.into()))
 	}
 }
 
 /// The same measured weights with ParityDb's database weights, for tests and mock runtimes.
 impl WeightInfo for () {
 	fn store(l: u32, ) -> Weight {
-		Weight::from_parts(75_658_367, 11671)
-			.saturating_add(Weight::from_parts(2_564, 0).saturating_mul(l.into()))
-			.saturating_add(ParityDbWeight::get().reads(5_u64))
-			.saturating_add(ParityDbWeight::get().writes(4_u64))
+		Weight::from_parts(57_337_280, 3814)
+			.saturating_add(Weight::from_parts(2_173, 0).saturating_mul(l.into()))
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
 			.saturating_add(Weight::from_parts(0, 1).saturating_mul(l.into()))
 	}
 	fn store_manifest(c: u32, ) -> Weight {
-		Weight::from_parts(73_427_000, 11671)
-			.saturating_add(Weight::from_parts(4_870_764, 0).saturating_mul(c.into()))
-			.saturating_add(ParityDbWeight::get().reads(5_u64))
+		Weight::from_parts(40_798_393, 3954)
+			.saturating_add(Weight::from_parts(3_763_625, 0).saturating_mul(c.into()))
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(c.into())))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 			.saturating_add(Weight::from_parts(0, 2564).saturating_mul(c.into()))
 	}
 	fn renew() -> Weight {
-		Weight::from_parts(103_409_000, 22352)
-			.saturating_add(ParityDbWeight::get().reads(5_u64))
+		Weight::from_parts(63_406_000, 3593)
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn on_initialize(n: u32, ) -> Weight {
-		Weight::from_parts(10_434_203, 11671)
-			.saturating_add(Weight::from_parts(3_249_396, 0).saturating_mul(n.into()))
+		Weight::from_parts(6_949_000, 1489)
+			.saturating_add(Weight::from_parts(5_021_509, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
+			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
-			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(n.into())))
+			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2519).saturating_mul(n.into()))
 	}
 }

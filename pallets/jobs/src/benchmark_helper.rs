@@ -1,5 +1,5 @@
 //! [`MarketPallets`]: the [`BenchmarkHelper`] of a runtime whose market is this repository's
-//! verifier, models and workers pallets (used by the runtime, the mock and other pallets'
+//! verifier, models, workers and blobs pallets (used by the runtime, the mock and other pallets'
 //! benchmarks; apart from `benchmarking.rs`, so that the mock need not import it).
 
 use crate::{BenchmarkHelper, ModelId};
@@ -17,7 +17,7 @@ pub struct MarketPallets<T>(core::marker::PhantomData<T>);
 
 impl<T> BenchmarkHelper<T::AccountId> for MarketPallets<T>
 where
-	T: pallet_zk_verifier::Config + pallet_models::Config + pallet_workers::Config,
+	T: pallet_zk_verifier::Config + pallet_models::Config + pallet_workers::Config + pallet_blobs::Config,
 	<T as pallet_zk_verifier::Config>::Currency: Mutate<T::AccountId>,
 	<T as pallet_models::Config>::Currency: Mutate<T::AccountId>,
 	<T as pallet_workers::Config>::Currency: Mutate<T::AccountId>,
@@ -51,6 +51,17 @@ where
 		)
 		.expect("a funded worker registers for an active model; qed");
 		worker
+	}
+
+	fn allow_blob_inputs(model: ModelId, max_input_len: u64) {
+		let owner: T::AccountId = account("model-owner", 0, 0);
+		let limits = pallet_models::BlobLimits { max_input_len, max_output_len: 0, output_row_len: 0, sketch_tolerance: 0 };
+		pallet_models::Pallet::<T>::do_set_blob_limits(owner, model, Some(limits))
+			.expect("the owner of an active model sets blob input limits; qed");
+	}
+
+	fn input_blob(size: u64) -> [u8; 32] {
+		pallet_blobs::Pallet::<T>::benchmark_kept_blob(size)
 	}
 
 	fn max_workers_per_model() -> u32 {

@@ -117,6 +117,24 @@ mod benchmarks {
 		assert_eq!(assignees::<T>(0).len() as u32, r);
 	}
 
+	/// As `submit_job`, with a blob input (a manifest record) of the largest size the model
+	/// takes.
+	#[benchmark]
+	fn submit_blob_job(r: Linear<2, { T::MaxReplicas::get() }>) {
+		let (model, _) = plain_model::<T>(T::BenchmarkHelper::max_workers_per_model());
+		let size = 256 * 1024 * 1024;
+		T::BenchmarkHelper::allow_blob_inputs(model, size);
+		let input = T::BenchmarkHelper::input_blob(size);
+		let caller = requester::<T>();
+		let tier = Tier::Redundancy { replicas: r as u8 };
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), model, input, tier, BalanceOf::<T>::max_value(), T::MaxDeadline::get());
+
+		assert_eq!(assignees::<T>(0).len() as u32, r);
+		assert_eq!(BlobInputs::<T>::get(0).map(|blob| blob.size), Some(size));
+	}
+
 	#[benchmark]
 	fn cancel_job() -> Result<(), BenchmarkError> {
 		let (model, _) = plain_model::<T>(0);

@@ -15,6 +15,13 @@
 //!   size for fixed-size networks and circuits, UTF-8 text for embeddings) and the deadline at
 //!   least the model's `min_timeout`, so that no choice of a requester can get an honest worker
 //!   slashed.
+//! - [`Pallet::submit_blob_job`]: the same, with a blob kept by the blobs pallet as the input
+//!   (named by its content hash: a data blob or a manifest's whole file, read by providers from
+//!   their own node's indexed data), for models whose owner allowed blob inputs
+//!   ([`pallet_models::BlobLimits`]), on the redundancy and optimistic tiers only (a zk
+//!   circuit cannot take the bytes as public inputs), and only if the blob is kept for the
+//!   job's whole life. The reference is kept in [`BlobInputs`]; the job's inline input is
+//!   empty.
 //! - [`Pallet::cancel_job`]: the requester cancels a pending job and gets its price back; the
 //!   fee pays for the queue slot it took.
 //! - [`Pallet::decline_job`]: an assigned worker that cannot serve a job (an engine limit the
@@ -120,6 +127,10 @@ pub trait BenchmarkHelper<AccountId> {
 	fn model(verifying_key: Option<pallet_zk_verifier::KeyId>, max_input_len: u32, max_output_len: u32) -> ModelId;
 	/// Registers (and funds) worker number `index` for `model`, bonded far above the minimum.
 	fn worker(model: ModelId, index: u32) -> AccountId;
+	/// Lets `model` take blob inputs of up to `max_input_len` bytes.
+	fn allow_blob_inputs(model: ModelId, max_input_len: u64);
+	/// A kept blob of `size` bytes, kept for far longer than any job; returns its hash.
+	fn input_blob(size: u64) -> [u8; 32];
 	/// The most workers one model can list.
 	fn max_workers_per_model() -> u32;
 }
@@ -164,6 +175,9 @@ pub mod pallet {
 	/// A job's output.
 	pub type OutputOf<T> = BoundedVec<u8, <T as Config>::MaxOutputLen>;
 
+	/// The terms of a model as the registry gives them.
+	pub type ModelTermsOf<T> = pallet_models::ModelTerms<<T as frame_system::Config>::AccountId, BalanceOf<T>>;
+
 	#[pallet::config]
 	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
 		/// The currency escrow is held in.
@@ -180,6 +194,9 @@ pub mod pallet {
 
 		/// The Groth16 verifier of zk-tier results.
 		type Verifier: Verifier;
+
+		/// The kept blobs, which blob jobs take as inputs.
+		type Blobs: pallet_blobs::BlobRegistry<BlockNumberFor<Self>>;
 
 		/// Called with every accepted output.
 		type OnJobCompleted: OnJobCompleted<Self::AccountId>;
@@ -290,6 +307,11 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type DeadlineCursor<T: Config> = StorageValue<_, BlockNumberFor<T>, OptionQuery>;
 
+	/// The input of each open blob job (a job submitted with [`Pallet::submit_blob_job`], whose
+	/// inline input is empty): the blob providers read. Removed with the job.
+	#[pallet::storage]
+	pub type BlobInputs<T: Config> = StorageMap<_, Twox64Concat, JobId, aichain_compute::blob::BlobRef>;
+
 	/// The open jobs each worker holds: assignments, and optimistic proposals awaiting their
 	/// window. Read by providers' offchain workers instead of scanning [`Jobs`].
 	#[pallet::storage]
@@ -301,6 +323,8 @@ pub mod pallet {
 	pub enum Event<T: Config> {
 		/// A job was submitted and `escrow` held from the requester.
 		JobSubmitted { job: JobId, requester: T::AccountId, model: ModelId, tier: Tier, escrow: BalanceOf<T> },
+		/// The job just submitted takes the blob `input` as its input.
+		BlobInputSet { job: JobId, input: aichain_compute::blob::BlobRef },
 		/// Workers were assigned; their current phase ends at `deadline`.
 		JobAssigned { job: JobId, workers: Vec<T::AccountId>, deadline: BlockNumberFor<T> },
 		/// A zk result did not verify; the job is unchanged and the worker's failures grew.
@@ -411,6 +435,19 @@ pub mod pallet {
 		NotEnoughDisputeWorkers,
 		/// All job ids are used.
 		JobIdOverflow,
+		/// The model takes no blob inputs (its owner set no blob input limit).
+		BlobInputsNotAccepted,
+		/// Jobs on models with blob outputs are not supported yet: the model's owner set an
+		/// output blob limit.
+		BlobOutputsNotSupported,
+		/// No blob is kept under this hash (never stored, or its retention ended).
+		UnknownInputBlob,
+		/// The blob is larger than the model's blob input limit.
+		InputBlobTooLarge,
+		/// zk tier: a circuit cannot take a blob's bytes as its public inputs.
+		BlobNotProvable,
+		/// The blob's retention may end before the job does: renew it first.
+		InputBlobExpiresTooSoon,
 	}
 
 	#[pallet::hooks]
@@ -599,6 +636,40 @@ pub mod pallet {
 		pub fn decline_job(origin: OriginFor<T>, job: JobId) -> DispatchResult {
 			let worker = ensure_signed(origin)?;
 			Self::do_decline_job(worker, job)
+		}
+
+		/// Submits a job whose input is the blob `input` (a content hash: a data blob, or a
+		/// manifest naming a whole file), which providers read from their own node's indexed
+		/// data.
+		///
+		/// - Origin: signed; the signer is the requester and pays.
+		/// - Effect: as [`Pallet::submit_job`], after checking that the model takes blob inputs
+		///   of this size, that the tier is not zk, and that the blob is kept for at least the
+		///   longest life of a job of this `deadline`
+		///   (`(MaxReassignments + 4) × deadline + ChallengePeriod` blocks); records the input
+		///   in [`BlobInputs`] (the weight includes removing it when the job ends).
+		/// - Events: [`Event::JobSubmitted`], [`Event::BlobInputSet`], then
+		///   [`Event::JobAssigned`] if workers were found.
+		/// - Errors: [`Error::ZeroDeadline`], [`Error::DeadlineTooLong`], [`Error::UnknownModel`],
+		///   [`Error::DeadlineBelowModelMinimum`], [`Error::BlobNotProvable`],
+		///   [`Error::BlobInputsNotAccepted`], [`Error::BlobOutputsNotSupported`],
+		///   [`Error::UnknownInputBlob`], [`Error::InputBlobTooLarge`],
+		///   [`Error::InputBlobExpiresTooSoon`], [`Error::InvalidReplicas`],
+		///   [`Error::PriceAboveMax`], [`Error::InsufficientBalance`], [`Error::PendingQueueFull`].
+		#[pallet::call_index(8)]
+		#[pallet::weight(
+			T::WeightInfo::submit_blob_job(T::MaxReplicas::get()).saturating_add(T::DbWeight::get().writes(1))
+		)]
+		pub fn submit_blob_job(
+			origin: OriginFor<T>,
+			model: ModelId,
+			input: pallet_blobs::ContentHash,
+			tier: Tier,
+			max_price: BalanceOf<T>,
+			deadline: BlockNumberFor<T>,
+		) -> DispatchResult {
+			let requester = ensure_signed(origin)?;
+			Self::do_submit_blob_job(requester, model, input, tier, max_price, deadline).map(|_| ())
 		}
 	}
 }

@@ -1,5 +1,6 @@
-//! The test runtime of the jobs pallet: System, Balances and the real ZK verifier, models and
-//! workers pallets (zk-tier results are checked with real Groth16 proofs).
+//! The test runtime of the jobs pallet: System, Balances and the real ZK verifier, models,
+//! workers and blobs pallets (zk-tier results are checked with real Groth16 proofs; blob inputs
+//! are blobs stored through the blobs pallet's call).
 
 use crate as pallet_jobs;
 use frame_support::{
@@ -12,7 +13,8 @@ aichain_test_utils::test_runtime! {
 	2: ZkVerifier = pallet_zk_verifier,
 	3: Models = pallet_models,
 	4: Workers = pallet_workers,
-	5: Jobs = pallet_jobs;
+	5: Jobs = pallet_jobs,
+	6: Blobs = pallet_blobs;
 	// Above a royalty of 50, so that paying it to a reaped account is refused.
 	balances { type ExistentialDeposit = ConstU64<EXISTENTIAL_DEPOSIT>; }
 }
@@ -119,6 +121,7 @@ impl pallet_jobs::Config for Test {
 	type Models = Models;
 	type Workers = Workers;
 	type Verifier = ZkVerifier;
+	type Blobs = Blobs;
 	type OnJobCompleted = RecordCompleted;
 	type OnVerifiedWork = RecordVerifiedWork;
 	type ProtocolFee = Fee;
@@ -139,6 +142,35 @@ impl pallet_jobs::Config for Test {
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = crate::MarketPallets<Test>;
+}
+
+/// Blobs are kept for 1,000 blocks: longer than the longest job (5 × 100 + 3 blocks).
+pub const BLOB_RETENTION: u64 = 1_000;
+
+impl pallet_blobs::Config for Test {
+	type Currency = Balances;
+	type FeeDestination = Treasury;
+	type EntryFee = ConstU64<10>;
+	type ByteFee = ConstU64<1>;
+	type RetentionPeriod = ConstU64<BLOB_RETENTION>;
+	type MaxBlobSize = ConstU32<1024>;
+	type MaxExpiriesPerBlock = ConstU32<16>;
+	type MaxManifestChunks = ConstU32<4>;
+	type WeightInfo = ();
+}
+
+/// Stores `data` as a blob of `who`, the way an extrinsic does (its encoding noted first, so
+/// that the blobs pallet's check of what nodes index passes); returns its hash.
+pub fn store_blob(who: u64, data: &[u8]) -> [u8; 32] {
+	use codec::Encode;
+	use sp_runtime::traits::Dispatchable;
+	let call = RuntimeCall::Blobs(pallet_blobs::Call::store { data: data.to_vec() });
+	let mut extrinsic = vec![0x84; 100];
+	extrinsic.extend(call.encode());
+	System::set_extrinsic_index(1);
+	System::note_extrinsic(extrinsic);
+	call.dispatch(RuntimeOrigin::signed(who)).expect("a funded account stores a new blob");
+	sp_io::hashing::blake2_256(data)
 }
 
 pub const ALICE: u64 = 1;
@@ -168,6 +200,7 @@ pub fn run_test(test: impl FnOnce()) {
 		Workers::do_try_state().expect("workers invariants hold");
 		Models::do_try_state().expect("models invariants hold");
 		ZkVerifier::do_try_state().expect("verifier invariants hold");
+		Blobs::do_try_state().expect("blobs invariants hold");
 	});
 }
 

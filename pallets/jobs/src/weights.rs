@@ -41,6 +41,7 @@ use core::marker::PhantomData;
 /// Weight functions needed for `pallet_jobs`.
 pub trait WeightInfo {
 	fn submit_job(r: u32, ) -> Weight;
+	fn submit_blob_job(r: u32, ) -> Weight;
 	fn cancel_job() -> Weight;
 	fn submit_result() -> Weight;
 	fn commit_result(r: u32, ) -> Weight;
@@ -76,6 +77,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Jobs::WorkerJobs` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// The range of component `r` is `[2, 5]`.
 	fn submit_job(r: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `8643`
+		//  Estimated: `171166`
+		// Minimum execution time: 306_209_000 picoseconds.
+		Weight::from_parts(358_482_825, 171166)
+			// Standard Error: 562_509
+			.saturating_add(Weight::from_parts(2_777_464, 0).saturating_mul(r.into()))
+			.saturating_add(T::DbWeight::get().reads(69_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
+			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(r.into())))
+	}
+	fn submit_blob_job(r: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `8643`
 		//  Estimated: `171166`
@@ -310,6 +323,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measured weights with ParityDb's database weights, for tests and mock runtimes.
 impl WeightInfo for () {
 	fn submit_job(r: u32, ) -> Weight {
+		Weight::from_parts(358_482_825, 171166)
+			.saturating_add(Weight::from_parts(2_777_464, 0).saturating_mul(r.into()))
+			.saturating_add(ParityDbWeight::get().reads(69_u64))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
+			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(r.into())))
+	}
+	fn submit_blob_job(r: u32, ) -> Weight {
 		Weight::from_parts(358_482_825, 171166)
 			.saturating_add(Weight::from_parts(2_777_464, 0).saturating_mul(r.into()))
 			.saturating_add(ParityDbWeight::get().reads(69_u64))

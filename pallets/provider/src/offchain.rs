@@ -186,6 +186,11 @@ impl<T: Config> Pallet<T> {
 		job: &JobOf<T>,
 		now: BlockNumberFor<T>,
 	) -> Result<Option<EngineOutput>, EngineError> {
+		// The engine takes inline inputs only so far: a blob job's inline input is empty, and
+		// running the model on it would answer another question. Declined, not slashed.
+		if pallet_jobs::BlobInputs::<T>::contains_key(job_id) {
+			return Err(EngineError::Refused);
+		}
 		let Some(model) = pallet_models::Models::<T>::get(job.model) else { return Ok(None) };
 		let request = EngineJob {
 			job: job_id,

@@ -23,7 +23,7 @@ pub struct MarketPallets<T>(core::marker::PhantomData<T>);
 
 impl<T> BenchmarkHelper<T::AccountId, pallet_jobs::BalanceOf<T>> for MarketPallets<T>
 where
-	T: pallet_jobs::Config + pallet_models::Config + pallet_workers::Config + pallet_zk_verifier::Config,
+	T: pallet_jobs::Config + pallet_models::Config + pallet_workers::Config + pallet_zk_verifier::Config + pallet_blobs::Config,
 	<T as pallet_jobs::Config>::Currency: Mutate<T::AccountId>,
 	<T as pallet_zk_verifier::Config>::Currency: Mutate<T::AccountId>,
 	<T as pallet_models::Config>::Currency: Mutate<T::AccountId>,

@@ -227,6 +227,8 @@ impl pallet_jobs::Config for Runtime {
 	type Models = Models;
 	type Workers = Workers;
 	type Verifier = ZkVerifier;
+	/// Blob jobs read their inputs from the blobs pallet's kept blobs.
+	type Blobs = crate::Blobs;
 	/// Training rounds act on their verified shard results; governance requests on theirs.
 	type OnJobCompleted = (Training, ComputeGovernance);
 	type OnVerifiedWork = Rewards;

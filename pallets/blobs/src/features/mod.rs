@@ -3,7 +3,7 @@
 
 mod expiry;
 mod manifest;
+mod registry;
 mod renew;
 mod store;
-#[cfg(any(feature = "try-runtime", test))]
 mod try_state;

@@ -1,9 +1,9 @@
 //! Manifests: a file larger than one transaction, named by one CID once its pieces are kept.
 
 use super::*;
-use crate::{BlobKind, Blobs, Error, Manifest, MANIFEST_MAGIC};
+use crate::{BlobKind, Blobs, Error, MANIFEST_MAGIC};
 use codec::Encode;
-use frame_support::{assert_ok, BoundedVec};
+use frame_support::assert_ok;
 
 fn manifest(total_size: u64, chunks: &[&[u8]]) -> Vec<u8> {
 	manifest_bytes(total_size, chunks.iter().map(|c| hash_of(c)).collect())
@@ -66,5 +66,22 @@ fn a_manifests_bytes_cannot_be_stored_as_data_first() {
 		assert_refused(3, BOB, crate::Call::store_manifest { manifest: bytes[MANIFEST_MAGIC.len()..].to_vec() }, Error::<Test>::BadManifest);
 		assert_ok!(store_manifest(4, ALICE, bytes.clone()));
 		assert_eq!(Blobs::<Test>::get(hash_of(&bytes)).unwrap().kind, BlobKind::Manifest { chunks: 2, total_size: 16 });
+	});
+}
+
+#[test]
+fn the_registry_tells_a_manifests_file_size_and_pieces_and_forgets_ended_blobs() {
+	use crate::{BlobRegistry, KeptBlob};
+	run_test(|| {
+		assert_ok!(store(1, ALICE, b"first piece"));
+		assert_ok!(store(2, ALICE, b"second"));
+		let bytes = manifest(17, &[b"first piece", b"second"]);
+		assert_ok!(store_manifest(3, ALICE, bytes.clone()));
+		let expires_at = 1 + RETENTION;
+		assert_eq!(crate::Pallet::<Test>::kept_blob(hash_of(b"second")), Some(KeptBlob { size: 6, pieces: 1, expires_at }));
+		assert_eq!(crate::Pallet::<Test>::kept_blob(hash_of(&bytes)), Some(KeptBlob { size: 17, pieces: 2, expires_at }));
+		assert_eq!(crate::Pallet::<Test>::kept_blob([9; 32]), None);
+		run_to(2 + RETENTION);
+		assert_eq!(crate::Pallet::<Test>::kept_blob(hash_of(&bytes)), None);
 	});
 }

@@ -1,6 +1,8 @@
 //! The logic behind the jobs pallet's calls and hooks, one concern per file, each an
 //! `impl<T: Config> Pallet<T>` of `do_*` functions (the layout of pallet-nfts' `features/`).
 
+/// Jobs whose input is a kept blob.
+mod blob_input;
 /// Drawing and holding workers, and the lookups every call shares.
 mod assignment;
 /// Deadlines: the schedule, and the `on_initialize` work on due phases and pending jobs.

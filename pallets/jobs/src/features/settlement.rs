@@ -108,6 +108,11 @@ impl<T: Config> Pallet<T> {
 		} else {
 			Deadlines::<T>::remove(job.deadline, id);
 		}
+		// Only blob jobs have an empty inline input (every other input is checked non-empty);
+		// they paid for this removal when submitted.
+		if job.input.is_empty() {
+			BlobInputs::<T>::remove(id);
+		}
 		Jobs::<T>::remove(id);
 	}
 

@@ -2,7 +2,7 @@
 //! workers.
 
 use crate::{pallet::*, Job, JobId, JobStatus, JobTerms, ModelId, RefundReason, Tier};
-use aichain_compute::InputError;
+use aichain_compute::{blob::BlobRef, InputError};
 use frame_support::{pallet_prelude::*, traits::fungible::MutateHold};
 use frame_system::pallet_prelude::BlockNumberFor;
 use pallet_models::ModelRegistry;
@@ -18,19 +18,44 @@ impl<T: Config> Pallet<T> {
 		max_price: BalanceOf<T>,
 		timeout: BlockNumberFor<T>,
 	) -> Result<JobId, DispatchError> {
+		let model_terms = Self::model_taking_jobs(model, timeout)?;
+		aichain_compute::validate_input(model_terms.kind, model_terms.max_input_len, &input)
+			.map_err(Self::input_error)?;
+		if tier == Tier::Zk {
+			ensure!(model_terms.verifying_key.is_some(), Error::<T>::ModelNotProvable);
+			ensure!(input.len() as u32 == model_terms.max_input_len, Error::<T>::InputLengthMismatch);
+		}
+		Self::create_job(requester, model, model_terms, input, None, tier, max_price, timeout)
+	}
+
+	/// The terms of `model` if it is active and `timeout` is a deadline it accepts.
+	pub(crate) fn model_taking_jobs(
+		model: ModelId,
+		timeout: BlockNumberFor<T>,
+	) -> Result<ModelTermsOf<T>, DispatchError> {
 		ensure!(!timeout.is_zero(), Error::<T>::ZeroDeadline);
 		ensure!(timeout <= T::MaxDeadline::get(), Error::<T>::DeadlineTooLong);
 		let model_terms = T::Models::active_model(model).ok_or(Error::<T>::UnknownModel)?;
 		ensure!(timeout >= model_terms.min_timeout.into(), Error::<T>::DeadlineBelowModelMinimum);
-		aichain_compute::validate_input(model_terms.kind, model_terms.max_input_len, &input)
-			.map_err(Self::input_error)?;
+		Ok(model_terms)
+	}
+
+	/// Prices and escrows a checked job, stores it (with its blob input, if any), and assigns
+	/// it or queues it.
+	#[allow(clippy::too_many_arguments)]
+	pub(crate) fn create_job(
+		requester: T::AccountId,
+		model: ModelId,
+		model_terms: ModelTermsOf<T>,
+		input: BoundedVec<u8, T::MaxInputLen>,
+		blob_input: Option<BlobRef>,
+		tier: Tier,
+		max_price: BalanceOf<T>,
+		timeout: BlockNumberFor<T>,
+	) -> Result<JobId, DispatchError> {
 		// Workers paid in the normal case, and prices reserved for an optimistic dispute.
 		let (workers, reserved): (u32, u32) = match tier {
-			Tier::Zk => {
-				ensure!(model_terms.verifying_key.is_some(), Error::<T>::ModelNotProvable);
-				ensure!(input.len() as u32 == model_terms.max_input_len, Error::<T>::InputLengthMismatch);
-				(1, 0)
-			},
+			Tier::Zk => (1, 0),
 			Tier::Redundancy { replicas } => {
 				ensure!(replicas >= 2 && replicas as u32 <= T::MaxReplicas::get(), Error::<T>::InvalidReplicas);
 				(replicas as u32, 0)
@@ -74,6 +99,10 @@ impl<T: Config> Pallet<T> {
 			declined: Default::default(),
 		};
 		Self::deposit_event(Event::JobSubmitted { job: id, requester, model, tier, escrow });
+		if let Some(blob) = blob_input {
+			BlobInputs::<T>::insert(id, blob);
+			Self::deposit_event(Event::BlobInputSet { job: id, input: blob });
+		}
 		if !Self::try_assign(id, &mut job, now, &[])? {
 			PendingJobs::<T>::try_mutate(|queue| queue.try_push(id)).map_err(|_| Error::<T>::PendingQueueFull)?;
 		}

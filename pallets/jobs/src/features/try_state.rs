@@ -18,7 +18,9 @@ impl<T: Config> Pallet<T> {
 	/// - the schedule and the queue name only open jobs;
 	/// - [`WorkerJobs`] holds exactly each job's assignees and optimistic proposer, and each
 	///   worker's count of held jobs equals its entries;
-	/// - only optimistic jobs have proposals, and a job awaiting challenges has no assignments.
+	/// - only optimistic jobs have proposals, and a job awaiting challenges has no assignments;
+	/// - exactly the open jobs with an empty inline input have a [`BlobInputs`] entry, and
+	///   none of them is zk.
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		let mut escrow = BTreeMap::<T::AccountId, BalanceOf<T>>::new();
 		let mut challenge_bonds = BTreeMap::<T::AccountId, BalanceOf<T>>::new();
@@ -50,6 +52,8 @@ impl<T: Config> Pallet<T> {
 			if job.status == JobStatus::Challengeable {
 				ensure!(job.proposal.is_some() && job.assignments.is_empty(), "challengeable job without a lone proposal");
 			}
+			ensure!(job.input.is_empty() == BlobInputs::<T>::contains_key(id), "a job's input is inline or a blob");
+			ensure!(!(job.input.is_empty() && job.tier == Tier::Zk), "a blob job is not zk");
 			let queued = pending.iter().filter(|j| **j == id).count();
 			let entries = scheduled.get(&id).copied().unwrap_or(0);
 			if job.status == JobStatus::Pending {
@@ -60,6 +64,9 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 		ensure!(pending.iter().all(|id| Jobs::<T>::contains_key(id)), "pending queue names a finished job");
+		for id in BlobInputs::<T>::iter_keys() {
+			ensure!(Jobs::<T>::contains_key(id), "a blob input of a finished job is left");
+		}
 		for (requester, total) in escrow {
 			ensure!(
 				T::Currency::balance_on_hold(&HoldReason::JobEscrow.into(), &requester) == total,

@@ -6,6 +6,7 @@
 //! This file holds the shared helpers; each concern has its own file.
 
 mod attacks;
+mod blob_input;
 mod optimistic;
 mod property;
 mod redundancy;

@@ -1,6 +1,7 @@
 //! A property test of the whole market: random sequences of every call of the jobs, models,
 //! workers and verifier pallets, with random arguments (input lengths and encodings, tiers,
-//! deadlines, prices 0 and huge, copied commitments, declines, retirements) and block advances.
+//! deadlines, prices 0 and huge, blob inputs, copied commitments, declines, retirements) and
+//! block advances.
 //! After every call and every block it checks:
 //!
 //! - every market pallet's `try_state`;
@@ -30,7 +31,7 @@ const REQUESTERS: [u64; 3] = [REQUESTER, EVE, POOR];
 
 #[derive(Clone, Debug)]
 enum Action {
-	Submit { requester: u8, model: u8, len: u8, utf8: bool, tier: u8, deadline: u8, exact_price: bool },
+	Submit { requester: u8, model: u8, len: u8, utf8: bool, tier: u8, deadline: u8, exact_price: bool, blob: bool },
 	Cancel { job: u8, who: u8 },
 	SubmitResult { job: u8, honest: bool },
 	Commit { job: u8, worker: u8, output: u8, copy: bool },
@@ -45,9 +46,9 @@ enum Action {
 
 fn action() -> impl Strategy<Value = Action> {
 	prop_oneof![
-		4 => (any::<u8>(), any::<u8>(), 0u8..10, any::<bool>(), any::<u8>(), any::<u8>(), any::<bool>()).prop_map(
-			|(requester, model, len, utf8, tier, deadline, exact_price)| Action::Submit {
-				requester, model, len, utf8, tier, deadline, exact_price
+		4 => (any::<u8>(), any::<u8>(), 0u8..10, any::<bool>(), any::<u8>(), any::<u8>(), any::<bool>(), any::<bool>()).prop_map(
+			|(requester, model, len, utf8, tier, deadline, exact_price, blob)| Action::Submit {
+				requester, model, len, utf8, tier, deadline, exact_price, blob
 			}
 		),
 		1 => (any::<u8>(), any::<u8>()).prop_map(|(job, who)| Action::Cancel { job, who }),
@@ -95,7 +96,7 @@ fn open_job(n: u8) -> Option<(JobId, crate::JobOf<Test>)> {
 fn apply(action: &Action, models: &[u32], memory: &mut Memory) {
 	// Every call may fail: a failed call must change nothing (checked by the invariants).
 	let _ = match action.clone() {
-		Action::Submit { requester, model, len, utf8, tier, deadline, exact_price } => {
+		Action::Submit { requester, model, len, utf8, tier, deadline, exact_price, blob } => {
 			let model = models[model as usize % models.len()];
 			let data: Vec<u8> = if utf8 { vec![b'a'; len as usize] } else { vec![0xff; len as usize] };
 			let tier = match tier % 4 {
@@ -107,7 +108,13 @@ fn apply(action: &Action, models: &[u32], memory: &mut Memory) {
 			let max_price = if exact_price { 2 * PRICE } else { u64::MAX };
 			let id = crate::NextJobId::<Test>::get();
 			let who = REQUESTERS[requester as usize % REQUESTERS.len()];
-			let result = Jobs::submit_job(origin(who), model, input(&data), tier, max_price, deadline);
+			let result = if blob {
+				// The market's one blob (the text model takes it; the others refuse blob inputs).
+				let blob = sp_io::hashing::blake2_256(MARKET_BLOB);
+				Jobs::submit_blob_job(origin(who), model, blob, tier, max_price, deadline)
+			} else {
+				Jobs::submit_job(origin(who), model, input(&data), tier, max_price, deadline)
+			};
 			if result.is_ok() {
 				memory.submitted.insert(id, (System::block_number(), deadline));
 			}
@@ -200,6 +207,7 @@ fn check(memory: &mut Memory) {
 	Workers::do_try_state().expect("workers invariants");
 	Models::do_try_state().expect("models invariants");
 	ZkVerifier::do_try_state().expect("verifier invariants");
+	Blobs::do_try_state().expect("blobs invariants");
 	assert_eq!(Balances::total_issuance(), memory.issuance, "issuance changed: funds created or lost");
 	let held: u64 = pallet_balances::Holds::<Test>::iter_values().flatten().map(|h| h.amount).sum();
 	let escrows: u64 = JobsStorage::<Test>::iter_values().map(|j| j.terms.escrow).sum();
@@ -218,8 +226,11 @@ fn check(memory: &mut Memory) {
 	}
 }
 
-/// A market with a zk model, a text model and a free text model with a minimum timeout, all
-/// served by four workers.
+/// The blob a market's requesters may submit as an input.
+const MARKET_BLOB: &[u8] = b"a document kept as a blob";
+
+/// A market with a zk model, a text model (which also takes blob inputs) and a free text model
+/// with a minimum timeout, all served by four workers; a blob is kept.
 fn market() -> Vec<u32> {
 	let (_, vk) = keys();
 	let key = pallet_zk_verifier::register_for::<Test>(OWNER, vk.clone()).unwrap();
@@ -227,6 +238,9 @@ fn market() -> Vec<u32> {
 	let text = register_model(ModelKind::Embedding, None, 8, 8);
 	let slow = register_model_with(ModelKind::Embedding, None, 8, 8, 3, 1);
 	assert_ok!(Models::update_price(origin(OWNER), slow, 0));
+	let limits = pallet_models::BlobLimits { max_input_len: 64, max_output_len: 0, output_row_len: 0, sketch_tolerance: 0 };
+	assert_ok!(Models::set_blob_limits(origin(OWNER), text, Some(limits)));
+	store_blob(REQUESTER, MARKET_BLOB);
 	for worker in WORKERS {
 		assert_ok!(Workers::register_worker(
 			origin(worker),

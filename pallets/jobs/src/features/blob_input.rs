@@ -1,0 +1,43 @@
+//! Jobs whose input is a kept blob: the model must take blob inputs of its size, the tier must
+//! not be zk, and the blob must be kept for the job's whole life, so that an honest provider
+//! can always read it from its node.
+
+use crate::{pallet::*, JobId, ModelId, Tier};
+use aichain_compute::blob::BlobRef;
+use frame_support::{pallet_prelude::*, traits::Get};
+use frame_system::pallet_prelude::BlockNumberFor;
+use pallet_blobs::BlobRegistry;
+use pallet_models::ModelRegistry;
+use sp_runtime::traits::Saturating;
+
+impl<T: Config> Pallet<T> {
+	/// Checks the blob input and submits the job; see [`Pallet::submit_blob_job`].
+	pub fn do_submit_blob_job(
+		requester: T::AccountId,
+		model: ModelId,
+		input: pallet_blobs::ContentHash,
+		tier: Tier,
+		max_price: BalanceOf<T>,
+		timeout: BlockNumberFor<T>,
+	) -> Result<JobId, DispatchError> {
+		let model_terms = Self::model_taking_jobs(model, timeout)?;
+		ensure!(tier != Tier::Zk, Error::<T>::BlobNotProvable);
+		let limits =
+			T::Models::blob_limits(model).filter(|l| l.max_input_len > 0).ok_or(Error::<T>::BlobInputsNotAccepted)?;
+		ensure!(limits.max_output_len == 0, Error::<T>::BlobOutputsNotSupported);
+		let blob = T::Blobs::kept_blob(input).ok_or(Error::<T>::UnknownInputBlob)?;
+		ensure!(blob.size <= limits.max_input_len, Error::<T>::InputBlobTooLarge);
+		let now = frame_system::Pallet::<T>::block_number();
+		ensure!(blob.expires_at >= now.saturating_add(Self::longest_life(timeout)), Error::<T>::InputBlobExpiresTooSoon);
+		let blob_input = BlobRef { hash: input, size: blob.size };
+		Self::create_job(requester, model, model_terms, Default::default(), Some(blob_input), tier, max_price, timeout)
+	}
+
+	/// The most blocks a job with phases of `timeout` blocks lives when no backlog of due
+	/// phases delays it: pending, `MaxReassignments + 2` working phases, a reveal phase, and
+	/// the challenge window (see the crate's documentation, "Every job ends").
+	pub fn longest_life(timeout: BlockNumberFor<T>) -> BlockNumberFor<T> {
+		let phases = T::MaxReassignments::get().saturating_add(4);
+		timeout.saturating_mul(phases.into()).saturating_add(T::ChallengePeriod::get())
+	}
+}
