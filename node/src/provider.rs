@@ -16,9 +16,15 @@
 //! no weights, by its circuit id), exactly as the chain records them, so a job runs only on the
 //! weights its model registered. The engine's finished results persist under
 //! `<chain data>/compute-results`.
+//!
+//! A blob job's input (a blob the chain keeps, or a manifest's file) is read when the job is
+//! handed over, from this node's own indexed data ([`EngineBackend::read_blobs_from`]), every
+//! piece checked against its hash and the file against the size the chain recorded; a blob
+//! the node does not have (synced without bodies, pruned) is [`EngineError::InputUnavailable`]
+//! and the provider declines the job.
 
 use aichain_compute::JobId;
-use aichain_engine_host::{ComputeBackend, EngineError, EngineJob, EngineOutput};
+use aichain_engine_host::{ComputeBackend, EngineError, EngineInput, EngineJob, EngineOutput};
 use aichain_offchain_worker::{
 	engine::{Engine, EngineConfig, JobSpec},
 	models::{self, minilm::embedding},
@@ -27,9 +33,12 @@ use aichain_offchain_worker::{
 use std::{
 	collections::HashMap,
 	path::PathBuf,
-	sync::Mutex,
+	sync::{Arc, Mutex, OnceLock},
 	time::{Duration, Instant},
 };
+
+/// Reads the bytes a node indexed under a content hash (`BlockBackend::indexed_transaction`).
+pub type BlobReader = Arc<dyn Fn(&[u8; 32]) -> Option<Vec<u8>> + Send + Sync>;
 
 /// The `--worker` flag family.
 #[derive(Debug, Clone, clap::Args)]
@@ -99,6 +108,8 @@ pub struct EngineBackend {
 	/// When the models directory was last read.
 	last_scan: Mutex<Instant>,
 	dishonest: bool,
+	/// Where blob inputs are read, once the node's client exists.
+	blobs: OnceLock<BlobReader>,
 }
 
 /// The models directory is read again, for a job of a model the provider does not have, at
@@ -133,6 +144,27 @@ impl EngineBackend {
 			context,
 			last_scan: Mutex::new(Instant::now()),
 			dishonest: params.worker_dishonest,
+			blobs: OnceLock::new(),
+		})
+	}
+
+	/// Reads blob inputs with `reader` (the node's indexed data); set once, after the client
+	/// is built (the engine starts first: loading models takes a while).
+	pub fn read_blobs_from(&self, reader: BlobReader) {
+		let _ = self.blobs.set(reader);
+	}
+
+	/// The input bytes of `job`: inline, or the file its blob names, read from this node's
+	/// indexed data with every hash and the size checked.
+	fn input_bytes(&self, job: JobId, input: EngineInput) -> Result<Vec<u8>, EngineError> {
+		let blob = match input {
+			EngineInput::Inline(bytes) => return Ok(bytes),
+			EngineInput::Blob(blob) => blob,
+		};
+		let reader = self.blobs.get().ok_or(EngineError::InputUnavailable)?;
+		aichain_compute::blob::read_file(&blob, |hash| reader(hash), sp_io::hashing::blake2_256).map_err(|error| {
+			log::warn!(target: "aichain::provider", "job {job}: its input blob cannot be read here: {error:?}");
+			EngineError::InputUnavailable
 		})
 	}
 
@@ -178,7 +210,8 @@ impl ComputeBackend for EngineBackend {
 	fn submit(&self, job: EngineJob) -> Result<(), EngineError> {
 		let model = self.model_id(&job.weights_sha256).ok_or(EngineError::UnknownModel)?;
 		let request = job.fingerprint();
-		let spec = JobSpec { job: job.job, model, input: job.input, tier: job.tier, request };
+		let input = self.input_bytes(job.job, job.input)?;
+		let spec = JobSpec { job: job.job, model, input, tier: job.tier, request };
 		self.engine.submit(spec).map_err(|error| match error {
 			EngineFailure::QueueFull => EngineError::QueueFull,
 			EngineFailure::UnknownModel(_) => EngineError::UnknownModel,

@@ -179,6 +179,14 @@ pub fn new_full<
 		other: (block_import, grandpa_link, mut telemetry),
 	} = new_partial(&config)?;
 
+	if let Some(engine) = &engine {
+		// Blob jobs' inputs come from this node's indexed data.
+		let client = client.clone();
+		engine.read_blobs_from(Arc::new(move |hash: &[u8; 32]| {
+			client.indexed_transaction(sp_core::H256::from(*hash)).ok().flatten()
+		}));
+	}
+
 	if let (Some(_), Some(seed)) = (&engine, &config.dev_key_seed) {
 		// `--alice` and friends: the dev account is also the provider key.
 		sp_keystore::Keystore::sr25519_generate_new(

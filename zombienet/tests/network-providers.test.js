@@ -6,6 +6,10 @@
 //!      on chain, the right class, and Eve paying exactly the price and the protocol fee;
 //!  (b) a MiniLM embedding job on the redundancy tier (2 replicas: Alice, Bob) completes with
 //!      both workers agreeing on the 384-byte embedding;
+//!  (g) the same sentence stored by Eve as a file of two blobs under a manifest, after Ferdie
+//!      lets MiniLM take blob inputs: a blob job (redundancy, 2 replicas) is served by Alice and
+//!      Bob reading the pieces from their own nodes' indexed data, and its embedding is (b)'s;
+//!      a blob job on the zk tier and one naming an unknown blob are refused;
 //!  (c) with Dave serving MiniLM too, a 3-replica job assigns all three: Dave's lie loses the
 //!      vote, his bond is slashed, and the job completes with Alice's and Bob's output;
 //!  (e) a federated training of the training-step model (4-or-9 digits classifier): three rounds
@@ -25,7 +29,9 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { Keyring } from '@polkadot/keyring';
-import { startNode, connect, stop, kill, waitFor, submitFinalized, feePaid, peerIdOf, logTail, errorName } from './lib/chain.js';
+import { blake2AsU8a } from '@polkadot/util-crypto';
+import { startNode, connect, stop, kill, waitFor, submitFinalized, feePaid, peerIdOf, logTail, errorName, runClient } from './lib/chain.js';
+import { cidOf } from './lib/ipfs.js';
 import {
   UNIT, DIGITS_PRICE, findEvent, expectSuccess, registerDigitsKey, registerModel, digitsSpec, minilmSpec,
   registerWorker, testDigit, decodeLogits, waitForJobEvent, waitForEvent, registerVerifyingKey, TRAINING,
@@ -95,6 +101,34 @@ test('4 validator-providers: zk, redundancy, a lying provider, a training round,
   assert.deepEqual(bWorkers, [alice.address, bob.address].sort(), 'both replicas agree and are paid');
   assert.equal(bDone.data.output.length, 384, 'a 384-byte embedding');
   console.log(`# (b) redundancy job ${b.job}: 2 workers agreed in block ${bDone.block}`);
+
+  // (g) The sentence as a file of two blobs under a manifest; a blob job on MiniLM, through
+  // aichain-client (set-blob-limits by Ferdie, submit-job --input-cid by Eve).
+  await runClient(nodes.alice, '//Ferdie', 'set-blob-limits', '--model', minilm, '--max-input-len', 4096);
+  const pieces = [sentence.subarray(0, 23), sentence.subarray(23)];
+  const blake2 = (bytes) => blake2AsU8a(bytes, 256);
+  for (const piece of pieces) expectSuccess(api, await submitFinalized(api, api.tx.blobs.store(hex(piece)), eve), 'storing a piece');
+  const size = Buffer.alloc(8);
+  size.writeBigUInt64LE(BigInt(sentence.length));
+  // The magic, then SCALE (total size: u64, pieces: Vec<[u8; 32]>): compact(2) is 0x08.
+  const manifest = Buffer.concat([Buffer.from('aicm\x01', 'latin1'), size, Buffer.from([0x08]), ...pieces.map(blake2)]);
+  expectSuccess(api, await submitFinalized(api, api.tx.blobs.storeManifest(hex(manifest)), eve), 'storing the manifest');
+  const file = blake2(manifest);
+  const gOutput = await runClient(nodes.bob, '//Eve', 'submit-job', '--model', minilm, '--input-cid', await cidOf(manifest),
+    '--tier', 'redundancy:2', '--deadline', 20);
+  const gJob = Number(gOutput.match(/job (\d+) submitted/)?.[1]);
+  // The client waited for the job's completion in a finalized block: it is among the last ones.
+  const [gDone] = await waitForJobEvent(api, gJob, ['JobCompleted'], 10_000, () => `\n${gOutput}`);
+  assert.deepEqual(gDone.data.workers.map((w) => w.toString()).sort(), [alice.address, bob.address].sort(), 'both replicas read the blob');
+  const gOut = Buffer.from(gOutput.match(/output \(384 bytes\): 0x([0-9a-f]+)/)?.[1] ?? '', 'hex');
+  const bOut = bDone.data.output.toU8a(true);
+  assert.equal(gOut.length, 384, `a 384-byte embedding:\n${gOutput}`);
+  assert.ok(gOut.every((v, i) => Math.abs(((v << 24) >> 24) - ((bOut[i] << 24) >> 24)) <= 1), "the file's embedding is the inline sentence's");
+  const refusedBlob = async (input, tier) =>
+    errorName(api, await submitFinalized(api, api.tx.jobs.submitBlobJob(minilm, hex(input), tier, 10n * UNIT, 20), eve));
+  assert.equal(await refusedBlob(file, 'Zk'), 'jobs.BlobNotProvable');
+  assert.equal(await refusedBlob(blake2(Buffer.from('never stored')), 'Optimistic'), 'jobs.UnknownInputBlob');
+  console.log(`# (g) blob job ${gJob}: a file of 2 pieces read by Alice and Bob from their nodes, agreed (client output:\n${gOutput.trim()})`);
 
   // (c) Dave, the liar, joins MiniLM; a 3-replica job draws Alice, Bob and Dave.
   await registerWorker(api, dave, [minilm]);

@@ -11,12 +11,10 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { execFile } from 'node:child_process';
 import { readFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir, homedir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { startNode, connect, stop, kill, waitFor, heights, peerIdOf, sleep } from './lib/chain.js';
+import { startNode, connect, stop, kill, waitFor, heights, peerIdOf, sleep, runClient } from './lib/chain.js';
 import { cidOf, fetchBlock } from './lib/ipfs.js';
 
 const nodes = {};
@@ -82,21 +80,13 @@ function p2pAddress(node) {
   return `/ip4/127.0.0.1/tcp/${node.p2pPort}/p2p/${peerIdOf(node.nodeKey)}`;
 }
 
-/** Runs aichain-client against `node` as `suri`; returns its standard output. */
-async function client(node, suri, ...args) {
-  assert.ok(process.env.CLIENT_BIN, 'CLIENT_BIN is set (scripts/env.sh)');
-  const { stdout } = await promisify(execFile)(process.env.CLIENT_BIN,
-    ['--url', `ws://127.0.0.1:${node.rpcPort}`, '--suri', suri, ...args], { timeout: 300_000, maxBuffer: 1 << 24 });
-  return stdout;
-}
-
 test('a file stored as blobs is served by CID over bitswap by two nodes and read back by the client', { timeout: 600_000 }, async () => {
   // A real data file fetched from PyPI by scripts/fetch-models.sh (ISLP NYSE.csv, 371,105 bytes):
   // two 256 KiB pieces and a manifest.
   const file = join(homedir(), '.cache/aichain/data/islp/NYSE.csv');
   const data = readFileSync(file);
   const t0 = Date.now();
-  const out = await client(nodes.bob, '//Bob', 'put', file);
+  const out = await runClient(nodes.bob, '//Bob', 'put', file);
   const putSeconds = (Date.now() - t0) / 1000;
   const cids = [...out.matchAll(/(bafk2bzace[a-z2-7]+) stored/g)].map((m) => m[1]);
   assert.equal(cids.length, 3, `two pieces and a manifest stored:\n${out}`);
@@ -127,6 +117,6 @@ test('a file stored as blobs is served by CID over bitswap by two nodes and read
 
   // The client reads the whole file back through Dave's node, checking every piece.
   const target = join(mkdtempSync(join(tmpdir(), 'aichain-get-')), 'NYSE.csv');
-  await client(nodes.dave, '//Dave', 'get', manifest, '--out', target);
+  await runClient(nodes.dave, '//Dave', 'get', manifest, '--out', target);
   assert.deepEqual(readFileSync(target), data, 'the file read back is the file stored');
 });

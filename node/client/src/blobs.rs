@@ -30,31 +30,8 @@ pub fn hash_of_cid(text: &str) -> Result<[u8; 32]> {
 		.with_context(|| format!("{text} is not the canonical CID of a blob (CIDv1, raw, BLAKE2b-256, base32 `b…`)"))
 }
 
-/// The first bytes of a manifest blob (`pallet_blobs::MANIFEST_MAGIC`); the chain refuses plain
-/// data that starts with them.
-const MANIFEST_MAGIC: &[u8] = b"aicm\x01";
-
-/// A manifest, as `pallet_blobs::Manifest` encodes it (after [`MANIFEST_MAGIC`]).
-#[derive(Encode, Decode)]
-struct Manifest {
-	total_size: u64,
-	chunks: Vec<[u8; 32]>,
-}
-
-impl Manifest {
-	/// The manifest blob's bytes.
-	fn to_blob(&self) -> Vec<u8> {
-		let mut bytes = MANIFEST_MAGIC.to_vec();
-		self.encode_to(&mut bytes);
-		bytes
-	}
-
-	/// The manifest a blob holds, if it is one.
-	fn from_blob(bytes: &[u8]) -> Option<Result<Self>> {
-		let mut encoded = bytes.strip_prefix(MANIFEST_MAGIC)?;
-		Some(Self::decode(&mut encoded).map_err(|e| anyhow::anyhow!("the manifest does not decode: {e}")))
-	}
-}
+/// A manifest: the pieces of a file larger than one blob (`aichain_compute::blob`).
+use aichain_compute::blob::ManifestView as Manifest;
 
 /// Stores the file at `path`; prints and returns its CID.
 pub async fn put(api: &Client, url: &str, signer: &Keypair, path: &Path) -> Result<String> {

@@ -9,8 +9,10 @@
 //!                   --content-address S [--verifying-key-file F.vk | --snarkjs-verification-key F.json]
 //!                   --price AIC
 //!                   [--royalty-bps B] --max-input-len N --max-output-len N
-//!   submit-job      --model ID --input-file F [--tier TIER]
+//!   submit-job      --model ID (--input-file F | --input-cid CID) [--tier TIER]
 //!                   [--max-price AIC] [--deadline BLOCKS] [--no-wait]
+//!   set-blob-limits --model ID (--max-input-len N [--max-output-len N --output-row-len N
+//!                   --sketch-tolerance N] | --remove)
 //!   audit-job       ID [--max-blocks N]
 //!   verify-snarkjs  --verification-key F.json --proof F.json --public F.json
 //!   jobs | workers | models
@@ -108,12 +110,17 @@ enum Command {
 		#[arg(long, default_value_t = 0)]
 		output_tolerance: u8,
 	},
-	/// Submit a job with the bytes of a file as input, wait for it and print its output.
+	/// Submit a job with the bytes of a file as input (or a blob the chain keeps, by its CID:
+	/// see `put`), wait for it and print its output.
 	SubmitJob {
 		#[arg(long)]
 		model: u32,
-		#[arg(long)]
-		input_file: PathBuf,
+		#[arg(long, required_unless_present = "input_cid")]
+		input_file: Option<PathBuf>,
+		/// The CID of a kept blob (a file stored with `put`): providers read it from their own
+		/// nodes (`Jobs.submit_blob_job`; redundancy and optimistic tiers).
+		#[arg(long, conflicts_with = "input_file")]
+		input_cid: Option<String>,
 		/// A `Tier` of the runtime in kebab case, with its number after a colon: zk, optimistic,
 		/// redundancy:N (read from the runtime's metadata).
 		#[arg(long, default_value = "zk")]
@@ -127,6 +134,26 @@ enum Command {
 		/// Print the job id and return without waiting for the result.
 		#[arg(long)]
 		no_wait: bool,
+	},
+	/// Let a model you own take blob inputs (and later blob outputs), or stop it (`--remove`).
+	SetBlobLimits {
+		#[arg(long)]
+		model: u32,
+		/// The largest blob input, in bytes (a whole file under a manifest); 0: none.
+		#[arg(long, default_value_t = 0, conflicts_with = "remove")]
+		max_input_len: u64,
+		/// The largest output blob, in bytes; 0: outputs stay inline.
+		#[arg(long, default_value_t = 0, conflicts_with = "remove")]
+		max_output_len: u32,
+		/// The length of each row of an output blob.
+		#[arg(long, default_value_t = 0, conflicts_with = "remove")]
+		output_row_len: u16,
+		/// How far replicas' sketches of an output blob may differ per entry (embeddings).
+		#[arg(long, default_value_t = 0, conflicts_with = "remove")]
+		sketch_tolerance: u32,
+		/// Remove the model's blob limits.
+		#[arg(long)]
+		remove: bool,
 	},
 	/// Re-verify a completed zk job from chain data alone: find its input, output, proof and
 	/// verifying key in the blocks and check the proof on this machine.
@@ -254,23 +281,39 @@ async fn main() -> Result<()> {
 			let model = number(&find_event(&events, "Models", "ModelRegistered")?, "model")?;
 			println!("model {model} registered");
 		},
-		Command::SubmitJob { model, input_file, tier, max_price, deadline, no_wait } => {
+		Command::SubmitJob { model, input_file, input_cid, tier, max_price, deadline, no_wait } => {
 			let signer = signer()?;
-			let input = std::fs::read(&input_file).with_context(|| format!("reading {}", input_file.display()))?;
-			let tier = variants::parse(&api, "Jobs", "submit_job", &["tier"], "--tier", &tier).await?;
-			let args = vec![
-				Value::u128(model.into()),
-				Value::from_bytes(input),
-				tier,
-				Value::u128(aic(max_price)?),
-				Value::u128(deadline.into()),
-			];
-			let events = submit(&api, &signer, "Jobs", "submit_job", args).await?;
+			let (call, input) = match (input_file, input_cid) {
+				(_, Some(cid)) => ("submit_blob_job", Value::from_bytes(blobs::hash_of_cid(&cid)?)),
+				(Some(path), None) => {
+					let input = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+					("submit_job", Value::from_bytes(input))
+				},
+				(None, None) => bail!("--input-file or --input-cid"),
+			};
+			let tier = variants::parse(&api, "Jobs", call, &["tier"], "--tier", &tier).await?;
+			let args = vec![Value::u128(model.into()), input, tier, Value::u128(aic(max_price)?), Value::u128(deadline.into())];
+			let events = submit(&api, &signer, "Jobs", call, args).await?;
 			let job = number(&find_event(&events, "Jobs", "JobSubmitted")?, "job")? as u64;
 			println!("job {job} submitted");
 			if !no_wait {
 				wait_for_job(&api, job).await?;
 			}
+		},
+		Command::SetBlobLimits { model, max_input_len, max_output_len, output_row_len, sketch_tolerance, remove } => {
+			let signer = signer()?;
+			let limits = if remove {
+				Value::unnamed_variant("None", [])
+			} else {
+				Value::unnamed_variant("Some", [Value::named_composite([
+					("max_input_len", Value::u128(max_input_len.into())),
+					("max_output_len", Value::u128(max_output_len.into())),
+					("output_row_len", Value::u128(output_row_len.into())),
+					("sketch_tolerance", Value::u128(sketch_tolerance.into())),
+				])])
+			};
+			submit(&api, &signer, "Models", "set_blob_limits", vec![Value::u128(model.into()), limits]).await?;
+			println!("model {model}: blob limits {}", if remove { "removed" } else { "set" });
 		},
 		Command::AuditJob { job, max_blocks } => audit::audit_job(&api, job, max_blocks).await?,
 		Command::VerifySnarkjs { .. } => {}, // handled before connecting

@@ -49,10 +49,11 @@ pub struct BlobInfo<AccountId, BlockNumber> {
 /// The first bytes of every manifest blob: [`MANIFEST_MAGIC`] then the SCALE encoding of a
 /// [`Manifest`]. Plain data may not start with them, so that nobody can store a manifest's bytes
 /// as data first and so make its CID name something else.
-pub const MANIFEST_MAGIC: [u8; 5] = *b"aicm\x01";
+pub const MANIFEST_MAGIC: [u8; 5] = aichain_compute::blob::MANIFEST_MAGIC;
 
 /// The pieces of a file larger than one transaction, in order; itself stored as a blob
-/// ([`MANIFEST_MAGIC`] then its SCALE encoding), so that one CID names the whole file.
+/// ([`MANIFEST_MAGIC`] then its SCALE encoding), so that one CID names the whole file. Encoded
+/// as [`aichain_compute::blob::ManifestView`], which clients and providers read.
 #[derive(CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
 #[scale_info(skip_type_params(MaxChunks))]
 pub struct Manifest<MaxChunks: Get<u32>> {

@@ -2,7 +2,7 @@
 
 use crate::{Config, Pallet};
 use aichain_compute::{JobId, Tier};
-use aichain_engine_host::{compute_engine, EngineError, EngineJob, EngineOutput};
+use aichain_engine_host::{compute_engine, EngineError, EngineInput, EngineJob, EngineOutput};
 use alloc::{vec, vec::Vec};
 use codec::Encode;
 use frame_support::{traits::Get, BoundedVec};
@@ -186,18 +186,19 @@ impl<T: Config> Pallet<T> {
 		job: &JobOf<T>,
 		now: BlockNumberFor<T>,
 	) -> Result<Option<EngineOutput>, EngineError> {
-		// The engine takes inline inputs only so far: a blob job's inline input is empty, and
-		// running the model on it would answer another question. Declined, not slashed.
-		if pallet_jobs::BlobInputs::<T>::contains_key(job_id) {
-			return Err(EngineError::Refused);
-		}
 		let Some(model) = pallet_models::Models::<T>::get(job.model) else { return Ok(None) };
+		// A blob job's inline input is empty: the engine reads the blob from this node's
+		// indexed data (or refuses with `InputUnavailable`, and the worker declines).
+		let input = match pallet_jobs::BlobInputs::<T>::get(job_id) {
+			Some(blob) => EngineInput::Blob(blob),
+			None => EngineInput::Inline(job.input.to_vec()),
+		};
 		let request = EngineJob {
 			job: job_id,
 			weights_sha256: model.spec.weights_sha256,
 			kind: model.spec.kind,
 			tier: job.tier,
-			input: job.input.to_vec(),
+			input,
 		};
 		// Only a result of exactly this request: after a reorg the engine may hold a result
 		// of another job that had this id; this job is then handed over (and run) again.

@@ -1,6 +1,8 @@
-//! Jobs over blobs: how a job names a blob ([`BlobRef`]) and the self-describing format of a
-//! row output ([`RowOutput`]: a header, then fixed-length rows, one per input line), which
-//! replicas compare by [`crate::sketch`] because the chain never keeps the bytes.
+//! Blobs and jobs over them: how a job names a blob ([`BlobRef`]); the format of a manifest
+//! (the pieces of a file larger than one blob) and how a file is read back from its pieces with
+//! every hash checked ([`read_file`]); and the self-describing format of a row output
+//! ([`RowOutput`]: a header, then fixed-length rows, one per input line), which replicas
+//! compare by [`crate::sketch`] because the chain never keeps the bytes.
 
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
@@ -14,6 +16,94 @@ pub struct BlobRef {
 	pub hash: [u8; 32],
 	/// The size of the data the job reads or wrote.
 	pub size: u64,
+}
+
+/// The first bytes of every manifest blob: the magic, then the SCALE encoding of
+/// `(total_size: u64, chunks: Vec<[u8; 32]>)` (the blobs pallet's `Manifest`). Plain data may
+/// not start with them.
+pub const MANIFEST_MAGIC: [u8; 5] = *b"aicm\x01";
+
+/// A manifest read from its blob: the file's size and its pieces' hashes, in order.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct ManifestView {
+	/// The file's size: the sum of its pieces' sizes.
+	pub total_size: u64,
+	/// Each piece's content hash, in file order.
+	pub chunks: Vec<[u8; 32]>,
+}
+
+impl ManifestView {
+	/// The manifest blob's bytes.
+	pub fn to_blob(&self) -> Vec<u8> {
+		let mut bytes = MANIFEST_MAGIC.to_vec();
+		self.encode_to(&mut bytes);
+		bytes
+	}
+
+	/// The manifest a blob holds: `None` if the blob is plain data (no magic), `Some(Err)` if
+	/// it has the magic but does not decode.
+	pub fn from_blob(bytes: &[u8]) -> Option<Result<Self, codec::Error>> {
+		let mut encoded = bytes.strip_prefix(&MANIFEST_MAGIC[..])?;
+		Some(codec::DecodeAll::decode_all(&mut encoded))
+	}
+}
+
+/// Why a file could not be read back from the blobs it is stored in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReadError {
+	/// A blob (the file's, or one of its pieces) is not there.
+	Missing([u8; 32]),
+	/// The bytes found under a hash do not hash to it.
+	Corrupt([u8; 32]),
+	/// The manifest does not decode, or its pieces do not add up to its size or to the size
+	/// expected.
+	BadManifest,
+	/// The file is not the size expected.
+	WrongSize {
+		/// The size named (by the job).
+		expected: u64,
+		/// The size found.
+		found: u64,
+	},
+}
+
+/// Reads the file `blob` names from `get` (a node's indexed data, or a network fetch): the
+/// blob itself, or, for a manifest, its pieces in order; every blob's bytes are checked
+/// against its hash with `hash` (BLAKE2b-256), and the file's size against `blob.size`.
+pub fn read_file(
+	blob: &BlobRef,
+	mut get: impl FnMut(&[u8; 32]) -> Option<Vec<u8>>,
+	hash: impl Fn(&[u8]) -> [u8; 32],
+) -> Result<Vec<u8>, ReadError> {
+	let mut checked = |wanted: &[u8; 32]| -> Result<Vec<u8>, ReadError> {
+		let bytes = get(wanted).ok_or(ReadError::Missing(*wanted))?;
+		if hash(&bytes) != *wanted {
+			return Err(ReadError::Corrupt(*wanted));
+		}
+		Ok(bytes)
+	};
+	let top = checked(&blob.hash)?;
+	let file = match ManifestView::from_blob(&top) {
+		None => top,
+		Some(manifest) => {
+			let manifest = manifest.map_err(|_| ReadError::BadManifest)?;
+			if manifest.total_size != blob.size {
+				return Err(ReadError::BadManifest);
+			}
+			let mut file = Vec::with_capacity(manifest.total_size.min(1 << 30) as usize);
+			for chunk in &manifest.chunks {
+				file.extend(checked(chunk)?);
+				if file.len() as u64 > manifest.total_size {
+					return Err(ReadError::BadManifest);
+				}
+			}
+			file
+		},
+	};
+	if file.len() as u64 != blob.size {
+		return Err(ReadError::WrongSize { expected: blob.size, found: file.len() as u64 });
+	}
+	Ok(file)
 }
 
 /// The first bytes of a row output: the magic then the row length (`u16`, little-endian).
@@ -80,8 +170,44 @@ mod tests {
 		assert_eq!(RowOutput::parse(&bytes[..bytes.len() - 1]), None, "a partial row");
 		assert_eq!(RowOutput::parse(b"aicr\x01\x00\x00"), None, "rows of no bytes");
 		assert_eq!(RowOutput::parse(b"aicm\x01\x02\x00"), None, "a manifest's magic");
+		assert_ne!(ROW_OUTPUT_MAGIC, MANIFEST_MAGIC);
 		assert_eq!(RowOutput::parse(b"aicr\x01\x02"), None, "no row length");
 		assert_eq!(RowOutput::parse(b"aicr\x01\x02\x00").map(|o| o.row_count()), Some(0));
+	}
+
+	/// A stand-in hash for the tests (the chain's is BLAKE2b-256): the bytes' sum and length.
+	fn toy_hash(bytes: &[u8]) -> [u8; 32] {
+		let mut hash = [0u8; 32];
+		hash[..8].copy_from_slice(&(bytes.iter().map(|b| *b as u64).sum::<u64>()).to_le_bytes());
+		hash[8..16].copy_from_slice(&(bytes.len() as u64).to_le_bytes());
+		hash
+	}
+
+	#[test]
+	fn a_file_is_read_from_its_blob_or_its_pieces_with_every_hash_checked() {
+		use alloc::collections::BTreeMap;
+		let pieces: [&[u8]; 2] = [b"first half, ", b"second half"];
+		let mut store: BTreeMap<[u8; 32], Vec<u8>> = pieces.iter().map(|p| (toy_hash(p), p.to_vec())).collect();
+		let manifest = ManifestView { total_size: 23, chunks: pieces.iter().map(|p| toy_hash(p)).collect() }.to_blob();
+		assert_eq!(manifest[..5], *b"aicm\x01");
+		store.insert(toy_hash(&manifest), manifest.clone());
+		let read = |blob: BlobRef, store: &BTreeMap<[u8; 32], Vec<u8>>| read_file(&blob, |h| store.get(h).cloned(), toy_hash);
+		let file = BlobRef { hash: toy_hash(&manifest), size: 23 };
+		assert_eq!(read(file, &store), Ok(b"first half, second half".to_vec()));
+		let piece = BlobRef { hash: toy_hash(pieces[1]), size: 11 };
+		assert_eq!(read(piece, &store), Ok(b"second half".to_vec()));
+		assert_eq!(read(BlobRef { size: 12, ..piece }, &store), Err(ReadError::WrongSize { expected: 12, found: 11 }));
+		assert_eq!(read(BlobRef { size: 24, ..file }, &store), Err(ReadError::BadManifest));
+		// A piece replaced by other bytes, then missing.
+		let mut tampered = store.clone();
+		tampered.insert(toy_hash(pieces[0]), b"FIRST HALF, ".to_vec());
+		assert_eq!(read(file, &tampered), Err(ReadError::Corrupt(toy_hash(pieces[0]))));
+		tampered.remove(&toy_hash(pieces[0]));
+		assert_eq!(read(file, &tampered), Err(ReadError::Missing(toy_hash(pieces[0]))));
+		// The magic with bytes that do not decode.
+		let broken = [&MANIFEST_MAGIC[..], &[1, 2, 3]].concat();
+		store.insert(toy_hash(&broken), broken.clone());
+		assert_eq!(read(BlobRef { hash: toy_hash(&broken), size: 3 }, &store), Err(ReadError::BadManifest));
 	}
 
 	#[test]

@@ -20,7 +20,7 @@
 
 extern crate alloc;
 
-use aichain_compute::{JobId, ModelKind, Tier};
+use aichain_compute::{blob::BlobRef, JobId, ModelKind, Tier};
 use aichain_zk::Proof;
 use alloc::vec::Vec;
 use codec::{Decode, Encode};
@@ -30,8 +30,18 @@ use sp_runtime_interface::{
 	runtime_interface,
 };
 
+/// A job's input as the engine gets it.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub enum EngineInput {
+	/// The bytes, from the job itself.
+	Inline(Vec<u8>),
+	/// A blob the chain keeps (a data blob or a manifest's file), which the node reads from its
+	/// own indexed data, checking every hash and the size.
+	Blob(BlobRef),
+}
+
 /// A job as the engine needs it: which model (by the SHA-256 of its weights, which the chain
-/// records), what kind of model, the tier (a zk job is proven), and the input bytes.
+/// records), what kind of model, the tier (a zk job is proven), and the input.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub struct EngineJob {
 	/// The on-chain job id.
@@ -43,7 +53,7 @@ pub struct EngineJob {
 	/// How the result will be verified.
 	pub tier: Tier,
 	/// The job's input.
-	pub input: Vec<u8>,
+	pub input: EngineInput,
 }
 
 impl EngineJob {
@@ -78,6 +88,10 @@ pub enum EngineError {
 	Refused,
 	/// The engine's queue is full; try again in a later block.
 	QueueFull,
+	/// The job's input blob is not in this node's indexed data (the node synced without
+	/// bodies, pruned them, or has not imported the storing block's body), or its bytes are
+	/// corrupt: this node cannot serve the job.
+	InputUnavailable,
 }
 
 /// What a node's compute engine offers the runtime (implemented by the node).
@@ -104,9 +118,10 @@ impl ComputeEngineExt {
 #[runtime_interface]
 pub trait ComputeEngine {
 	/// Hands a SCALE-encoded [`EngineJob`] to the engine. Errors: [`EngineError`]; a
-	/// malformed encoding is [`EngineError::Refused`].
+	/// malformed encoding (or one of another version of the runtime, with bytes left over) is
+	/// [`EngineError::Refused`].
 	fn submit(&mut self, job: PassFatPointerAndRead<&[u8]>) -> AllocateAndReturnByCodec<Result<(), EngineError>> {
-		let job = EngineJob::decode(&mut &job[..]).map_err(|_| EngineError::Refused)?;
+		let job = <EngineJob as codec::DecodeAll>::decode_all(&mut &job[..]).map_err(|_| EngineError::Refused)?;
 		match self.extension::<ComputeEngineExt>() {
 			Some(engine) => engine.0.submit(job),
 			None => Err(EngineError::NoEngine),
@@ -121,5 +136,28 @@ pub trait ComputeEngine {
 	/// Whether this node runs a compute engine for this call.
 	fn available(&mut self) -> bool {
 		self.extension::<ComputeEngineExt>().is_some()
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use codec::DecodeAll;
+
+	fn job(input: EngineInput) -> EngineJob {
+		EngineJob { job: 7, weights_sha256: [1; 32], kind: ModelKind::Embedding, tier: Tier::Optimistic, input }
+	}
+
+	#[test]
+	fn a_blob_job_round_trips_and_the_previous_layout_is_never_misread() {
+		let blob = job(EngineInput::Blob(BlobRef { hash: [9; 32], size: 1 << 20 }));
+		assert_eq!(EngineJob::decode_all(&mut &blob.encode()[..]), Ok(blob.clone()));
+		assert_ne!(blob.fingerprint(), job(EngineInput::Inline(vec![])).fingerprint());
+		// The layout before blob inputs: the same fields with the input as plain bytes. A
+		// runtime of that version talking to a newer node gets a refusal, never another input.
+		for len in 0..600usize {
+			let previous = (7u64, [1u8; 32], ModelKind::Embedding, Tier::Optimistic, vec![b'a'; len]).encode();
+			assert!(EngineJob::decode_all(&mut &previous[..]).is_err(), "an input of {len} bytes was misread");
+		}
 	}
 }

@@ -1,7 +1,8 @@
 //! Helpers for tests that run real `aichain-node` processes: spawning nodes on free loopback
 //! ports, connecting a polkadot.js client, waiting for best/finalized heights, submitting
 //! signed transactions, and cleanup.
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, rmSync, openSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -151,4 +152,12 @@ export function errorName(api, result) {
   if (!result.dispatchError?.isModule) throw new Error('expected the transaction to fail with a module error');
   const { section, name } = api.registry.findMetaError(result.dispatchError.asModule);
   return `${section}.${name}`;
+}
+
+/** Runs aichain-client (`$CLIENT_BIN`) against `node` as `suri`; returns its standard output. */
+export async function runClient(node, suri, ...args) {
+  if (!process.env.CLIENT_BIN) throw new Error('CLIENT_BIN is not set (scripts/env.sh)');
+  const { stdout } = await promisify(execFile)(process.env.CLIENT_BIN,
+    ['--url', `ws://127.0.0.1:${node.rpcPort}`, '--suri', suri, ...args.map(String)], { timeout: 300_000, maxBuffer: 1 << 24 });
+  return stdout;
 }
