@@ -4,7 +4,8 @@
 //! - Pieces of at most 256 KiB (IPFS's usual chunk size; litep2p's bitswap serves blocks up to
 //!   2 MiB), files up to 1,024 pieces (256 MiB) under a manifest.
 //! - Whoever stores or renews pays 0.01 AIC per blob plus 1 AIC per MiB to the treasury; the
-//!   chain's record lives for the retention period (14 days; 50 blocks with `fast-runtime`),
+//!   chain's record lives for the retention period (14 days; 600 blocks, an hour, with
+//!   `fast-runtime`: longer than the longest job of a 20-block deadline, 6 × 20 + 100 blocks),
 //!   then is removed by the block hook, at most 256 steps per block (a backlog carries over).
 
 use super::TreasuryAccount;
@@ -19,7 +20,7 @@ pub const MAX_MANIFEST_CHUNKS: u32 = 1024;
 parameter_types! {
 	pub const BlobEntryFee: Balance = UNIT / 100;
 	pub const BlobByteFee: Balance = UNIT / (1024 * 1024);
-	pub const BlobRetention: BlockNumber = prod_or_fast(14 * DAYS, 50);
+	pub const BlobRetention: BlockNumber = prod_or_fast(14 * DAYS, 600);
 }
 
 impl pallet_blobs::Config for Runtime {
