@@ -1,10 +1,10 @@
 //! The logic behind the jobs pallet's calls and hooks, one concern per file, each an
 //! `impl<T: Config> Pallet<T>` of `do_*` functions (the layout of pallet-nfts' `features/`).
 
-/// Jobs whose input is a kept blob.
-mod blob_input;
 /// Drawing and holding workers, and the lookups every call shares.
 mod assignment;
+/// Jobs whose input is a kept blob.
+mod blob_input;
 /// Deadlines: the schedule, and the `on_initialize` work on due phases and pending jobs.
 mod deadlines;
 /// A worker giving back a job it cannot serve.
