@@ -112,6 +112,21 @@ pub struct EngineBackend {
 	blobs: OnceLock<BlobReader>,
 }
 
+/// The input bytes of `job`: inline, or the file its blob names, read with `reader` (this
+/// node's indexed data) with every piece's hash and the size checked; without a reader, or
+/// without the bytes, [`EngineError::InputUnavailable`].
+fn input_bytes(reader: Option<&BlobReader>, job: JobId, input: EngineInput) -> Result<Vec<u8>, EngineError> {
+	let blob = match input {
+		EngineInput::Inline(bytes) => return Ok(bytes),
+		EngineInput::Blob(blob) => blob,
+	};
+	let reader = reader.ok_or(EngineError::InputUnavailable)?;
+	aichain_compute::blob::read_file(&blob, |hash| reader(hash), sp_io::hashing::blake2_256).map_err(|error| {
+		log::warn!(target: "aichain::provider", "job {job}: its input blob cannot be read here: {error:?}");
+		EngineError::InputUnavailable
+	})
+}
+
 /// The models directory is read again, for a job of a model the provider does not have, at
 /// most this often.
 const RESCAN_EVERY: Duration = Duration::from_secs(30);
@@ -152,20 +167,6 @@ impl EngineBackend {
 	/// is built (the engine starts first: loading models takes a while).
 	pub fn read_blobs_from(&self, reader: BlobReader) {
 		let _ = self.blobs.set(reader);
-	}
-
-	/// The input bytes of `job`: inline, or the file its blob names, read from this node's
-	/// indexed data with every hash and the size checked.
-	fn input_bytes(&self, job: JobId, input: EngineInput) -> Result<Vec<u8>, EngineError> {
-		let blob = match input {
-			EngineInput::Inline(bytes) => return Ok(bytes),
-			EngineInput::Blob(blob) => blob,
-		};
-		let reader = self.blobs.get().ok_or(EngineError::InputUnavailable)?;
-		aichain_compute::blob::read_file(&blob, |hash| reader(hash), sp_io::hashing::blake2_256).map_err(|error| {
-			log::warn!(target: "aichain::provider", "job {job}: its input blob cannot be read here: {error:?}");
-			EngineError::InputUnavailable
-		})
 	}
 
 	/// The engine's id of the model with `weights_sha256`. A model the provider does not have
@@ -210,7 +211,7 @@ impl ComputeBackend for EngineBackend {
 	fn submit(&self, job: EngineJob) -> Result<(), EngineError> {
 		let model = self.model_id(&job.weights_sha256).ok_or(EngineError::UnknownModel)?;
 		let request = job.fingerprint();
-		let input = self.input_bytes(job.job, job.input)?;
+		let input = input_bytes(self.blobs.get(), job.job, job.input)?;
 		let spec = JobSpec { job: job.job, model, input, tier: job.tier, request };
 		self.engine.submit(spec).map_err(|error| match error {
 			EngineFailure::QueueFull => EngineError::QueueFull,
@@ -231,5 +232,44 @@ impl ComputeBackend for EngineBackend {
 			}
 		}
 		Some(EngineOutput { request: result.request, output, proof: result.proof })
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use aichain_compute::blob::{BlobRef, ManifestView};
+	use sp_io::hashing::blake2_256;
+
+	/// A node's indexed data holding `blobs`.
+	fn node_with(blobs: &[&[u8]]) -> BlobReader {
+		let kept: HashMap<[u8; 32], Vec<u8>> = blobs.iter().map(|b| (blake2_256(b), b.to_vec())).collect();
+		Arc::new(move |hash| kept.get(hash).cloned())
+	}
+
+	#[test]
+	fn a_blob_input_is_read_from_the_node_and_refused_when_missing_or_wrong() {
+		let pieces: [&[u8]; 2] = [b"A provider node embeds ", b"this sentence for the chain."];
+		let manifest = ManifestView { total_size: 51, chunks: pieces.iter().map(|p| blake2_256(p)).collect() }.to_blob();
+		let file = EngineInput::Blob(BlobRef { hash: blake2_256(&manifest), size: 51 });
+		let full = node_with(&[pieces[0], pieces[1], &manifest]);
+		assert_eq!(input_bytes(Some(&full), 1, file.clone()), Ok(b"A provider node embeds this sentence for the chain.".to_vec()));
+		assert_eq!(input_bytes(None, 1, EngineInput::Inline(vec![7])), Ok(vec![7]));
+		// A node without a piece (pruned, synced without bodies), or before its client exists.
+		let partial = node_with(&[pieces[0], &manifest]);
+		assert_eq!(input_bytes(Some(&partial), 1, file.clone()), Err(EngineError::InputUnavailable));
+		assert_eq!(input_bytes(None, 1, file.clone()), Err(EngineError::InputUnavailable));
+		// Bytes under a hash that are not its bytes (a corrupt database): never run.
+		let second = blake2_256(pieces[1]);
+		let kept: HashMap<[u8; 32], Vec<u8>> = [pieces[0], &manifest]
+			.iter()
+			.map(|b| (blake2_256(b), b.to_vec()))
+			.chain([(second, b"THIS SENTENCE FOR THE CHAIN.".to_vec())])
+			.collect();
+		let corrupt: BlobReader = Arc::new(move |hash| kept.get(hash).cloned());
+		assert_eq!(input_bytes(Some(&corrupt), 1, file.clone()), Err(EngineError::InputUnavailable));
+		// A size other than the chain's record.
+		let wrong_size = EngineInput::Blob(BlobRef { hash: blake2_256(&manifest), size: 50 });
+		assert_eq!(input_bytes(Some(&full), 1, wrong_size), Err(EngineError::InputUnavailable));
 	}
 }

@@ -12,8 +12,9 @@
 //!   file against its size.
 
 use crate::{find_event, submit, Client};
+// A manifest: the pieces of a file larger than one blob.
+use aichain_compute::blob::ManifestView as Manifest;
 use anyhow::{bail, ensure, Context, Result};
-use codec::{Decode, Encode};
 use scale_value::{At, Composite, Value};
 use std::path::Path;
 use subxt::{config::DefaultExtrinsicParamsBuilder, dynamic, utils::AccountId32, PolkadotConfig};
@@ -29,9 +30,6 @@ pub fn hash_of_cid(text: &str) -> Result<[u8; 32]> {
 	aichain_compute::cid::hash_of_cid_text(text)
 		.with_context(|| format!("{text} is not the canonical CID of a blob (CIDv1, raw, BLAKE2b-256, base32 `b…`)"))
 }
-
-/// A manifest: the pieces of a file larger than one blob (`aichain_compute::blob`).
-use aichain_compute::blob::ManifestView as Manifest;
 
 /// Stores the file at `path`; prints and returns its CID.
 pub async fn put(api: &Client, url: &str, signer: &Keypair, path: &Path) -> Result<String> {
@@ -191,6 +189,6 @@ mod tests {
 		let blob = manifest.to_blob();
 		let decoded = Manifest::from_blob(&blob).unwrap().unwrap();
 		assert_eq!((decoded.total_size, decoded.chunks), (3, vec![[7; 32]]));
-		assert!(Manifest::from_blob(&manifest.encode()).is_none(), "the encoding alone is data");
+		assert!(Manifest::from_blob(&codec::Encode::encode(&manifest)).is_none(), "the encoding alone is data");
 	}
 }

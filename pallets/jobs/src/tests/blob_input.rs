@@ -112,3 +112,30 @@ fn a_blob_that_may_expire_before_the_job_ends_is_refused_until_renewed() {
 		assert_ok!(submit_blob(model, blob, Tier::Optimistic));
 	});
 }
+
+#[test]
+fn the_model_owner_cannot_strand_a_blob_job_or_its_workers() {
+	run_test(|| {
+		let (model, blob) = blob_market();
+		assert_ok!(submit_blob(model, blob, Tier::Redundancy { replicas: 2 }));
+		// Removing the limits after submission does not stop the job: it completes.
+		assert_ok!(Models::set_blob_limits(origin(OWNER), model, None));
+		let salts: Vec<_> = assigned(0).into_iter().map(|w| (w, commit_and_keep(0, w, b"vector"))).collect();
+		for (worker, salt) in salts {
+			assert_ok!(Jobs::reveal_result(origin(worker), 0, output(b"vector"), salt));
+		}
+		assert!(!JobsStorage::<Test>::contains_key(0));
+		// Retiring the model while the next blob job runs: refunded in full at the deadline,
+		// nobody slashed, its input forgotten.
+		assert_ok!(Models::set_blob_limits(origin(OWNER), model, Some(inputs_up_to(1024))));
+		assert_ok!(submit_blob(model, blob, Tier::Redundancy { replicas: 2 }));
+		let bonds = (bond(ALICE), bond(BOB));
+		assert_ok!(Models::retire_model(origin(OWNER), model));
+		run_to_block(1 + DEADLINE);
+		System::assert_last_event(
+			Event::JobRefunded { job: 1, reason: RefundReason::ModelUnavailable, amount: 2 * PRICE + 2 * FEE, fee: 0 }.into(),
+		);
+		assert_eq!((bond(ALICE), bond(BOB)), bonds);
+		assert_eq!(BlobInputs::<Test>::get(1), None);
+	});
+}

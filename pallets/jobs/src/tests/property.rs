@@ -82,9 +82,9 @@ struct Memory {
 /// phases, the proposer's and a dispute round's together; reveal) and the challenge window,
 /// each delayed by at most the backlog of due phases (`open jobs / MaxJobsPerBlock` blocks).
 fn bound(timeout: u64, open_jobs: u64) -> u64 {
-	let phases = <<Test as crate::Config>::MaxReassignments as Get<u32>>::get() as u64 + 4;
 	let delay = open_jobs.div_ceil(<<Test as crate::Config>::MaxJobsPerBlock as Get<u32>>::get() as u64) + 1;
-	phases * (timeout + delay) + CHALLENGE_PERIOD + delay
+	// The pallet's own bound without backlog, with every phase `delay` blocks longer.
+	Jobs::longest_life(timeout + delay) + delay
 }
 
 /// The n-th open job (by id), if any.
