@@ -212,7 +212,7 @@ impl ComputeBackend for EngineBackend {
 		let model = self.model_id(&job.weights_sha256).ok_or(EngineError::UnknownModel)?;
 		let request = job.fingerprint();
 		let input = input_bytes(self.blobs.get(), job.job, job.input)?;
-		let spec = JobSpec { job: job.job, model, input, tier: job.tier, request };
+		let spec = JobSpec { job: job.job, model, input, tier: job.tier, request, output: job.output };
 		self.engine.submit(spec).map_err(|error| match error {
 			EngineFailure::QueueFull => EngineError::QueueFull,
 			EngineFailure::UnknownModel(_) => EngineError::UnknownModel,

@@ -8,7 +8,7 @@
 
 pub use crate::models::LoadedModel;
 use crate::{prover, Error, Result};
-use aichain_compute::{JobId, ModelId, Tier};
+use aichain_compute::{blob::RowOutputShape, JobId, ModelId, Tier};
 use aichain_zk::Proof;
 use codec::{Decode, Encode};
 use std::{
@@ -30,6 +30,9 @@ pub struct JobSpec {
 	pub input: Vec<u8>,
 	/// How the result will be verified.
 	pub tier: Tier,
+	/// A blob-output job's shape: the model answers with a row output
+	/// ([`crate::models::EngineModel::run_rows`]); `None`: an inline output.
+	pub output: Option<RowOutputShape>,
 	/// What was asked, as the runtime fingerprints it (`EngineJob::fingerprint` of
 	/// `aichain-engine-host`); the result carries it so that a result is only ever used for
 	/// the request it answers.
@@ -52,7 +55,10 @@ pub struct JobResult {
 impl LoadedModel {
 	/// Checks a job for this model before it is queued.
 	fn check(&self, spec: &JobSpec) -> Result<()> {
-		self.model.check_input(&spec.input)?;
+		match spec.output {
+			Some(shape) => self.model.check_rows_input(&spec.input, shape)?,
+			None => self.model.check_input(&spec.input)?,
+		}
 		if spec.tier == Tier::Zk && (self.proving_key.is_none() || !self.model.is_provable()) {
 			return Err(Error::NotProvable(spec.model));
 		}
@@ -61,6 +67,9 @@ impl LoadedModel {
 
 	/// Runs a checked job: the output, and the proof of a zk job.
 	fn run(&self, spec: &JobSpec) -> Result<(Vec<u8>, Option<Proof>)> {
+		if let Some(shape) = spec.output {
+			return Ok((self.model.run_rows(&spec.input, shape)?, None));
+		}
 		match (&self.proving_key, spec.tier) {
 			(Some(key), Tier::Zk) => {
 				let (output, proof) = prover::prove(key, &*self.model, &spec.input, &mut rand::rngs::OsRng)?;

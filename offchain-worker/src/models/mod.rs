@@ -24,7 +24,7 @@ pub mod minilm;
 pub mod training_step;
 
 use crate::{Error, Result};
-use aichain_compute::ModelKind;
+use aichain_compute::{blob::RowOutputShape, ModelKind};
 use ark_bn254::{Bn254, Fr};
 use ark_groth16::ProvingKey;
 use aichain_zk::Proof;
@@ -114,6 +114,18 @@ pub trait EngineModel: Send + Sync {
 
 	/// The output for a checked input.
 	fn run(&self, input: &[u8]) -> Result<Vec<u8>>;
+
+	/// Checks the input of a blob-output job, answered with a row output of `shape`, before it
+	/// is queued (a refusal: the provider declines). The default: the model has no row
+	/// outputs.
+	fn check_rows_input(&self, _input: &[u8], _shape: RowOutputShape) -> Result<()> {
+		Err(Error::InvalidInput(format!("{} has no row outputs", self.card().name)))
+	}
+
+	/// The row output ([`aichain_compute::blob::RowOutput`]) of `shape` for a checked input.
+	fn run_rows(&self, _input: &[u8], _shape: RowOutputShape) -> Result<Vec<u8>> {
+		Err(Error::InvalidInput(format!("{} has no row outputs", self.card().name)))
+	}
 
 	/// The Groth16 circuit of `claim` (`None`: the circuit's shape, for key generation), whose
 	/// public inputs are [`aichain_compute::zk_public_inputs`]`(input, output)`; `None` if the

@@ -57,16 +57,43 @@ pub struct KeptBlob<BlockNumber> {
 	pub expires_at: BlockNumber,
 }
 
-/// What other pallets read of kept blobs: the jobs pallet checks a job's input blob.
-pub trait BlobRegistry<BlockNumber> {
+/// What other pallets read and store of blobs: the jobs pallet checks a job's input blob and
+/// stores blob outputs, paying their fees from the job's escrow.
+pub trait BlobRegistry<BlockNumber, AccountId, Balance> {
 	/// The blob `hash` if it is kept and its retention has not ended.
 	fn kept_blob(hash: ContentHash) -> Option<KeptBlob<BlockNumber>>;
+
+	/// The fee for storing a data blob of `size` bytes.
+	fn storage_fee(size: u32) -> Balance;
+
+	/// Stores `data` as a data blob owned by `owner`, kept for the retention period, exactly as
+	/// [`Pallet::store`] does (same checks, event and indexing; `data` must be the end of the
+	/// extrinsic being applied) except that the fee is paid by `pay(fee destination, fee)`
+	/// instead of from `owner`'s free balance. Returns its hash.
+	fn store_paid(
+		owner: AccountId,
+		data: &[u8],
+		pay: impl FnOnce(&AccountId, Balance) -> sp_runtime::DispatchResult,
+	) -> Result<ContentHash, sp_runtime::DispatchError>;
 }
 
-/// No blobs: for runtimes and tests without the blobs pallet.
-impl<BlockNumber> BlobRegistry<BlockNumber> for () {
+/// No blobs: for runtimes and tests without the blobs pallet (nothing is kept; nothing can be
+/// stored).
+impl<BlockNumber, AccountId, Balance: Default> BlobRegistry<BlockNumber, AccountId, Balance> for () {
 	fn kept_blob(_hash: ContentHash) -> Option<KeptBlob<BlockNumber>> {
 		None
+	}
+
+	fn storage_fee(_size: u32) -> Balance {
+		Balance::default()
+	}
+
+	fn store_paid(
+		_owner: AccountId,
+		_data: &[u8],
+		_pay: impl FnOnce(&AccountId, Balance) -> sp_runtime::DispatchResult,
+	) -> Result<ContentHash, sp_runtime::DispatchError> {
+		Err(sp_runtime::DispatchError::Other("this runtime keeps no blobs"))
 	}
 }
 

@@ -19,6 +19,7 @@ impl<T> BenchmarkHelper<T::AccountId> for MarketPallets<T>
 where
 	T: pallet_zk_verifier::Config + pallet_models::Config + pallet_workers::Config + pallet_blobs::Config,
 	<T as pallet_zk_verifier::Config>::Currency: Mutate<T::AccountId>,
+	<T as pallet_blobs::Config>::Currency: Mutate<T::AccountId>,
 	<T as pallet_models::Config>::Currency: Mutate<T::AccountId>,
 	<T as pallet_workers::Config>::Currency: Mutate<T::AccountId>,
 {
@@ -62,6 +63,33 @@ where
 
 	fn input_blob(size: u64) -> [u8; 32] {
 		pallet_blobs::Pallet::<T>::benchmark_kept_blob(size)
+	}
+
+	fn blob_bounds() -> (u64, u32, u32) {
+		(
+			<T as pallet_models::Config>::MaxBlobInputLimit::get(),
+			<T as pallet_models::Config>::MaxBlobOutputLimit::get(),
+			<T as pallet_models::Config>::MaxSketchLen::get(),
+		)
+	}
+
+	fn blob_output_model(limits: pallet_models::BlobLimits) -> ModelId {
+		let owner: T::AccountId = account("model-owner", 0, 0);
+		let balance = pallet_models::BalanceOf::<T>::max_value() / 1_000_000u32.into();
+		<T as pallet_models::Config>::Currency::set_balance(&owner, balance);
+		let (max_input_len, max_output_len) =
+			(<T as pallet_models::Config>::MaxInputLimit::get(), <T as pallet_models::Config>::MaxOutputLimit::get());
+		let spec = pallet_models::ModelSpec {
+			kind: aichain_compute::ModelKind::Embedding,
+			..pallet_models::benchmarking::spec::<T>(None, max_input_len, max_output_len)
+		};
+		let model = pallet_models::Pallet::<T>::do_register_model(owner.clone(), spec)
+			.expect("a funded owner registers a model; qed");
+		pallet_models::Pallet::<T>::do_set_blob_limits(owner, model, Some(limits))
+			.expect("the owner of an active embedding model sets blob limits within the bounds; qed");
+		let fee_destination = <T as pallet_blobs::Config>::FeeDestination::get();
+		<T as pallet_blobs::Config>::Currency::set_balance(&fee_destination, pallet_blobs::BalanceOf::<T>::max_value() / 1_000_000u32.into());
+		model
 	}
 
 	fn max_workers_per_model() -> u32 {

@@ -11,7 +11,11 @@
 
 use super::*;
 use crate::{commitment_of, BenchmarkHelper, Pallet as JobsPallet};
-use aichain_compute::zk_public_input_count;
+use aichain_compute::{
+	blob::{encode_row_output, BlobRef, ROW_OUTPUT_HEADER_LEN},
+	zk_public_input_count,
+};
+use codec::Encode;
 use frame_benchmarking::v2::*;
 use frame_support::{
 	traits::{fungible::Mutate, Get},
@@ -96,6 +100,15 @@ where
 	)?)
 }
 
+/// Notes extrinsic `index` as one ending with `bytes` (a blob reveal's data), as the
+/// executive does before dispatching it.
+fn note_extrinsic_ending_with<T: Config>(index: u32, bytes: &[u8]) {
+	frame_system::Pallet::<T>::set_extrinsic_index(index);
+	let mut extrinsic = alloc::vec![0u8; 100];
+	extrinsic.extend(bytes.to_vec().encode());
+	frame_system::Pallet::<T>::note_extrinsic(extrinsic);
+}
+
 /// The workers assigned to `job`.
 fn assignees<T: Config>(job: JobId) -> alloc::vec::Vec<T::AccountId> {
 	Jobs::<T>::get(job).map(|j| j.assignments.into_iter().map(|a| a.worker).collect()).unwrap_or_default()
@@ -122,7 +135,7 @@ mod benchmarks {
 	#[benchmark]
 	fn submit_blob_job(r: Linear<2, { T::MaxReplicas::get() }>) {
 		let (model, _) = plain_model::<T>(T::BenchmarkHelper::max_workers_per_model());
-		let size = 256 * 1024 * 1024;
+		let size = T::BenchmarkHelper::blob_bounds().0;
 		T::BenchmarkHelper::allow_blob_inputs(model, size);
 		let input = T::BenchmarkHelper::input_blob(size);
 		let caller = requester::<T>();
@@ -207,6 +220,61 @@ mod benchmarks {
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(workers[0].clone()), job, output, salt);
+
+		assert!(!Jobs::<T>::contains_key(job));
+		Ok(())
+	}
+
+	/// The last reveal of an `r`-worker blob-output job, of `l` bytes (whole rows of the
+	/// shortest row length whose sketch fits: the longest sketch), that settles it: every
+	/// replica's output differs from the others' by one value, so each is stored and sketched,
+	/// and all agree within the tolerance (every worker is paid).
+	#[benchmark]
+	fn reveal_blob_result(
+		r: Linear<2, { T::MaxReplicas::get() }>,
+		l: Linear<1, { T::BenchmarkHelper::blob_bounds().1 }>,
+	) -> Result<(), BenchmarkError> {
+		let (_, max_len, max_sketch) = T::BenchmarkHelper::blob_bounds();
+		let row_len = (1..=u16::MAX)
+			.find(|row_len| aichain_compute::sketch::sketch_len(max_len as u64, *row_len) <= max_sketch as u64)
+			.ok_or(BenchmarkError::Stop("no row length fits the sketch bound"))?;
+		let limits = pallet_models::BlobLimits {
+			max_input_len: 1024,
+			max_output_len: max_len,
+			output_row_len: row_len,
+			sketch_tolerance: 2,
+		};
+		let model = T::BenchmarkHelper::blob_output_model(limits);
+		workers_for::<T>(model, 0, r);
+		let input = T::BenchmarkHelper::input_blob(1024);
+		let tier = Tier::Redundancy { replicas: r as u8 };
+		let caller = requester::<T>();
+		let job =
+			JobsPallet::<T>::do_submit_blob_job(caller, model, input, tier, BalanceOf::<T>::max_value(), T::MaxDeadline::get())?;
+		let workers = assignees::<T>(job);
+		let rows = ((l as usize).saturating_sub(ROW_OUTPUT_HEADER_LEN) / row_len as usize).max(1);
+		let output = |worker: usize| {
+			let mut values = alloc::vec![1u8; rows * row_len as usize];
+			let changed = worker % values.len();
+			values[changed] = 2;
+			encode_row_output(row_len, values.chunks(row_len as usize))
+		};
+		let salt = [3u8; 32];
+		for (i, worker) in workers.iter().enumerate() {
+			let descriptor = BlobRef { hash: sp_io::hashing::blake2_256(&output(i)), size: output(i).len() as u64 };
+			JobsPallet::<T>::do_commit_result(worker.clone(), job, commitment_of(job, worker, &descriptor.encode(), &salt))?;
+		}
+		let next = frame_system::Pallet::<T>::block_number().saturating_add(One::one());
+		frame_system::Pallet::<T>::set_block_number(next);
+		for (i, worker) in workers.iter().enumerate().skip(1) {
+			note_extrinsic_ending_with::<T>(i as u32, &output(i));
+			JobsPallet::<T>::do_reveal_blob_result(worker.clone(), job, salt, output(i))?;
+		}
+		let data = output(0);
+		note_extrinsic_ending_with::<T>(0, &data);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(workers[0].clone()), job, salt, data);
 
 		assert!(!Jobs::<T>::contains_key(job));
 		Ok(())

@@ -22,6 +22,16 @@
 //!   circuit cannot take the bytes as public inputs), and only if the blob is kept for the
 //!   job's whole life. The reference is kept in [`BlobInputs`]; the job's inline input is
 //!   empty.
+//! - **Blob outputs** (a model whose owner set an output blob limit; redundancy tier and blob
+//!   inputs only): each worker commits to the descriptor `SCALE(BlobRef { hash, size })` of
+//!   its output, then reveals the bytes with [`Pallet::reveal_blob_result`], which stores them
+//!   as a blob (the requester's, its fee paid from the escrow, which reserved one per worker).
+//!   The chain keeps only a **sketch** of each distinct output ([`Sketches`]: random ±1 sums
+//!   of its rows and columns, with signs drawn from the hash of the block in which the last
+//!   commitment landed, unknown when the outputs were fixed); replicas agree when their sizes
+//!   are equal and their sketches are within the model's `sketch_tolerance`
+//!   ([`aichain_compute::sketch`]). The winner is the majority's descriptor: the requester
+//!   fetches the blob by its hash.
 //! - [`Pallet::cancel_job`]: the requester cancels a pending job and gets its price back; the
 //!   fee pays for the queue slot it took.
 //! - [`Pallet::decline_job`]: an assigned worker that cannot serve a job (an engine limit the
@@ -111,6 +121,7 @@ pub mod weights;
 
 pub use aichain_compute::{JobId, ModelId, Tier};
 pub use pallet::*;
+pub use features::BLOB_DESCRIPTOR_LEN;
 pub use types::*;
 pub use weights::WeightInfo;
 
@@ -131,6 +142,12 @@ pub trait BenchmarkHelper<AccountId> {
 	fn allow_blob_inputs(model: ModelId, max_input_len: u64);
 	/// A kept blob of `size` bytes, kept for far longer than any job; returns its hash.
 	fn input_blob(size: u64) -> [u8; 32];
+	/// The models pallet's bounds on blob limits: the largest input blob, the largest output
+	/// blob and the longest sketch.
+	fn blob_bounds() -> (u64, u32, u32);
+	/// Registers an active embedding model answering with blobs within `limits` (set by its
+	/// owner), and funds the blobs pallet's fee destination.
+	fn blob_output_model(limits: pallet_models::BlobLimits) -> ModelId;
 	/// The most workers one model can list.
 	fn max_workers_per_model() -> u32;
 }
@@ -195,8 +212,8 @@ pub mod pallet {
 		/// The Groth16 verifier of zk-tier results.
 		type Verifier: Verifier;
 
-		/// The kept blobs, which blob jobs take as inputs.
-		type Blobs: pallet_blobs::BlobRegistry<BlockNumberFor<Self>>;
+		/// The kept blobs, which blob jobs take as inputs and blob outputs are stored as.
+		type Blobs: pallet_blobs::BlobRegistry<BlockNumberFor<Self>, Self::AccountId, BalanceOf<Self>>;
 
 		/// Called with every accepted output.
 		type OnJobCompleted: OnJobCompleted<Self::AccountId>;
@@ -226,9 +243,14 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxInputLen: Get<u32>;
 
-		/// Largest job output, in bytes.
+		/// Largest inline job output, in bytes (at least [`BLOB_DESCRIPTOR_LEN`]: a blob
+		/// output's descriptor is kept as the job's output).
 		#[pallet::constant]
 		type MaxOutputLen: Get<u32>;
+
+		/// Most entries of a blob output's sketch (at least the models pallet's `MaxSketchLen`).
+		#[pallet::constant]
+		type MaxSketchLen: Get<u32>;
 
 		/// Most workers of a redundancy job.
 		#[pallet::constant]
@@ -312,6 +334,18 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type BlobInputs<T: Config> = StorageMap<_, Twox64Concat, JobId, aichain_compute::blob::BlobRef>;
 
+	/// The output limits of each open blob-output job (its `terms.max_output_len` is 0).
+	/// Removed with the job.
+	#[pallet::storage]
+	pub type BlobOutputs<T: Config> = StorageMap<_, Twox64Concat, JobId, BlobOutput>;
+
+	/// The sketch of each distinct revealed blob output, by job and the BLAKE2-256 of its
+	/// descriptor (an entry of the job's `revealed`): at most one per worker, removed with
+	/// the job.
+	#[pallet::storage]
+	pub type Sketches<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, JobId, Identity, [u8; 32], BoundedVec<i32, T::MaxSketchLen>, OptionQuery>;
+
 	/// The open jobs each worker holds: assignments, and optimistic proposals awaiting their
 	/// window. Read by providers' offchain workers instead of scanning [`Jobs`].
 	#[pallet::storage]
@@ -325,6 +359,8 @@ pub mod pallet {
 		JobSubmitted { job: JobId, requester: T::AccountId, model: ModelId, tier: Tier, escrow: BalanceOf<T> },
 		/// The job just submitted takes the blob `input` as its input.
 		BlobInputSet { job: JobId, input: aichain_compute::blob::BlobRef },
+		/// The job just submitted answers with a blob within `limits`.
+		BlobOutputSet { job: JobId, limits: BlobOutput },
 		/// Workers were assigned; their current phase ends at `deadline`.
 		JobAssigned { job: JobId, workers: Vec<T::AccountId>, deadline: BlockNumberFor<T> },
 		/// A zk result did not verify; the job is unchanged and the worker's failures grew.
@@ -437,9 +473,22 @@ pub mod pallet {
 		JobIdOverflow,
 		/// The model takes no blob inputs (its owner set no blob input limit).
 		BlobInputsNotAccepted,
-		/// Jobs on models with blob outputs are not supported yet: the model's owner set an
-		/// output blob limit.
-		BlobOutputsNotSupported,
+		/// The model answers with blobs (its owner set an output blob limit): only the
+		/// redundancy tier compares them (by sketch).
+		BlobOutputNeedsRedundancy,
+		/// The model answers with blobs: submit the input as a blob ([`Pallet::submit_blob_job`]).
+		BlobOutputNeedsBlobInput,
+		/// The job's output is a blob: reveal it with [`Pallet::reveal_blob_result`].
+		BlobOutputJob,
+		/// The job's output is inline: reveal it with [`Pallet::reveal_result`].
+		NotBlobOutputJob,
+		/// The revealed blob is not a row output of the job's row length.
+		MalformedRowOutput,
+		/// The reveal phase started in this block: the sketch's seed is this block's hash,
+		/// known from the next block on.
+		SketchSeedNotReady,
+		/// The escrow could not pay the output blob's storage fee.
+		BlobFeeUnpaid,
 		/// No blob is kept under this hash (never stored, or its retention ended).
 		UnknownInputBlob,
 		/// The blob is larger than the model's blob input limit.
@@ -467,6 +516,10 @@ pub mod pallet {
 			let dispute = T::DisputeReplicas::get();
 			assert!(dispute >= 1 && dispute <= T::MaxReplicas::get(), "DisputeReplicas must be in 1..=MaxReplicas");
 			assert!(T::MaxReplicas::get() <= u8::MAX as u32, "MaxReplicas must fit a u8");
+			assert!(
+				T::MaxOutputLen::get() >= BLOB_DESCRIPTOR_LEN,
+				"MaxOutputLen must hold a blob output's descriptor (BLOB_DESCRIPTOR_LEN bytes)"
+			);
 			assert!(
 				T::MaxReassignments::get() < T::MaxReplicas::get(),
 				"MaxReassignments must be below MaxReplicas (a job keeps its decliners in a MaxReplicas list)"
@@ -567,8 +620,8 @@ pub mod pallet {
 		/// - Events: [`Event::ResultRevealed`], then after the last reveal [`Event::JobCompleted`]
 		///   and [`Event::WorkerSlashed`] for the minority, or [`Event::JobRefunded`].
 		/// - Errors: [`Error::UnknownJob`], [`Error::JobAlreadyFinished`], [`Error::WrongTier`],
-		///   [`Error::WrongPhase`], [`Error::NotAssignedWorker`], [`Error::OutputTooLong`],
-		///   [`Error::AlreadyRevealed`], [`Error::CommitmentMismatch`].
+		///   [`Error::WrongPhase`], [`Error::NotAssignedWorker`], [`Error::BlobOutputJob`],
+		///   [`Error::OutputTooLong`], [`Error::AlreadyRevealed`], [`Error::CommitmentMismatch`].
 		#[pallet::call_index(4)]
 		#[pallet::weight(
 			T::WeightInfo::reveal_result(T::MaxReplicas::get())
@@ -647,18 +700,22 @@ pub mod pallet {
 		///   of this size, that the tier is not zk, and that the blob is kept for at least the
 		///   longest life of a job of this `deadline`
 		///   (`(MaxReassignments + 4) × deadline + ChallengePeriod` blocks); records the input
-		///   in [`BlobInputs`] (the weight includes removing it when the job ends).
-		/// - Events: [`Event::JobSubmitted`], [`Event::BlobInputSet`], then
-		///   [`Event::JobAssigned`] if workers were found.
+		///   in [`BlobInputs`] (the weight includes removing it when the job ends). If the model
+		///   answers with blobs (redundancy tier only), the escrow also holds one output blob's
+		///   storage fee (at the model's output limit) per worker, and the job's limits are
+		///   recorded in [`BlobOutputs`] (removed, with the sketches, when the job ends).
+		/// - Events: [`Event::JobSubmitted`], [`Event::BlobInputSet`], [`Event::BlobOutputSet`]
+		///   for a blob-output model, then [`Event::JobAssigned`] if workers were found.
 		/// - Errors: [`Error::ZeroDeadline`], [`Error::DeadlineTooLong`], [`Error::UnknownModel`],
 		///   [`Error::DeadlineBelowModelMinimum`], [`Error::BlobNotProvable`],
-		///   [`Error::BlobInputsNotAccepted`], [`Error::BlobOutputsNotSupported`],
+		///   [`Error::BlobInputsNotAccepted`], [`Error::BlobOutputNeedsRedundancy`],
 		///   [`Error::UnknownInputBlob`], [`Error::InputBlobTooLarge`],
 		///   [`Error::InputBlobExpiresTooSoon`], [`Error::InvalidReplicas`],
 		///   [`Error::PriceAboveMax`], [`Error::InsufficientBalance`], [`Error::PendingQueueFull`].
 		#[pallet::call_index(8)]
 		#[pallet::weight(
-			T::WeightInfo::submit_blob_job(T::MaxReplicas::get()).saturating_add(T::DbWeight::get().writes(1))
+			T::WeightInfo::submit_blob_job(T::MaxReplicas::get())
+				.saturating_add(T::DbWeight::get().writes(2 + T::MaxReplicas::get() as u64))
 		)]
 		pub fn submit_blob_job(
 			origin: OriginFor<T>,
@@ -670,6 +727,40 @@ pub mod pallet {
 		) -> DispatchResult {
 			let requester = ensure_signed(origin)?;
 			Self::do_submit_blob_job(requester, model, input, tier, max_price, deadline).map(|_| ())
+		}
+
+		/// Reveals a blob output: `data`, the output whose descriptor
+		/// `SCALE(BlobRef { hash: BLAKE2-256(data), size })` the worker committed to.
+		///
+		/// - Origin: signed by an assigned worker of a blob-output job in its reveal phase, in a
+		///   later block than the one the phase started in. `data` must be the end of the
+		///   extrinsic (the call not wrapped), since nodes index it from there.
+		/// - Effect: checks the commitment, that `data` is at most the job's output limit and a
+		///   row output of its row length; records its sketch (signs from the hash of the block
+		///   the reveal phase started in); stores `data` as the requester's blob unless the same
+		///   bytes are already kept (an identical replica), its fee paid from the job's escrow.
+		///   The last reveal ends the job as [`Pallet::reveal_result`] does, replicas agreeing
+		///   by sketch.
+		/// - Events: `Blobs::Stored`, [`Event::ResultRevealed`], then the job's end.
+		/// - Errors: [`Error::UnknownJob`], [`Error::JobAlreadyFinished`], [`Error::WrongTier`],
+		///   [`Error::WrongPhase`], [`Error::NotAssignedWorker`], [`Error::NotBlobOutputJob`],
+		///   [`Error::OutputTooLong`], [`Error::AlreadyRevealed`], [`Error::CommitmentMismatch`],
+		///   [`Error::MalformedRowOutput`], [`Error::SketchSeedNotReady`],
+		///   [`Error::BlobFeeUnpaid`], and the blobs pallet's refusals of the store.
+		#[pallet::call_index(9)]
+		#[pallet::weight(
+			T::WeightInfo::reveal_blob_result(T::MaxReplicas::get(), data.len() as u32)
+				.saturating_add(T::OnJobCompleted::weight())
+				.saturating_add(Pallet::<T>::max_evictions_weight())
+		)]
+		pub fn reveal_blob_result(
+			origin: OriginFor<T>,
+			job: JobId,
+			salt: [u8; 32],
+			data: Vec<u8>,
+		) -> DispatchResult {
+			let worker = ensure_signed(origin)?;
+			Self::do_reveal_blob_result(worker, job, salt, data)
 		}
 	}
 }

@@ -41,9 +41,9 @@ impl pallet_models::Config for Test {
 	type MaxNameLength = ConstU32<32>;
 	type MaxContentAddressLength = ConstU32<64>;
 	type MaxInputLimit = ConstU32<64>;
-	type MaxOutputLimit = ConstU32<32>;
+	type MaxOutputLimit = ConstU32<40>;
 	type MaxBlobInputLimit = ConstU64<{ 1 << 20 }>;
-	type MaxBlobOutputLimit = ConstU32<4096>;
+	type MaxBlobOutputLimit = ConstU32<1024>;
 	type MaxSketchLen = ConstU32<256>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
@@ -129,7 +129,8 @@ impl pallet_jobs::Config for Test {
 	type FeeCollector = Pot;
 	type SlashAmount = ConstU64<SLASH>;
 	type MaxInputLen = ConstU32<64>;
-	type MaxOutputLen = ConstU32<32>;
+	type MaxOutputLen = ConstU32<40>;
+	type MaxSketchLen = ConstU32<256>;
 	type MaxReplicas = ConstU32<5>;
 	type MaxDeadline = ConstU64<100>;
 	type MaxJobsPerBlock = ConstU32<4>;

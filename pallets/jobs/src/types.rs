@@ -48,11 +48,14 @@ pub struct JobTerms<AccountId, Balance> {
 	pub royalty_bps: u16,
 	/// The protocol fee, paid to the fee collector when the job completes.
 	pub fee: Balance,
-	/// Everything held from the requester for this job: `price_per_worker × workers + fee`.
+	/// Everything still held from the requester for this job: `price_per_worker × workers +
+	/// fee` (plus an optimistic job's dispute prices, and a blob-output job's storage fees not
+	/// yet paid).
 	pub escrow: Balance,
 	/// The model's Groth16 key (zk tier).
 	pub verifying_key: Option<KeyId>,
-	/// Longest output accepted.
+	/// Longest inline output accepted; 0 for a job whose output is a blob (its limits are in
+	/// [`crate::BlobOutputs`]): no model has a zero output limit.
 	pub max_output_len: u32,
 	/// How far outputs may differ and still agree (0: exact bytes; the model's
 	/// `output_tolerance`).
@@ -123,10 +126,27 @@ impl<
 		self.proposal.as_ref().is_some_and(|p| p.challenge.is_some())
 	}
 
+	/// Whether the job's output is a blob ([`crate::Pallet::reveal_blob_result`]).
+	pub fn has_blob_output(&self) -> bool {
+		self.terms.max_output_len == 0
+	}
+
 	/// Whether the current round's workers commit and reveal (redundancy, optimistic dispute).
 	pub fn commits_and_reveals(&self) -> bool {
 		matches!(self.tier, Tier::Redundancy { .. }) || self.is_disputed()
 	}
+}
+
+/// A blob-output job's limits, fixed at submission from the model's blob limits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
+pub struct BlobOutput {
+	/// The longest output blob, in bytes (header included).
+	pub max_len: u32,
+	/// Bytes per row: the output is a row output ([`aichain_compute::blob::RowOutput`]) of
+	/// rows this long.
+	pub row_len: u16,
+	/// How far two replicas' sketches may differ, entry by entry, and still agree.
+	pub sketch_tolerance: u32,
 }
 
 /// An optimistic job's proposed result.

@@ -46,6 +46,7 @@ pub trait WeightInfo {
 	fn submit_result() -> Weight;
 	fn commit_result(r: u32, ) -> Weight;
 	fn reveal_result(r: u32, ) -> Weight;
+	fn reveal_blob_result(r: u32, l: u32, ) -> Weight;
 	fn on_initialize_deadlines(n: u32, ) -> Weight;
 	fn on_initialize_pending(n: u32, ) -> Weight;
 	fn propose_result() -> Weight;
@@ -251,6 +252,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Jobs::WorkerJobs` (r:0 w:640)
 	/// Proof: `Jobs::WorkerJobs` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 64]`.
+	fn reveal_blob_result(r: u32, _l: u32, ) -> Weight {
+		Self::reveal_result(r)
+	}
 	fn on_initialize_deadlines(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0 + n * (11901 ±0)`
@@ -393,6 +397,9 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 			.saturating_add(ParityDbWeight::get().writes((4_u64).saturating_mul(r.into())))
 			.saturating_add(Weight::from_parts(0, 2659).saturating_mul(r.into()))
+	}
+	fn reveal_blob_result(r: u32, _l: u32, ) -> Weight {
+		Self::reveal_result(r)
 	}
 	fn on_initialize_deadlines(n: u32, ) -> Weight {
 		Weight::from_parts(6_044_000, 3593)

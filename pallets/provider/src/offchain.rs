@@ -1,7 +1,10 @@
 //! The provider's offchain run: heartbeats, handing jobs to the engine, reporting results.
 
 use crate::{Config, Pallet};
-use aichain_compute::{JobId, Tier};
+use aichain_compute::{
+	blob::{BlobRef, RowOutputShape},
+	JobId, Tier,
+};
 use aichain_engine_host::{compute_engine, EngineError, EngineInput, EngineJob, EngineOutput};
 use alloc::{vec, vec::Vec};
 use codec::Encode;
@@ -143,11 +146,14 @@ impl<T: Config> Pallet<T> {
 				return;
 			},
 		};
+		if job.has_blob_output() {
+			return Self::advance_blob_output_job(worker, job_id, action, result.output, now);
+		}
+		let salt = || salt_of(job_id, &worker.account);
 		let Ok(output) = BoundedVec::try_from(result.output) else {
 			log::warn!(target: LOG_TARGET, "job {job_id}: the engine's output exceeds the chain's limit");
 			return;
 		};
-		let salt = || salt_of(job_id, &worker.account);
 		match action {
 			Action::Submit => {
 				let Some(proof) = result.proof else {
@@ -178,6 +184,34 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
+	/// A blob-output job's step (redundancy only): commit to the output's descriptor, then
+	/// reveal its bytes, which the chain stores as a blob.
+	fn advance_blob_output_job(
+		worker: &LocalWorker<T>,
+		job_id: JobId,
+		action: Action,
+		output: Vec<u8>,
+		now: BlockNumberFor<T>,
+	) {
+		let salt = salt_of(job_id, &worker.account);
+		match action {
+			Action::Commit => {
+				let blob = BlobRef { hash: sp_io::hashing::blake2_256(&output), size: output.len() as u64 };
+				let commitment = pallet_jobs::commitment_of(job_id, &worker.account, &blob.encode(), &salt);
+				Self::send_once(worker, action, job_id, now, pallet_jobs::Call::<T>::commit_result {
+					job: job_id,
+					commitment,
+				})
+			},
+			Action::Reveal => Self::send_once(worker, action, job_id, now, pallet_jobs::Call::<T>::reveal_blob_result {
+				job: job_id,
+				salt,
+				data: output,
+			}),
+			_ => log::warn!(target: LOG_TARGET, "job {job_id}: a blob-output job has no {action:?} step"),
+		}
+	}
+
 	/// The engine's result of `job_id`; without one, hands the job to the engine (once per
 	/// `ResendAfter` blocks: a job lost by a restarted engine is handed over again).
 	/// `Err`: the engine refused the job (it cannot serve it: the worker declines it).
@@ -193,12 +227,19 @@ impl<T: Config> Pallet<T> {
 			Some(blob) => EngineInput::Blob(blob),
 			None => EngineInput::Inline(job.input.to_vec()),
 		};
+		// A blob-output job's engine answers with a row output of the job's shape.
+		let output = job
+			.has_blob_output()
+			.then(|| pallet_jobs::BlobOutputs::<T>::get(job_id))
+			.flatten()
+			.map(|limits| RowOutputShape { row_len: limits.row_len, max_len: limits.max_len });
 		let request = EngineJob {
 			job: job_id,
 			weights_sha256: model.spec.weights_sha256,
 			kind: model.spec.kind,
 			tier: job.tier,
 			input,
+			output,
 		};
 		// Only a result of exactly this request: after a reorg the engine may hold a result
 		// of another job that had this id; this job is then handed over (and run) again.

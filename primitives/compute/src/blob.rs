@@ -144,6 +144,24 @@ impl<'a> RowOutput<'a> {
 	}
 }
 
+/// What a blob-output job must answer: a row output of rows of `row_len` bytes, at most
+/// `max_len` bytes in all (header included). The jobs pallet fixes it from the model's blob
+/// limits; the engine's model produces it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct RowOutputShape {
+	/// Bytes per row.
+	pub row_len: u16,
+	/// The longest output, header included.
+	pub max_len: u32,
+}
+
+impl RowOutputShape {
+	/// The most rows an output of this shape holds.
+	pub fn max_rows(&self) -> usize {
+		(self.max_len as usize).saturating_sub(ROW_OUTPUT_HEADER_LEN) / (self.row_len.max(1) as usize)
+	}
+}
+
 /// Encodes `rows` (each `row_len` bytes) as a row output.
 pub fn encode_row_output<'r>(row_len: u16, rows: impl IntoIterator<Item = &'r [u8]>) -> Vec<u8> {
 	let mut bytes = ROW_OUTPUT_MAGIC.to_vec();

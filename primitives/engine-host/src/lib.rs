@@ -20,7 +20,10 @@
 
 extern crate alloc;
 
-use aichain_compute::{blob::BlobRef, JobId, ModelKind, Tier};
+use aichain_compute::{
+	blob::{BlobRef, RowOutputShape},
+	JobId, ModelKind, Tier,
+};
 use aichain_zk::Proof;
 use alloc::vec::Vec;
 use codec::{Decode, Encode};
@@ -54,10 +57,14 @@ pub struct EngineJob {
 	pub tier: Tier,
 	/// The job's input.
 	pub input: EngineInput,
+	/// A blob-output job's shape (the model answers with a row output of it); `None`: an
+	/// inline output.
+	pub output: Option<RowOutputShape>,
 }
 
 impl EngineJob {
-	/// What was asked: SHA-256 of the job's SCALE encoding (id, model, kind, tier, input). A
+	/// What was asked: SHA-256 of the job's SCALE encoding (id, model, kind, tier, input,
+	/// output shape). A
 	/// result answers a job only if it carries the job's fingerprint, so after a reorg (a job
 	/// id now naming another job) a provider never reports one job's output for another.
 	pub fn fingerprint(&self) -> [u8; 32] {
@@ -145,7 +152,7 @@ mod tests {
 	use codec::DecodeAll;
 
 	fn job(input: EngineInput) -> EngineJob {
-		EngineJob { job: 7, weights_sha256: [1; 32], kind: ModelKind::Embedding, tier: Tier::Optimistic, input }
+		EngineJob { job: 7, weights_sha256: [1; 32], kind: ModelKind::Embedding, tier: Tier::Optimistic, input, output: None }
 	}
 
 	#[test]

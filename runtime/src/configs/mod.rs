@@ -180,6 +180,9 @@ pub const MAX_JOB_INPUT: u32 = 1024;
 /// Largest job output: 512 bytes. A zk job of the largest sizes has
 /// `1 + ⌈1024/31⌉ + ⌈512/31⌉ = 52` public inputs, within `ZkMaxPublicInputs`.
 pub const MAX_JOB_OUTPUT: u32 = 512;
+/// The longest sketch of a blob output: 384 columns and 682 rows of a MiniLM output blob are
+/// 1,066 entries (4 KiB per distinct replica output, kept until the job ends).
+pub const MAX_SKETCH_LEN: u32 = 2048;
 
 impl pallet_models::Config for Runtime {
 	type Currency = Balances;
@@ -195,8 +198,7 @@ impl pallet_models::Config for Runtime {
 	// Blob inputs up to a whole file under a manifest (256 MiB); an output is one blob (256 KiB).
 	type MaxBlobInputLimit = ConstU64<{ blobs::MAX_BLOB_SIZE as u64 * blobs::MAX_MANIFEST_CHUNKS as u64 }>;
 	type MaxBlobOutputLimit = ConstU32<{ blobs::MAX_BLOB_SIZE }>;
-	// 384 columns and 682 rows of a MiniLM output blob: 1,066 entries (4 KiB per replica).
-	type MaxSketchLen = ConstU32<2048>;
+	type MaxSketchLen = ConstU32<MAX_SKETCH_LEN>;
 	type WeightInfo = pallet_models::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = pallet_zk_verifier::SimulatedKeys<Runtime>;
@@ -240,6 +242,7 @@ impl pallet_jobs::Config for Runtime {
 	type SlashAmount = ConstU128<{ 10 * UNIT }>;
 	type MaxInputLen = ConstU32<MAX_JOB_INPUT>;
 	type MaxOutputLen = ConstU32<MAX_JOB_OUTPUT>;
+	type MaxSketchLen = ConstU32<MAX_SKETCH_LEN>;
 	type MaxReplicas = ConstU32<5>;
 	/// One hour per phase at most.
 	type MaxDeadline = ConstU32<600>;

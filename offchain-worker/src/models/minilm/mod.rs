@@ -1,19 +1,21 @@
 //! # MiniLM-L6 sentence embeddings
 //!
 //! all-MiniLM-L6-v2 ([`embedding`]: tokenizer, pooling, the job's byte output; [`encoder`]: its
-//! BERT encoder in candle). Too large to prove: served on the redundancy and optimistic tiers,
+//! BERT encoder in candle; [`batch`]: a whole document, one row per line, for blob-output
+//! jobs). Too large to prove: served on the redundancy and optimistic tiers,
 //! where providers' outputs agree within a tolerance of 1 per signed byte.
 //!
 //! Files: `<models dir>/all-minilm-l6-v2/` (`config.json`, `model.safetensors`,
 //! `tokenizer.json`, fetched by `scripts/fetch-models.sh`); the weights hash on chain is that
 //! of `model.safetensors`.
 
+pub mod batch;
 pub mod embedding;
 pub mod encoder;
 
 use super::{EngineModel, LoadContext, ModelCard, ModelFormat};
 use crate::{Error, Result};
-use aichain_compute::ModelKind;
+use aichain_compute::{blob::RowOutputShape, ModelKind};
 use embedding::{SentenceEmbedder, DIMENSIONS, MODEL_FOLDER};
 use sha2::{Digest, Sha256};
 use std::path::Path;
@@ -57,6 +59,14 @@ impl EngineModel for MiniLmModel {
 
 	fn run(&self, input: &[u8]) -> Result<Vec<u8>> {
 		self.embedder.infer(input)
+	}
+
+	fn check_rows_input(&self, input: &[u8], shape: RowOutputShape) -> Result<()> {
+		batch::checked_lines(input, shape).map(drop)
+	}
+
+	fn run_rows(&self, input: &[u8], shape: RowOutputShape) -> Result<Vec<u8>> {
+		self.embedder.embed_document(input, shape)
 	}
 }
 

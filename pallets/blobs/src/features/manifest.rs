@@ -24,7 +24,8 @@ impl<T: Config> Pallet<T> {
 		ensure!(size == manifest.total_size, Error::<T>::BadManifest);
 		let expires_at = expires_at.ok_or(Error::<T>::BadManifest)?;
 		let kind = BlobKind::Manifest { chunks: manifest.chunks.len() as u32, total_size: size };
-		Self::store_blob(who, bytes, kind, expires_at)?;
+		let payer = who.clone();
+		Self::store_blob(who, bytes, kind, expires_at, |destination, fee| Self::charge(&payer, destination, fee))?;
 		Ok(manifest.chunks.len() as u32)
 	}
 }

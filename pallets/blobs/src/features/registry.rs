@@ -1,10 +1,23 @@
-//! What other pallets read of kept blobs ([`crate::BlobRegistry`]): a job's input blob is
-//! checked through it.
+//! What other pallets read and store of blobs ([`crate::BlobRegistry`]): a job's input blob is
+//! checked through it, and a job's blob output stored.
 
 use crate::{pallet::*, BlobKind, BlobRegistry, ContentHash, KeptBlob};
 use frame_system::pallet_prelude::BlockNumberFor;
+use sp_runtime::{DispatchError, DispatchResult};
 
-impl<T: Config> BlobRegistry<BlockNumberFor<T>> for Pallet<T> {
+impl<T: Config> BlobRegistry<BlockNumberFor<T>, T::AccountId, BalanceOf<T>> for Pallet<T> {
+	fn storage_fee(size: u32) -> BalanceOf<T> {
+		Self::fee_for(size)
+	}
+
+	fn store_paid(
+		owner: T::AccountId,
+		data: &[u8],
+		pay: impl FnOnce(&T::AccountId, BalanceOf<T>) -> DispatchResult,
+	) -> Result<ContentHash, DispatchError> {
+		Self::store_data(owner, data, pay)
+	}
+
 	fn kept_blob(hash: ContentHash) -> Option<KeptBlob<BlockNumberFor<T>>> {
 		let info = Self::live_blob(hash)?;
 		let (size, pieces) = match info.kind {

@@ -14,7 +14,8 @@ impl<T: Config> Pallet<T> {
 		ensure!(LastIndexing::<T>::get() != Some((now, extrinsic, IndexOp::Insert)), Error::<T>::IndexingConflict);
 		let expires_at = Self::expiry_from_now();
 		ensure!(expires_at > info.expires_at, Error::<T>::NothingToRenew);
-		let fee = Self::charge(&payer, info.size)?;
+		let fee = Self::fee_for(info.size);
+		Self::charge(&payer, &T::FeeDestination::get(), fee)?;
 		Expiries::<T>::remove(info.expires_at, hash);
 		Self::schedule_expiry(hash, expires_at);
 		info.stored_at = now;

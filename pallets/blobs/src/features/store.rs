@@ -12,17 +12,28 @@ use sp_runtime::traits::Saturating;
 impl<T: Config> Pallet<T> {
 	/// Stores `data` for `who`, kept for the retention period; see [`Pallet::store`].
 	pub(crate) fn do_store(who: T::AccountId, data: &[u8]) -> Result<ContentHash, DispatchError> {
-		ensure!(!data.starts_with(&MANIFEST_MAGIC), Error::<T>::ReservedPrefix);
-		Self::store_blob(who, data, BlobKind::Data, Self::expiry_from_now())
+		Self::store_data(who.clone(), data, |destination, fee| Self::charge(&who, destination, fee))
 	}
 
-	/// Checks `data`, charges `who`, records the blob of `kind` until `expires_at` and indexes
-	/// its bytes; returns its hash.
+	/// Stores `data` as a data blob owned by `owner`, kept for the retention period, its fee
+	/// paid by `pay(fee destination, fee)`; see [`crate::BlobRegistry::store_paid`].
+	pub(crate) fn store_data(
+		owner: T::AccountId,
+		data: &[u8],
+		pay: impl FnOnce(&T::AccountId, BalanceOf<T>) -> DispatchResult,
+	) -> Result<ContentHash, DispatchError> {
+		ensure!(!data.starts_with(&MANIFEST_MAGIC), Error::<T>::ReservedPrefix);
+		Self::store_blob(owner, data, BlobKind::Data, Self::expiry_from_now(), pay)
+	}
+
+	/// Checks `data`, has its fee paid by `pay`, records the blob of `kind` for `who` until
+	/// `expires_at` and indexes its bytes; returns its hash.
 	pub(crate) fn store_blob(
 		who: T::AccountId,
 		data: &[u8],
 		kind: BlobKind,
 		expires_at: BlockNumberFor<T>,
+		pay: impl FnOnce(&T::AccountId, BalanceOf<T>) -> DispatchResult,
 	) -> Result<ContentHash, DispatchError> {
 		ensure!(!data.is_empty(), Error::<T>::EmptyBlob);
 		let size = u32::try_from(data.len()).map_err(|_| Error::<T>::BlobTooLarge)?;
@@ -35,7 +46,8 @@ impl<T: Config> Pallet<T> {
 			LastIndexing::<T>::get().map_or(true, |(block, index, _)| (block, index) != (now, extrinsic)),
 			Error::<T>::IndexingConflict
 		);
-		let fee = Self::charge(&who, size)?;
+		let fee = Self::fee_for(size);
+		pay(&T::FeeDestination::get(), fee)?;
 		Self::forget_ended(hash);
 		Self::schedule_expiry(hash, expires_at);
 		Blobs::<T>::insert(hash, BlobInfo { owner: who.clone(), size, stored_at: now, expires_at, kind });
@@ -55,11 +67,14 @@ impl<T: Config> Pallet<T> {
 		Ok(index)
 	}
 
-	/// Transfers the fee for `size` bytes from `who` to the fee destination; returns it.
-	pub(crate) fn charge(who: &T::AccountId, size: u32) -> Result<BalanceOf<T>, DispatchError> {
-		let fee = T::EntryFee::get().saturating_add(T::ByteFee::get().saturating_mul(size.into()));
-		T::Currency::transfer(who, &T::FeeDestination::get(), fee, Preservation::Preserve)
-			.map_err(|_| Error::<T>::CannotPayFee)?;
-		Ok(fee)
+	/// The fee for storing or renewing `size` bytes.
+	pub(crate) fn fee_for(size: u32) -> BalanceOf<T> {
+		T::EntryFee::get().saturating_add(T::ByteFee::get().saturating_mul(size.into()))
+	}
+
+	/// Transfers `fee` from `who` to `destination` (the fee destination).
+	pub(crate) fn charge(who: &T::AccountId, destination: &T::AccountId, fee: BalanceOf<T>) -> DispatchResult {
+		T::Currency::transfer(who, destination, fee, Preservation::Preserve).map_err(|_| Error::<T>::CannotPayFee)?;
+		Ok(())
 	}
 }

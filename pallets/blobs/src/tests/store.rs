@@ -97,3 +97,33 @@ fn the_cid_is_cidv1_raw_blake2b_256() {
 fn hex(bytes: &[u8]) -> String {
 	bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+#[test]
+fn another_pallet_stores_a_blob_paying_its_fee_itself() {
+	use crate::BlobRegistry;
+	use frame_support::traits::fungible::Mutate;
+	let mut ext = new_test_ext();
+	let data = b"rows of a job's output".to_vec();
+	ext.execute_with(|| {
+		let (alice, bob, treasury) = (balance(ALICE), balance(BOB), balance(TREASURY));
+		assert_eq!(<crate::Pallet<Test> as BlobRegistry<_, _, _>>::storage_fee(data.len() as u32), fee(data.len() as u64));
+		note_encoded(3, [vec![0x84; 50], data.clone()].concat());
+		// A payer that cannot pay: refused, nothing recorded.
+		let refusal = crate::Pallet::<Test>::store_paid(ALICE, &data, |_, _| Err(Error::<Test>::CannotPayFee.into()));
+		assert_eq!(refusal, Err(Error::<Test>::CannotPayFee.into()));
+		assert_eq!(Blobs::<Test>::get(hash_of(&data)), None);
+		// Bob pays for a blob Alice owns.
+		let stored = crate::Pallet::<Test>::store_paid(ALICE, &data, |destination, amount| {
+			Balances::transfer(&BOB, destination, amount, frame_support::traits::tokens::Preservation::Preserve).map(drop)
+		});
+		assert_eq!(stored, Ok(hash_of(&data)));
+		let size = data.len() as u64;
+		assert_eq!((balance(ALICE), balance(BOB), balance(TREASURY)), (alice, bob - fee(size), treasury + fee(size)));
+		assert_eq!(Blobs::<Test>::get(hash_of(&data)).map(|info| info.owner), Some(ALICE));
+		// Data that is not the extrinsic's end is refused.
+		let other = crate::Pallet::<Test>::store_paid(ALICE, b"elsewhere", |_, _| Ok(()));
+		assert_eq!(other, Err(Error::<Test>::DataNotAtExtrinsicEnd.into()));
+		crate::Pallet::<Test>::do_try_state().unwrap();
+	});
+	assert_eq!(index_ops(&ext), vec![(3, hash_of(&data).to_vec(), Some(data.len() as u32))]);
+}

@@ -24,13 +24,18 @@ impl<T: Config> Pallet<T> {
 		ensure!(tier != Tier::Zk, Error::<T>::BlobNotProvable);
 		let limits =
 			T::Models::blob_limits(model).filter(|l| l.max_input_len > 0).ok_or(Error::<T>::BlobInputsNotAccepted)?;
-		ensure!(limits.max_output_len == 0, Error::<T>::BlobOutputsNotSupported);
+		let blob_output = Self::blob_output_of(&limits);
+		ensure!(
+			blob_output.is_none() || matches!(tier, Tier::Redundancy { .. }),
+			Error::<T>::BlobOutputNeedsRedundancy
+		);
 		let blob = T::Blobs::kept_blob(input).ok_or(Error::<T>::UnknownInputBlob)?;
 		ensure!(blob.size <= limits.max_input_len, Error::<T>::InputBlobTooLarge);
 		let now = frame_system::Pallet::<T>::block_number();
 		ensure!(blob.expires_at >= now.saturating_add(Self::longest_life(timeout)), Error::<T>::InputBlobExpiresTooSoon);
 		let blob_input = BlobRef { hash: input, size: blob.size };
-		Self::create_job(requester, model, model_terms, Default::default(), Some(blob_input), tier, max_price, timeout)
+		let input = Default::default();
+		Self::create_job(requester, model, model_terms, input, Some(blob_input), blob_output, tier, max_price, timeout)
 	}
 
 	/// The most blocks a job with phases of `timeout` blocks lives when no backlog of due

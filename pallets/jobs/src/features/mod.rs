@@ -5,6 +5,9 @@
 mod assignment;
 /// Jobs whose input is a kept blob.
 mod blob_input;
+/// Jobs whose output is a blob: reveals with the bytes, sketches, agreement by sketch.
+mod blob_output;
+pub use blob_output::BLOB_DESCRIPTOR_LEN;
 /// Deadlines: the schedule, and the `on_initialize` work on due phases and pending jobs.
 mod deadlines;
 /// A worker giving back a job it cannot serve.

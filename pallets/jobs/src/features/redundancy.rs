@@ -1,7 +1,9 @@
 //! Redundancy tier, and the dispute rounds of the optimistic tier: every worker commits to
 //! [`commitment_of`]`(job, worker, output, salt)`, then reveals; the revealed output that
 //! agrees ([`aichain_compute::outputs_agree`], within the model's `output_tolerance`) with a
-//! strict majority of the workers wins, everyone who does not agree with it is slashed.
+//! strict majority of the workers wins, everyone who does not agree with it is slashed. Blob
+//! outputs are revealed in `blob_output.rs` and compared by sketch ([`crate::features`]'
+//! `Agreement`).
 
 use crate::{commitment_of, pallet::*, JobId, JobStatus, Proposal, RefundReason, Tier};
 use alloc::vec::Vec;
@@ -43,6 +45,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(matches!(job.tier, Tier::Redundancy { .. } | Tier::Optimistic), Error::<T>::WrongTier);
 		ensure!(job.status == JobStatus::Revealing, Error::<T>::WrongPhase);
 		let index = Self::assignment_of(&job, &worker)?;
+		ensure!(!job.has_blob_output(), Error::<T>::BlobOutputJob);
 		ensure!(output.len() as u32 <= job.terms.max_output_len, Error::<T>::OutputTooLong);
 		ensure!(job.assignments[index].revealed.is_none(), Error::<T>::AlreadyRevealed);
 		ensure!(
@@ -70,13 +73,13 @@ impl<T: Config> Pallet<T> {
 	/// proposal.
 	pub(crate) fn finish_redundancy(id: JobId, job: JobOf<T>) -> DispatchResult {
 		let workers = job.assignments.len();
-		let tolerance = job.terms.output_tolerance;
+		let agreement = Self::agreement_of(id, &job);
 		let output_of = |hash: &[u8; 32]| job.revealed.iter().find(|o| sp_io::hashing::blake2_256(o) == *hash);
 		// Each assignment's revealed output, `None` for a worker that did not reveal.
 		let outputs: Vec<Option<&OutputOf<T>>> =
 			job.assignments.iter().map(|a| a.revealed.as_ref().and_then(|hash| output_of(hash))).collect();
 		let support = |candidate: &[u8]| {
-			outputs.iter().flatten().filter(|o| aichain_compute::outputs_agree(o, candidate, tolerance)).count()
+			outputs.iter().flatten().filter(|o| agreement.agree(o, candidate)).count()
 		};
 		let best = job.revealed.iter().fold(None, |best: Option<(&OutputOf<T>, usize)>, candidate| {
 			let count = support(candidate);
@@ -98,7 +101,7 @@ impl<T: Config> Pallet<T> {
 		};
 		let mut winners = Vec::new();
 		for (assignment, revealed) in job.assignments.iter().zip(&outputs) {
-			if revealed.is_some_and(|o| aichain_compute::outputs_agree(o, &output, tolerance)) {
+			if revealed.is_some_and(|o| agreement.agree(o, &output)) {
 				winners.push(assignment.worker.clone());
 			} else {
 				Self::slash_worker(id, &assignment.worker);
@@ -107,7 +110,7 @@ impl<T: Config> Pallet<T> {
 		winners.sort();
 		match job.proposal.clone() {
 			Some(Proposal { worker: proposer, output: proposed, challenge: Some(challenge) }) => {
-				let upheld = aichain_compute::outputs_agree(&proposed, &output, tolerance);
+				let upheld = agreement.agree(&proposed, &output);
 				Self::settle_dispute(id, job, upheld, proposer, challenge, winners, output)
 			},
 			_ => Self::complete(id, job, output, winners),

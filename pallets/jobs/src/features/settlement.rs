@@ -113,6 +113,13 @@ impl<T: Config> Pallet<T> {
 		if job.input.is_empty() {
 			BlobInputs::<T>::remove(id);
 		}
+		// Likewise for blob-output jobs' limits and sketches (one per distinct output).
+		if job.has_blob_output() {
+			BlobOutputs::<T>::remove(id);
+			for descriptor in job.revealed.iter() {
+				Sketches::<T>::remove(id, sp_io::hashing::blake2_256(descriptor));
+			}
+		}
 		Jobs::<T>::remove(id);
 	}
 

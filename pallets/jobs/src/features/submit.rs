@@ -1,7 +1,8 @@
 //! Submitting and cancelling jobs: the requester's checks, the escrow, and the first draw of
 //! workers.
 
-use crate::{pallet::*, Job, JobId, JobStatus, JobTerms, ModelId, RefundReason, Tier};
+use crate::{pallet::*, BlobOutput, Job, JobId, JobStatus, JobTerms, ModelId, RefundReason, Tier};
+use pallet_blobs::BlobRegistry;
 use aichain_compute::{blob::BlobRef, InputError};
 use frame_support::{pallet_prelude::*, traits::fungible::MutateHold};
 use frame_system::pallet_prelude::BlockNumberFor;
@@ -19,13 +20,15 @@ impl<T: Config> Pallet<T> {
 		timeout: BlockNumberFor<T>,
 	) -> Result<JobId, DispatchError> {
 		let model_terms = Self::model_taking_jobs(model, timeout)?;
+		let answers_with_blobs = T::Models::blob_limits(model).is_some_and(|l| l.max_output_len > 0);
+		ensure!(!answers_with_blobs, Error::<T>::BlobOutputNeedsBlobInput);
 		aichain_compute::validate_input(model_terms.kind, model_terms.max_input_len, &input)
 			.map_err(Self::input_error)?;
 		if tier == Tier::Zk {
 			ensure!(model_terms.verifying_key.is_some(), Error::<T>::ModelNotProvable);
 			ensure!(input.len() as u32 == model_terms.max_input_len, Error::<T>::InputLengthMismatch);
 		}
-		Self::create_job(requester, model, model_terms, input, None, tier, max_price, timeout)
+		Self::create_job(requester, model, model_terms, input, None, None, tier, max_price, timeout)
 	}
 
 	/// The terms of `model` if it is active and `timeout` is a deadline it accepts.
@@ -40,8 +43,9 @@ impl<T: Config> Pallet<T> {
 		Ok(model_terms)
 	}
 
-	/// Prices and escrows a checked job, stores it (with its blob input, if any), and assigns
-	/// it or queues it.
+	/// Prices and escrows a checked job (a blob-output job also escrows one output blob's
+	/// storage fee per worker), stores it (with its blob input and output limits, if any), and
+	/// assigns it or queues it.
 	#[allow(clippy::too_many_arguments)]
 	pub(crate) fn create_job(
 		requester: T::AccountId,
@@ -49,6 +53,7 @@ impl<T: Config> Pallet<T> {
 		model_terms: ModelTermsOf<T>,
 		input: BoundedVec<u8, T::MaxInputLen>,
 		blob_input: Option<BlobRef>,
+		blob_output: Option<BlobOutput>,
 		tier: Tier,
 		max_price: BalanceOf<T>,
 		timeout: BlockNumberFor<T>,
@@ -64,7 +69,14 @@ impl<T: Config> Pallet<T> {
 		};
 		let price = model_terms.price.saturating_mul(workers.into());
 		let fee = (T::ProtocolFee::get() * price).max(T::MinJobFee::get());
-		let escrow = model_terms.price.saturating_mul(reserved.into()).saturating_add(price).saturating_add(fee);
+		let storage_fees = blob_output
+			.map_or(Zero::zero(), |limits| T::Blobs::storage_fee(limits.max_len).saturating_mul(workers.into()));
+		let escrow = model_terms
+			.price
+			.saturating_mul(reserved.into())
+			.saturating_add(price)
+			.saturating_add(fee)
+			.saturating_add(storage_fees);
 		ensure!(escrow <= max_price, Error::<T>::PriceAboveMax);
 
 		let id = NextJobId::<T>::get();
@@ -86,7 +98,8 @@ impl<T: Config> Pallet<T> {
 				fee,
 				escrow,
 				verifying_key: model_terms.verifying_key,
-				max_output_len: model_terms.max_output_len,
+				// 0 marks a blob-output job (`Job::has_blob_output`).
+				max_output_len: if blob_output.is_some() { 0 } else { model_terms.max_output_len },
 				output_tolerance: model_terms.output_tolerance,
 			},
 			timeout,
@@ -102,6 +115,10 @@ impl<T: Config> Pallet<T> {
 		if let Some(blob) = blob_input {
 			BlobInputs::<T>::insert(id, blob);
 			Self::deposit_event(Event::BlobInputSet { job: id, input: blob });
+		}
+		if let Some(limits) = blob_output {
+			BlobOutputs::<T>::insert(id, limits);
+			Self::deposit_event(Event::BlobOutputSet { job: id, limits });
 		}
 		if !Self::try_assign(id, &mut job, now, &[])? {
 			PendingJobs::<T>::try_mutate(|queue| queue.try_push(id)).map_err(|_| Error::<T>::PendingQueueFull)?;

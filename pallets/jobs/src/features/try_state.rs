@@ -20,7 +20,10 @@ impl<T: Config> Pallet<T> {
 	///   worker's count of held jobs equals its entries;
 	/// - only optimistic jobs have proposals, and a job awaiting challenges has no assignments;
 	/// - exactly the open jobs with an empty inline input have a [`BlobInputs`] entry, and
-	///   none of them is zk.
+	///   none of them is zk;
+	/// - exactly the open jobs with a zero output limit have a [`BlobOutputs`] entry; they are
+	///   redundancy jobs with blob inputs, with one [`Sketches`] entry per distinct revealed
+	///   output.
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		let mut escrow = BTreeMap::<T::AccountId, BalanceOf<T>>::new();
 		let mut challenge_bonds = BTreeMap::<T::AccountId, BalanceOf<T>>::new();
@@ -54,6 +57,13 @@ impl<T: Config> Pallet<T> {
 			}
 			ensure!(job.input.is_empty() == BlobInputs::<T>::contains_key(id), "a job's input is inline or a blob");
 			ensure!(!(job.input.is_empty() && job.tier == Tier::Zk), "a blob job is not zk");
+			ensure!(job.has_blob_output() == BlobOutputs::<T>::contains_key(id), "a job's output is inline or a blob");
+			if job.has_blob_output() {
+				ensure!(job.input.is_empty(), "a blob-output job has a blob input");
+				ensure!(matches!(job.tier, Tier::Redundancy { .. }), "a blob-output job is on the redundancy tier");
+				let sketches = Sketches::<T>::iter_key_prefix(id).count();
+				ensure!(sketches == job.revealed.len(), "one sketch per distinct revealed blob output");
+			}
 			let queued = pending.iter().filter(|j| **j == id).count();
 			let entries = scheduled.get(&id).copied().unwrap_or(0);
 			if job.status == JobStatus::Pending {
@@ -66,6 +76,9 @@ impl<T: Config> Pallet<T> {
 		ensure!(pending.iter().all(|id| Jobs::<T>::contains_key(id)), "pending queue names a finished job");
 		for id in BlobInputs::<T>::iter_keys() {
 			ensure!(Jobs::<T>::contains_key(id), "a blob input of a finished job is left");
+		}
+		for id in BlobOutputs::<T>::iter_keys().chain(Sketches::<T>::iter_keys().map(|(id, _)| id)) {
+			ensure!(Jobs::<T>::contains_key(id), "a blob output's limits or sketch of a finished job is left");
 		}
 		for (requester, total) in escrow {
 			ensure!(

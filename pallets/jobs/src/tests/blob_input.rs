@@ -82,7 +82,11 @@ fn blob_jobs_are_refused_with_named_errors_and_change_nothing() {
 		assert_noop!(submit_blob(other, blob, redundancy), Error::<Test>::InputBlobTooLarge);
 		let with_outputs = BlobLimits { max_output_len: 7 + 8, output_row_len: 8, ..inputs_up_to(1024) };
 		assert_ok!(Models::set_blob_limits(origin(OWNER), other, Some(with_outputs)));
-		assert_noop!(submit_blob(other, blob, redundancy), Error::<Test>::BlobOutputsNotSupported);
+		assert_noop!(submit_blob(other, blob, Tier::Optimistic), Error::<Test>::BlobOutputNeedsRedundancy);
+		assert_noop!(
+			Jobs::submit_job(origin(REQUESTER), other, input(b"text"), redundancy, u64::MAX, DEADLINE),
+			Error::<Test>::BlobOutputNeedsBlobInput
+		);
 		assert_noop!(
 			Jobs::submit_blob_job(origin(REQUESTER), model, blob, redundancy, 2 * PRICE, DEADLINE),
 			Error::<Test>::PriceAboveMax

@@ -7,6 +7,7 @@
 
 mod attacks;
 mod blob_input;
+mod blob_output;
 mod optimistic;
 mod property;
 mod redundancy;
@@ -45,7 +46,7 @@ pub(crate) fn input(bytes: &[u8]) -> BoundedVec<u8, frame_support::traits::Const
 	bytes.to_vec().try_into().unwrap()
 }
 
-pub(crate) fn output(bytes: &[u8]) -> BoundedVec<u8, frame_support::traits::ConstU32<32>> {
+pub(crate) fn output(bytes: &[u8]) -> BoundedVec<u8, frame_support::traits::ConstU32<40>> {
 	bytes.to_vec().try_into().unwrap()
 }
 
@@ -146,4 +147,28 @@ pub(crate) fn commit_and_reveal(job: u64, outputs: &[(u64, &[u8])]) {
 	for ((worker, out), salt) in outputs.iter().zip(salts) {
 		assert_ok!(Jobs::reveal_result(origin(*worker), job, output(out), salt));
 	}
+}
+
+/// The descriptor a worker commits to for the blob output `data`: `SCALE(BlobRef)`.
+pub(crate) fn descriptor(data: &[u8]) -> Vec<u8> {
+	use codec::Encode;
+	aichain_compute::blob::BlobRef { hash: sp_io::hashing::blake2_256(data), size: data.len() as u64 }.encode()
+}
+
+/// Notes `reveal_blob_result(job, salt, data)` as extrinsic `index`, as the executive does
+/// before dispatching it (nodes index the end of that encoding); returns the call.
+pub(crate) fn noted_reveal(index: u32, job: u64, salt: [u8; 32], data: &[u8]) -> RuntimeCall {
+	use codec::Encode;
+	let call = RuntimeCall::Jobs(crate::Call::reveal_blob_result { job, salt, data: data.to_vec() });
+	let mut extrinsic = vec![0x84; 100];
+	extrinsic.extend(call.encode());
+	System::set_extrinsic_index(index);
+	System::note_extrinsic(extrinsic);
+	call
+}
+
+/// Dispatches `call` signed by `who`.
+pub(crate) fn dispatch(who: u64, call: RuntimeCall) -> sp_runtime::DispatchResult {
+	use sp_runtime::traits::Dispatchable;
+	call.dispatch(origin(who)).map(drop).map_err(|e| e.error)
 }

@@ -1,6 +1,6 @@
 //! A property test of the whole market: random sequences of every call of the jobs, models,
 //! workers and verifier pallets, with random arguments (input lengths and encodings, tiers,
-//! deadlines, prices 0 and huge, blob inputs, copied commitments, declines, retirements) and
+//! deadlines, prices 0 and huge, blob inputs and outputs, copied commitments, declines, retirements) and
 //! block advances.
 //! After every call and every block it checks:
 //!
@@ -16,6 +16,7 @@
 
 use super::*;
 use crate::JobId;
+use aichain_compute::blob::encode_row_output;
 use frame_support::traits::Get;
 use proptest::prelude::*;
 use std::{collections::BTreeMap, sync::OnceLock};
@@ -34,8 +35,10 @@ enum Action {
 	Submit { requester: u8, model: u8, len: u8, utf8: bool, tier: u8, deadline: u8, exact_price: bool, blob: bool },
 	Cancel { job: u8, who: u8 },
 	SubmitResult { job: u8, honest: bool },
-	Commit { job: u8, worker: u8, output: u8, copy: bool },
-	Reveal { job: u8, worker: u8 },
+	/// One worker commits, or (`all`) every worker of the job.
+	Commit { job: u8, worker: u8, output: u8, copy: bool, all: bool },
+	/// One worker reveals, or (`all`) every worker of the job.
+	Reveal { job: u8, worker: u8, all: bool },
 	Propose { job: u8, output: u8 },
 	Challenge { job: u8, who: u8 },
 	Decline { job: u8, worker: u8 },
@@ -53,10 +56,10 @@ fn action() -> impl Strategy<Value = Action> {
 		),
 		1 => (any::<u8>(), any::<u8>()).prop_map(|(job, who)| Action::Cancel { job, who }),
 		2 => (any::<u8>(), any::<bool>()).prop_map(|(job, honest)| Action::SubmitResult { job, honest }),
-		4 => (any::<u8>(), any::<u8>(), 0u8..3, any::<bool>()).prop_map(|(job, worker, output, copy)| {
-			Action::Commit { job, worker, output, copy }
+		4 => (any::<u8>(), any::<u8>(), 0u8..3, any::<bool>(), any::<bool>()).prop_map(|(job, worker, output, copy, all)| {
+			Action::Commit { job, worker, output, copy, all }
 		}),
-		4 => (any::<u8>(), any::<u8>()).prop_map(|(job, worker)| Action::Reveal { job, worker }),
+		4 => (any::<u8>(), any::<u8>(), any::<bool>()).prop_map(|(job, worker, all)| Action::Reveal { job, worker, all }),
 		2 => (any::<u8>(), 0u8..3).prop_map(|(job, output)| Action::Propose { job, output }),
 		1 => (any::<u8>(), any::<u8>()).prop_map(|(job, who)| Action::Challenge { job, who }),
 		1 => (any::<u8>(), any::<u8>()).prop_map(|(job, worker)| Action::Decline { job, worker }),
@@ -75,6 +78,8 @@ struct Memory {
 	max_open: u64,
 	submitted: BTreeMap<JobId, (u64, u64)>,
 	commitments: BTreeMap<(JobId, u64), (Vec<u8>, [u8; 32])>,
+	/// The extrinsic index of the next blob reveal (one indexing per extrinsic and block).
+	next_extrinsic: u32,
 }
 
 /// The longest a job may stay open (`docs/compute-market.md`, "Every job ends"): at most
@@ -93,11 +98,54 @@ fn open_job(n: u8) -> Option<(JobId, crate::JobOf<Test>)> {
 	(!jobs.is_empty()).then(|| jobs[n as usize % jobs.len()].clone()).map(|(id, job)| (id, job))
 }
 
+/// The `n`-th assigned worker of `job`, or (`all`) every one of them.
+fn chosen(job: &crate::JobOf<Test>, n: u8, all: bool) -> Vec<u64> {
+	let workers: Vec<u64> = job.assignments.iter().map(|a| a.worker).collect();
+	if all { workers } else { vec![workers[n as usize % workers.len()]] }
+}
+
+/// `worker` commits to an output of `out` (a row output's descriptor for blob-output jobs), or
+/// (`copy`) to another worker's commitment; remembers the output and salt for its reveal.
+fn commit(id: JobId, job: &crate::JobOf<Test>, worker: u64, out: u8, copy: bool, memory: &mut Memory) -> sp_runtime::DispatchResult {
+	let previous = job.assignments.iter().find_map(|a| a.commitment);
+	let salt = [worker as u8 ^ out; 32];
+	let (commitment, kept) = match previous {
+		// A copier commits another worker's commitment.
+		Some(other) if copy => (other, None),
+		_ if job.has_blob_output() => {
+			let data = encode_row_output(ROW_LEN, [[out; ROW_LEN as usize]; 2].iter().map(|r| &r[..]));
+			(commitment_of(id, &worker, &descriptor(&data), &salt), Some((data, salt)))
+		},
+		_ => {
+			let data = vec![b'o', out];
+			(commitment_of(id, &worker, &data, &salt), Some((data, salt)))
+		},
+	};
+	let result = Jobs::commit_result(origin(worker), id, commitment);
+	if let (Ok(()), Some(kept)) = (&result, kept) {
+		memory.commitments.insert((id, worker), kept);
+	}
+	result
+}
+
+/// `worker` reveals what it committed to (a guess if it did not), as a blob for blob-output
+/// jobs (in an extrinsic of its own).
+fn reveal(id: JobId, job: &crate::JobOf<Test>, worker: u64, memory: &mut Memory) -> sp_runtime::DispatchResult {
+	let (data, salt) = memory.commitments.get(&(id, worker)).cloned().unwrap_or((b"guess".to_vec(), [0; 32]));
+	if job.has_blob_output() {
+		memory.next_extrinsic += 1;
+		dispatch(worker, noted_reveal(memory.next_extrinsic, id, salt, &data))
+	} else {
+		Jobs::reveal_result(origin(worker), id, output(&data), salt)
+	}
+}
+
 fn apply(action: &Action, models: &[u32], memory: &mut Memory) {
 	// Every call may fail: a failed call must change nothing (checked by the invariants).
 	let _ = match action.clone() {
 		Action::Submit { requester, model, len, utf8, tier, deadline, exact_price, blob } => {
-			let model = models[model as usize % models.len()];
+			// Blob jobs go to the two models taking blob inputs (text, rows) or, rarely, others.
+			let model = if blob && model % 4 != 0 { models[1 + 2 * (model as usize % 2)] } else { models[model as usize % models.len()] };
 			let data: Vec<u8> = if utf8 { vec![b'a'; len as usize] } else { vec![0xff; len as usize] };
 			let tier = match tier % 4 {
 				0 => Tier::Zk,
@@ -137,34 +185,17 @@ fn apply(action: &Action, models: &[u32], memory: &mut Memory) {
 			},
 			_ => Ok(()),
 		},
-		Action::Commit { job, worker, output: out, copy } => match open_job(job) {
+		Action::Commit { job, worker, output: out, copy, all } => match open_job(job) {
 			Some((id, job)) if !job.assignments.is_empty() => {
-				let worker = job.assignments[worker as usize % job.assignments.len()].worker;
-				let previous = job.assignments.iter().find_map(|a| a.commitment);
-				let (commitment, kept) = match previous {
-					// A copier commits another worker's commitment.
-					Some(other) if copy => (other, None),
-					_ => {
-						let data = vec![b'o', out];
-						let salt = [worker as u8 ^ out; 32];
-						(commitment_of(id, &worker, &data, &salt), Some((data, salt)))
-					},
-				};
-				let result = Jobs::commit_result(origin(worker), id, commitment);
-				if let (Ok(()), Some(kept)) = (&result, kept) {
-					memory.commitments.insert((id, worker), kept);
-				}
-				result
+				let workers = chosen(&job, worker, all);
+				workers.into_iter().map(|worker| commit(id, &job, worker, out, copy, memory)).collect()
 			},
 			_ => Ok(()),
 		},
-		Action::Reveal { job, worker } => match open_job(job) {
+		Action::Reveal { job, worker, all } => match open_job(job) {
 			Some((id, job)) if !job.assignments.is_empty() => {
-				let worker = job.assignments[worker as usize % job.assignments.len()].worker;
-				match memory.commitments.get(&(id, worker)) {
-					Some((data, salt)) => Jobs::reveal_result(origin(worker), id, output(data), *salt),
-					None => Jobs::reveal_result(origin(worker), id, output(b"guess"), [0; 32]),
-				}
+				let workers = chosen(&job, worker, all);
+				workers.into_iter().map(|worker| reveal(id, &job, worker, memory)).collect()
 			},
 			_ => Ok(()),
 		},
@@ -192,6 +223,7 @@ fn apply(action: &Action, models: &[u32], memory: &mut Memory) {
 		},
 		Action::Retire { model } => Models::retire_model(origin(OWNER), models[model as usize % models.len()]),
 		Action::Advance { blocks } => {
+			memory.next_extrinsic = 0;
 			for _ in 0..blocks {
 				run_to_block(System::block_number() + 1);
 				check(memory);
@@ -229,8 +261,12 @@ fn check(memory: &mut Memory) {
 /// The blob a market's requesters may submit as an input.
 const MARKET_BLOB: &[u8] = b"a document kept as a blob";
 
-/// A market with a zk model, a text model (which also takes blob inputs) and a free text model
-/// with a minimum timeout, all served by four workers; a blob is kept.
+/// Rows of the blob-output model's outputs.
+const ROW_LEN: u16 = 4;
+
+/// A market with a zk model, a text model (which also takes blob inputs), a free text model
+/// with a minimum timeout, and a text model answering blob inputs with row blobs, all served
+/// by four workers; a blob is kept.
 fn market() -> Vec<u32> {
 	let (_, vk) = keys();
 	let key = pallet_zk_verifier::register_for::<Test>(OWNER, vk.clone()).unwrap();
@@ -240,16 +276,24 @@ fn market() -> Vec<u32> {
 	assert_ok!(Models::update_price(origin(OWNER), slow, 0));
 	let limits = pallet_models::BlobLimits { max_input_len: 64, max_output_len: 0, output_row_len: 0, sketch_tolerance: 0 };
 	assert_ok!(Models::set_blob_limits(origin(OWNER), text, Some(limits)));
+	let rows = register_model(ModelKind::Embedding, None, 8, 8);
+	let limits = pallet_models::BlobLimits {
+		max_input_len: 64,
+		max_output_len: 7 + 2 * ROW_LEN as u32,
+		output_row_len: ROW_LEN,
+		sketch_tolerance: 1,
+	};
+	assert_ok!(Models::set_blob_limits(origin(OWNER), rows, Some(limits)));
 	store_blob(REQUESTER, MARKET_BLOB);
 	for worker in WORKERS {
 		assert_ok!(Workers::register_worker(
 			origin(worker),
 			MIN_BOND,
 			Capabilities { cpu_cores: 2, memory_mb: 1024, gpu: None },
-			vec![zk, text, slow].try_into().unwrap(),
+			vec![zk, text, slow, rows].try_into().unwrap(),
 		));
 	}
-	vec![zk, text, slow]
+	vec![zk, text, slow, rows]
 }
 
 proptest! {
