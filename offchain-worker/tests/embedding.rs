@@ -1,7 +1,7 @@
 //! MiniLM-L6 sentence embeddings (weights fetched by `scripts/fetch-models.sh`): paraphrases are
 //! closer than unrelated sentences, embeddings are normalised and batch-independent, jobs return
-//! 384 signed bytes, missing weights are a clear error, and the encoder computes what
-//! candle-transformers' BERT computes.
+//! 384 signed bytes, a document job returns one such row per line, missing weights are a clear
+//! error, and the encoder computes what candle-transformers' BERT computes.
 
 use aichain_offchain_worker::{
 	models::{
@@ -85,4 +85,26 @@ fn vector_gelu_matches_candles_exact_gelu() {
 	assert!(largest < 2e-6, "largest difference {largest}");
 	let other_bits = xs.affine(1.0, 1e-3).unwrap().gelu_erf().unwrap().to_vec1::<f32>().unwrap();
 	assert!(ours.iter().zip(&other_bits).any(|(x, y)| (x - y).abs() > 1e-4), "the comparison can fail");
+}
+
+/// A document of 40 lines (two batches: 32 and 8) is answered with 40 rows, each within 1 per
+/// value of the single-sentence job's output for its line (batching pads to the longest line:
+/// only rounding may differ); a document with more lines than the output holds is refused.
+#[test]
+fn a_document_job_answers_one_row_per_line_as_single_jobs_do() {
+	use aichain_compute::blob::{RowOutput, RowOutputShape};
+	let model = embedder();
+	let sentences: Vec<&str> = include_str!("../benches/sentences.txt").lines().cycle().take(40).collect();
+	let document = sentences.join("\n") + "\n";
+	let shape = RowOutputShape { row_len: DIMENSIONS as u16, max_len: 7 + 40 * DIMENSIONS as u32 };
+	let output = model.embed_document(document.as_bytes(), shape).unwrap();
+	let rows = RowOutput::parse(&output).expect("a row output");
+	assert_eq!((rows.row_len as usize, rows.row_count()), (DIMENSIONS, 40));
+	for (row, sentence) in rows.rows().zip(&sentences) {
+		let single = model.infer(sentence.as_bytes()).unwrap();
+		let worst = row.iter().zip(&single).map(|(a, b)| (*a as i8 as i32 - *b as i8 as i32).abs()).max();
+		assert!(worst <= Some(1), "{sentence:?}: a value differs by {worst:?}");
+	}
+	let too_long = document + "one line more\n";
+	assert!(model.embed_document(too_long.as_bytes(), shape).is_err(), "41 lines, 40 rows");
 }

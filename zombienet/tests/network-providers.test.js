@@ -10,6 +10,11 @@
 //!      lets MiniLM take blob inputs: a blob job (redundancy, 2 replicas) is served by Alice and
 //!      Bob reading the pieces from their own nodes' indexed data, and its embedding is (b)'s;
 //!      a blob job on the zk tier and one naming an unknown blob are refused;
+//!  (h) a document of 36 lines put by Eve with aichain-client; a document embedding job (the
+//!      batch MiniLM model: blob in, one 384-byte row per line in a blob out) on 2 replicas:
+//!      Alice and Bob agree by sketch, the client writes the output blob, the row of (b)'s
+//!      sentence is (b)'s embedding, and `search` ranks the flood line first for a query about
+//!      flooding;
 //!  (c) with Dave serving MiniLM too, a 3-replica job assigns all three: Dave's lie loses the
 //!      vote, his bond is slashed, and the job completes with Alice's and Bob's output;
 //!  (e) a federated training of the training-step model (4-or-9 digits classifier): three rounds
@@ -28,6 +33,9 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Keyring } from '@polkadot/keyring';
 import { blake2AsU8a } from '@polkadot/util-crypto';
 import { startNode, connect, stop, kill, waitFor, submitFinalized, feePaid, peerIdOf, logTail, errorName, runClient } from './lib/chain.js';
@@ -37,6 +45,46 @@ import {
   registerWorker, testDigit, decodeLogits, waitForJobEvent, waitForEvent, registerVerifyingKey, TRAINING,
   trainingSpec, fourOrNine, encodeShard, encodeParameters, decodeParameters, trainingStep, meanParameters, accuracy,
 } from './lib/market.js';
+
+/** A document for (h): one sentence per line, on unrelated topics, (b)'s sentence among them. */
+const DOCUMENT = [
+  'The committee approved the new budget after a long debate.',
+  'Fresh bread is best eaten on the day it is baked.',
+  'The river rose over its banks and flooded the lower town after a week of storms.',
+  'Our team won the final match in extra time.',
+  'The telescope captured images of a distant spiral galaxy.',
+  'She planted tomatoes and basil along the garden fence.',
+  'The train to the coast leaves every hour from platform four.',
+  'Vaccines train the immune system to recognise a virus.',
+  'The old lighthouse was turned into a small museum.',
+  'Interest rates were raised to slow down inflation.',
+  'A provider node embeds this sentence for the chain.',
+  'The cat slept all afternoon in a patch of sunlight.',
+  'Glaciers in the region have shrunk by a third since 1980.',
+  'He learned to play the violin at the age of seven.',
+  'The bridge was closed for repairs during the summer.',
+  'Bees pollinate most of the fruit trees in the valley.',
+  'The novel follows three generations of a fishing family.',
+  'A power outage left the city dark for several hours.',
+  'The recipe calls for two cups of flour and a pinch of salt.',
+  'Engineers tested the rocket engine in the desert.',
+  'The museum opened an exhibition of medieval maps.',
+  'Children collected shells on the beach at low tide.',
+  'The court ruled that the contract was invalid.',
+  'Wind turbines now supply a quarter of the country\'s electricity.',
+  'The mountain trail is steep but the view is worth it.',
+  'A new species of frog was discovered in the rainforest.',
+  'The orchestra rehearsed the symphony for the last time.',
+  'Traffic was diverted after an accident on the highway.',
+  'The startup raised money to build cheaper batteries.',
+  'Snow fell overnight and schools were closed.',
+  'The chef prepared a soup of roasted pumpkin.',
+  'Archaeologists uncovered the walls of an ancient temple.',
+  'The hospital opened a new wing for children.',
+  'Farmers expect a good harvest of wheat this year.',
+  'The software update fixed a bug in the login screen.',
+  'Whales migrate thousands of kilometres every year.',
+];
 
 const nodes = {};
 after(async () => { for (const n of Object.values(nodes)) await stop(n); });
@@ -74,10 +122,12 @@ test('4 validator-providers: zk, redundancy, a lying provider, a training round,
   const digits = await registerModel(api, ferdie, digitsSpec(keyId));
   const digitsD = await registerModel(api, ferdie, digitsSpec(keyId, 'digits-mlp-v1-d'));
   const minilm = await registerModel(api, ferdie, minilmSpec());
+  // The same weights as a document embedder: one row per line of a blob input, into a blob (h).
+  const minilmBatch = await registerModel(api, ferdie, { ...minilmSpec(), name: 'all-minilm-l6-v2-batch' });
   const training = await registerModel(api, ferdie, trainingSpec(await registerVerifyingKey(api, ferdie, TRAINING.sha256)));
   await Promise.all([
-    registerWorker(api, alice, [digits, minilm, training]),
-    registerWorker(api, bob, [digits, minilm, training]),
+    registerWorker(api, alice, [digits, minilm, minilmBatch, training]),
+    registerWorker(api, bob, [digits, minilm, minilmBatch, training]),
     registerWorker(api, charlie, [digitsD, training]),
   ]);
 
@@ -129,6 +179,39 @@ test('4 validator-providers: zk, redundancy, a lying provider, a training round,
   assert.equal(await refusedBlob(file, 'Zk'), 'jobs.BlobNotProvable');
   assert.equal(await refusedBlob(blake2(Buffer.from('never stored')), 'Optimistic'), 'jobs.UnknownInputBlob');
   console.log(`# (g) blob job ${gJob}: a file of 2 pieces read by Alice and Bob from their nodes, agreed (client output:\n${gOutput.trim()})`);
+
+  // (h) A document embedding job: blob in, blob out. Ferdie lets the batch model answer with
+  // row blobs; Eve puts a document (one sentence per line), runs the job on 2 replicas, gets
+  // the output blob and searches it on her machine, all with aichain-client.
+  await runClient(nodes.alice, '//Ferdie', 'set-blob-limits', '--model', minilmBatch, '--max-input-len', 1 << 20,
+    '--max-output-len', 256 * 1024, '--output-row-len', 384, '--sketch-tolerance', 16);
+  const dir = mkdtempSync(join(tmpdir(), 'aichain-documents-'));
+  const documentPath = join(dir, 'document.txt');
+  writeFileSync(documentPath, DOCUMENT.join('\n') + '\n');
+  const putOutput = await runClient(nodes.alice, '//Eve', 'put', documentPath);
+  const documentCid = putOutput.match(/stored \d+ bytes: (\S+)/)?.[1];
+  assert.ok(documentCid, `put prints the CID:\n${putOutput}`);
+  const rowsPath = join(dir, 'rows.bin');
+  const hOutput = await runClient(nodes.bob, '//Eve', 'submit-job', '--model', minilmBatch, '--input-cid', documentCid,
+    '--tier', 'redundancy:2', '--deadline', 20, '--max-price', 20, '--out', rowsPath);
+  const hJob = Number(hOutput.match(/job (\d+) submitted/)?.[1]);
+  const [hDone] = await waitForJobEvent(api, hJob, ['JobCompleted'], 10_000, () => `\n${hOutput}`);
+  assert.deepEqual(hDone.data.workers.map((w) => w.toString()).sort(), [alice.address, bob.address].sort(), 'both replicas agree by sketch');
+  const rows = readFileSync(rowsPath);
+  assert.equal(rows.length, 7 + 384 * DOCUMENT.length, `one 384-byte row per line:\n${hOutput}`);
+  const row = (i) => rows.subarray(7 + 384 * i, 7 + 384 * (i + 1));
+  const signed = (bytes) => Array.from(bytes, (v) => (v << 24) >> 24);
+  const cosine = (a, b) => {
+    const dot = a.reduce((sum, x, i) => sum + x * b[i], 0);
+    return dot / Math.sqrt(a.reduce((sum, x) => sum + x * x, 0) * b.reduce((sum, x) => sum + x * x, 0));
+  };
+  const sentenceLine = DOCUMENT.indexOf(sentence.toString());
+  const sameSentence = cosine(signed(row(sentenceLine)), signed(bOut));
+  assert.ok(sameSentence > 0.999, `the document's row of (b)'s sentence is (b)'s embedding (cosine ${sameSentence})`);
+  const searchOutput = await runClient(nodes.alice, '//Eve', 'search', '--rows', rowsPath, '--query', 'the river flooded after days of heavy rain',
+    '--documents', documentPath, '--top', 3);
+  assert.match(searchOutput.split('\n')[0], /^1\. line \d+ \(0\.\d+\) The river rose over its banks/, `the flood line first:\n${searchOutput}`);
+  console.log(`# (h) document job ${hJob}: ${DOCUMENT.length} lines embedded by Alice and Bob into a blob, agreed by sketch; search:\n${searchOutput.trim()}`);
 
   // (c) Dave, the liar, joins MiniLM; a 3-replica job draws Alice, Bob and Dave.
   await registerWorker(api, dave, [minilm]);

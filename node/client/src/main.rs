@@ -48,6 +48,8 @@ use subxt_signer::{sr25519::Keypair, SecretUri};
 mod audit;
 mod blobs;
 mod governance;
+mod jobs;
+mod search;
 mod snarkjs;
 mod values;
 mod variants;
@@ -134,6 +136,10 @@ enum Command {
 		/// Print the job id and return without waiting for the result.
 		#[arg(long)]
 		no_wait: bool,
+		/// A blob-output job: where to write the output blob (fetched from the node by its CID,
+		/// hash checked).
+		#[arg(long)]
+		out: Option<PathBuf>,
 	},
 	/// Let a model you own take blob inputs (and later blob outputs), or stop it (`--remove`).
 	SetBlobLimits {
@@ -204,6 +210,23 @@ enum Command {
 		/// How many recent blocks to show governance events of.
 		#[arg(long, default_value_t = 100)]
 		blocks: u64,
+	},
+	/// Rank the lines of a document by meaning: the query is embedded on this machine (MiniLM,
+	/// from `scripts/fetch-models.sh`) and compared (cosine) with every row of a document
+	/// embedding job's output.
+	Search {
+		/// The job's output: a row output (`submit-job --out`, or `get`).
+		#[arg(long)]
+		rows: PathBuf,
+		/// What to look for.
+		#[arg(long)]
+		query: String,
+		/// The document the rows embed (one line per row), to print the lines found.
+		#[arg(long)]
+		documents: Option<PathBuf>,
+		/// How many lines to print.
+		#[arg(long, default_value_t = 5)]
+		top: usize,
 	},
 	/// Store a file as a blob (pieces and a manifest if it is larger than one); print its CID.
 	Put { file: PathBuf },
@@ -281,25 +304,18 @@ async fn main() -> Result<()> {
 			let model = number(&find_event(&events, "Models", "ModelRegistered")?, "model")?;
 			println!("model {model} registered");
 		},
-		Command::SubmitJob { model, input_file, input_cid, tier, max_price, deadline, no_wait } => {
-			let signer = signer()?;
-			let (call, input) = match (input_file, input_cid) {
-				(_, Some(cid)) => ("submit_blob_job", Value::from_bytes(blobs::hash_of_cid(&cid)?)),
-				(Some(path), None) => {
-					let input = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
-					("submit_job", Value::from_bytes(input))
-				},
+		Command::SubmitJob { model, input_file, input_cid, tier, max_price, deadline, no_wait, out } => {
+			let input = match (input_file, input_cid) {
+				(_, Some(cid)) => jobs::JobInput::Blob(blobs::hash_of_cid(&cid)?),
+				(Some(path), None) => jobs::JobInput::Inline(std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?),
 				(None, None) => bail!("--input-file or --input-cid"),
 			};
-			let tier = variants::parse(&api, "Jobs", call, &["tier"], "--tier", &tier).await?;
-			let args = vec![Value::u128(model.into()), input, tier, Value::u128(aic(max_price)?), Value::u128(deadline.into())];
-			let events = submit(&api, &signer, "Jobs", call, args).await?;
-			let job = number(&find_event(&events, "Jobs", "JobSubmitted")?, "job")? as u64;
-			println!("job {job} submitted");
+			let job = jobs::submit_job(&api, &signer()?, model, input, &tier, aic(max_price)?, deadline).await?;
 			if !no_wait {
-				wait_for_job(&api, job).await?;
+				jobs::wait_for_job(&api, &cli.url, job, out.as_deref()).await?;
 			}
 		},
+		Command::Search { rows, query, documents, top } => search::search(&rows, &query, documents.as_deref(), top)?,
 		Command::SetBlobLimits { model, max_input_len, max_output_len, output_row_len, sketch_tolerance, remove } => {
 			let signer = signer()?;
 			let limits = if remove {
@@ -469,48 +485,6 @@ fn find_event(events: &subxt::extrinsics::ExtrinsicEvents<PolkadotConfig>, palle
 		}
 	}
 	bail!("no {pallet}.{event} event")
-}
-
-/// Follows finalized blocks until `job` completes or is refunded; prints the result.
-async fn wait_for_job(api: &Client, job: u64) -> Result<()> {
-	println!("waiting for job {job} (finalized blocks)…");
-	let mut blocks = api.stream_blocks().await?;
-	while let Some(block) = blocks.next().await {
-		let block = block?;
-		let events = block.at().await?.events().fetch().await?;
-		for event in events.iter() {
-			let event = event?;
-			if event.pallet_name() != "Jobs" {
-				continue;
-			}
-			let data = event.decode_fields_unchecked_as::<Value>()?;
-			if data.at("job").and_then(|v| v.as_u128()) != Some(job.into()) {
-				continue;
-			}
-			match event.event_name() {
-				"JobCompleted" => {
-					let output = bytes(data.at("output")).unwrap_or_default();
-					println!("job {job} completed in block {}", block.number());
-					let workers: Vec<String> = match data.at("workers").map(|w| &w.value) {
-						Some(ValueDef::Composite(list)) => list.values().map(|w| account(Some(w))).collect(),
-						_ => Vec::new(),
-					};
-					println!("workers: {}", workers.join(", "));
-					println!("output ({} bytes): 0x{}", output.len(), hex::encode(&output));
-					if output.len() % 4 == 0 && output.len() <= 64 {
-						let values: Vec<i32> =
-							output.chunks_exact(4).map(|c| i32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
-						println!("as i32: {values:?}");
-					}
-					return Ok(());
-				},
-				"JobRefunded" => bail!("job {job} was refunded: {}", data),
-				"ResultRejected" => println!("a result for job {job} was rejected: {data}"),
-				other => println!("job {job}: {other} in block {}", block.number()),
-			}
-		}
-	}
-	bail!("the node closed the block stream")
 }
 
 /// Every entry of the map `pallet.entry`: its last key part (printed) and its value.

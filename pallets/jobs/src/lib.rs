@@ -487,7 +487,8 @@ pub mod pallet {
 		/// The reveal phase started in this block: the sketch's seed is this block's hash,
 		/// known from the next block on.
 		SketchSeedNotReady,
-		/// The escrow could not pay the output blob's storage fee.
+		/// The job's storage reserve (escrowed at submission, at the fees then in force) cannot
+		/// pay the output blob's storage fee: the fee rose since.
 		BlobFeeUnpaid,
 		/// No blob is kept under this hash (never stored, or its retention ended).
 		UnknownInputBlob,

@@ -60,6 +60,8 @@ pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Models::Models` (r:1 w:0)
 	/// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(354), added: 2829, mode: `MaxEncodedLen`)
+	/// Storage: `Models::BlobLimitsOf` (r:1 w:0)
+	/// Proof: `Models::BlobLimitsOf` (`max_values`: None, `max_size`: Some(30), added: 2505, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::NextJobId` (r:1 w:1)
 	/// Proof: `Jobs::NextJobId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
@@ -81,11 +83,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `8643`
 		//  Estimated: `171166`
-		// Minimum execution time: 317_714_000 picoseconds.
-		Weight::from_parts(335_311_200, 171166)
-			// Standard Error: 296_178
-			.saturating_add(Weight::from_parts(3_372_136, 0).saturating_mul(r.into()))
-			.saturating_add(T::DbWeight::get().reads(69_u64))
+		// Minimum execution time: 317_233_000 picoseconds.
+		Weight::from_parts(320_504_251, 171166)
+			// Standard Error: 318_966
+			.saturating_add(Weight::from_parts(7_341_492, 0).saturating_mul(r.into()))
+			.saturating_add(T::DbWeight::get().reads(70_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(r.into())))
 	}
@@ -118,10 +120,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `8847`
 		//  Estimated: `171166`
-		// Minimum execution time: 331_179_000 picoseconds.
-		Weight::from_parts(333_100_204, 171166)
-			// Standard Error: 128_178
-			.saturating_add(Weight::from_parts(5_726_043, 0).saturating_mul(r.into()))
+		// Minimum execution time: 326_359_000 picoseconds.
+		Weight::from_parts(338_249_755, 171166)
+			// Standard Error: 136_905
+			.saturating_add(Weight::from_parts(2_676_159, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(71_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(r.into())))
@@ -140,8 +142,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1657`
 		//  Estimated: `8497`
-		// Minimum execution time: 85_258_000 picoseconds.
-		Weight::from_parts(90_681_000, 8497)
+		// Minimum execution time: 84_831_000 picoseconds.
+		Weight::from_parts(89_020_000, 8497)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -173,8 +175,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `6596`
 		//  Estimated: `8799`
-		// Minimum execution time: 2_059_993_000 picoseconds.
-		Weight::from_parts(2_121_853_000, 8799)
+		// Minimum execution time: 2_075_312_000 picoseconds.
+		Weight::from_parts(2_165_554_000, 8799)
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
@@ -187,10 +189,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1354 + r * (66 ±0)`
 		//  Estimated: `8497`
-		// Minimum execution time: 21_759_000 picoseconds.
-		Weight::from_parts(22_935_311, 8497)
-			// Standard Error: 7_539
-			.saturating_add(Weight::from_parts(311_739, 0).saturating_mul(r.into()))
+		// Minimum execution time: 21_753_000 picoseconds.
+		Weight::from_parts(23_543_452, 8497)
+			// Standard Error: 9_361
+			.saturating_add(Weight::from_parts(237_619, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -221,15 +223,72 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2636 + r * (302 ±0)`
 		//  Estimated: `8497 + r * (2659 ±0)`
-		// Minimum execution time: 213_632_000 picoseconds.
-		Weight::from_parts(126_172_631, 8497)
-			// Standard Error: 33_498
-			.saturating_add(Weight::from_parts(49_341_466, 0).saturating_mul(r.into()))
+		// Minimum execution time: 215_638_000 picoseconds.
+		Weight::from_parts(124_370_973, 8497)
+			// Standard Error: 50_535
+			.saturating_add(Weight::from_parts(49_939_987, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(r.into())))
 			.saturating_add(Weight::from_parts(0, 2659).saturating_mul(r.into()))
+	}
+	/// Storage: `Jobs::Jobs` (r:1 w:1)
+	/// Proof: `Jobs::Jobs` (`max_values`: None, `max_size`: Some(5032), added: 7507, mode: `MaxEncodedLen`)
+	/// Storage: `Jobs::BlobOutputs` (r:1 w:1)
+	/// Proof: `Jobs::BlobOutputs` (`max_values`: None, `max_size`: Some(26), added: 2501, mode: `MaxEncodedLen`)
+	/// Storage: `Jobs::Sketches` (r:5 w:5)
+	/// Proof: `Jobs::Sketches` (`max_values`: None, `max_size`: Some(8242), added: 10717, mode: `MaxEncodedLen`)
+	/// Storage: `System::BlockHash` (r:1 w:0)
+	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `Blobs::Blobs` (r:1 w:1)
+	/// Proof: `Blobs::Blobs` (`max_values`: None, `max_size`: Some(89), added: 2564, mode: `MaxEncodedLen`)
+	/// Storage: `System::ExtrinsicData` (r:1 w:0)
+	/// Proof: `System::ExtrinsicData` (`max_values`: None, `max_size`: None, mode: `Measured`)
+	/// Storage: `Blobs::LastIndexing` (r:1 w:1)
+	/// Proof: `Blobs::LastIndexing` (`max_values`: Some(1), `max_size`: Some(9), added: 504, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:8 w:8)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Workers::Workers` (r:5 w:5)
+	/// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(184), added: 2659, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::WorkRecords` (r:5 w:5)
+	/// Proof: `Rewards::WorkRecords` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::ActiveEra` (r:1 w:0)
+	/// Proof: `Rewards::ActiveEra` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::CurrentEraPoints` (r:1 w:1)
+	/// Proof: `Rewards::CurrentEraPoints` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Training::ShardJobs` (r:1 w:0)
+	/// Proof: `Training::ShardJobs` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeGovernance::RequestOfJob` (r:1 w:0)
+	/// Proof: `ComputeGovernance::RequestOfJob` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
+	/// Storage: `Jobs::Deadlines` (r:0 w:1)
+	/// Proof: `Jobs::Deadlines` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// Storage: `Jobs::WorkerJobs` (r:0 w:5)
+	/// Proof: `Jobs::WorkerJobs` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Jobs::BlobInputs` (r:0 w:1)
+	/// Proof: `Jobs::BlobInputs` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
+	/// Storage: `Blobs::Expiries` (r:0 w:1)
+	/// Proof: `Blobs::Expiries` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// The range of component `r` is `[2, 5]`.
+	/// The range of component `l` is `[1, 262144]`.
+	fn reveal_blob_result(r: u32, l: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `0 + l * (1 ±0) + r * (8588 ±0)`
+		//  Estimated: `9439 + l * (1 ±0) + r * (10717 ±267)`
+		// Minimum execution time: 525_672_000 picoseconds.
+		Weight::from_parts(553_613_000, 9439)
+			// Standard Error: 1_562_097
+			.saturating_add(Weight::from_parts(28_445_606, 0).saturating_mul(r.into()))
+			// Standard Error: 30
+			.saturating_add(Weight::from_parts(6_225, 0).saturating_mul(l.into()))
+			.saturating_add(T::DbWeight::get().reads(14_u64))
+			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(r.into())))
+			.saturating_add(T::DbWeight::get().writes(12_u64))
+			.saturating_add(T::DbWeight::get().writes((5_u64).saturating_mul(r.into())))
+			.saturating_add(Weight::from_parts(0, 1).saturating_mul(l.into()))
+			.saturating_add(Weight::from_parts(0, 10717).saturating_mul(r.into()))
 	}
 	/// Storage: `Jobs::DeadlineCursor` (r:1 w:1)
 	/// Proof: `Jobs::DeadlineCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
@@ -252,17 +311,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Jobs::WorkerJobs` (r:0 w:640)
 	/// Proof: `Jobs::WorkerJobs` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 64]`.
-	fn reveal_blob_result(r: u32, _l: u32, ) -> Weight {
-		Self::reveal_result(r)
-	}
 	fn on_initialize_deadlines(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0 + n * (11901 ±0)`
 		//  Estimated: `3593 + n * (170176 ±0)`
-		// Minimum execution time: 5_876_000 picoseconds.
-		Weight::from_parts(6_044_000, 3593)
-			// Standard Error: 1_901_709
-			.saturating_add(Weight::from_parts(717_771_105, 0).saturating_mul(n.into()))
+		// Minimum execution time: 6_193_000 picoseconds.
+		Weight::from_parts(6_459_000, 3593)
+			// Standard Error: 2_025_141
+			.saturating_add(Weight::from_parts(758_624_984, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((78_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -288,10 +344,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `745 + n * (8745 ±0)`
 		//  Estimated: `1999 + n * (170176 ±0)`
-		// Minimum execution time: 2_214_000 picoseconds.
-		Weight::from_parts(2_447_000, 1999)
-			// Standard Error: 924_614
-			.saturating_add(Weight::from_parts(378_419_295, 0).saturating_mul(n.into()))
+		// Minimum execution time: 2_265_000 picoseconds.
+		Weight::from_parts(2_412_000, 1999)
+			// Standard Error: 1_108_840
+			.saturating_add(Weight::from_parts(396_327_965, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((66_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -306,8 +362,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1419`
 		//  Estimated: `8497`
-		// Minimum execution time: 20_004_000 picoseconds.
-		Weight::from_parts(21_629_000, 8497)
+		// Minimum execution time: 20_037_000 picoseconds.
+		Weight::from_parts(23_291_000, 8497)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -329,8 +385,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `10198`
 		//  Estimated: `171166`
-		// Minimum execution time: 317_734_000 picoseconds.
-		Weight::from_parts(339_853_000, 171166)
+		// Minimum execution time: 327_228_000 picoseconds.
+		Weight::from_parts(380_710_000, 171166)
 			.saturating_add(T::DbWeight::get().reads(68_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
@@ -350,8 +406,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `9124`
 		//  Estimated: `171166`
-		// Minimum execution time: 280_178_000 picoseconds.
-		Weight::from_parts(296_764_000, 171166)
+		// Minimum execution time: 292_608_000 picoseconds.
+		Weight::from_parts(314_021_000, 171166)
 			.saturating_add(T::DbWeight::get().reads(67_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -360,50 +416,58 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measured weights with ParityDb's database weights, for tests and mock runtimes.
 impl WeightInfo for () {
 	fn submit_job(r: u32, ) -> Weight {
-		Weight::from_parts(335_311_200, 171166)
-			.saturating_add(Weight::from_parts(3_372_136, 0).saturating_mul(r.into()))
-			.saturating_add(ParityDbWeight::get().reads(69_u64))
+		Weight::from_parts(320_504_251, 171166)
+			.saturating_add(Weight::from_parts(7_341_492, 0).saturating_mul(r.into()))
+			.saturating_add(ParityDbWeight::get().reads(70_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(r.into())))
 	}
 	fn submit_blob_job(r: u32, ) -> Weight {
-		Weight::from_parts(333_100_204, 171166)
-			.saturating_add(Weight::from_parts(5_726_043, 0).saturating_mul(r.into()))
+		Weight::from_parts(338_249_755, 171166)
+			.saturating_add(Weight::from_parts(2_676_159, 0).saturating_mul(r.into()))
 			.saturating_add(ParityDbWeight::get().reads(71_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(r.into())))
 	}
 	fn cancel_job() -> Weight {
-		Weight::from_parts(90_681_000, 8497)
+		Weight::from_parts(89_020_000, 8497)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn submit_result() -> Weight {
-		Weight::from_parts(2_121_853_000, 8799)
+		Weight::from_parts(2_165_554_000, 8799)
 			.saturating_add(ParityDbWeight::get().reads(12_u64))
 			.saturating_add(ParityDbWeight::get().writes(10_u64))
 	}
 	fn commit_result(r: u32, ) -> Weight {
-		Weight::from_parts(22_935_311, 8497)
-			.saturating_add(Weight::from_parts(311_739, 0).saturating_mul(r.into()))
+		Weight::from_parts(23_543_452, 8497)
+			.saturating_add(Weight::from_parts(237_619, 0).saturating_mul(r.into()))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn reveal_result(r: u32, ) -> Weight {
-		Weight::from_parts(126_172_631, 8497)
-			.saturating_add(Weight::from_parts(49_341_466, 0).saturating_mul(r.into()))
+		Weight::from_parts(124_370_973, 8497)
+			.saturating_add(Weight::from_parts(49_939_987, 0).saturating_mul(r.into()))
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(r.into())))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 			.saturating_add(ParityDbWeight::get().writes((4_u64).saturating_mul(r.into())))
 			.saturating_add(Weight::from_parts(0, 2659).saturating_mul(r.into()))
 	}
-	fn reveal_blob_result(r: u32, _l: u32, ) -> Weight {
-		Self::reveal_result(r)
+	fn reveal_blob_result(r: u32, l: u32, ) -> Weight {
+		Weight::from_parts(553_613_000, 9439)
+			.saturating_add(Weight::from_parts(28_445_606, 0).saturating_mul(r.into()))
+			.saturating_add(Weight::from_parts(6_225, 0).saturating_mul(l.into()))
+			.saturating_add(ParityDbWeight::get().reads(14_u64))
+			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(r.into())))
+			.saturating_add(ParityDbWeight::get().writes(12_u64))
+			.saturating_add(ParityDbWeight::get().writes((5_u64).saturating_mul(r.into())))
+			.saturating_add(Weight::from_parts(0, 1).saturating_mul(l.into()))
+			.saturating_add(Weight::from_parts(0, 10717).saturating_mul(r.into()))
 	}
 	fn on_initialize_deadlines(n: u32, ) -> Weight {
-		Weight::from_parts(6_044_000, 3593)
-			.saturating_add(Weight::from_parts(717_771_105, 0).saturating_mul(n.into()))
+		Weight::from_parts(6_459_000, 3593)
+			.saturating_add(Weight::from_parts(758_624_984, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().reads((78_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
@@ -411,8 +475,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 170176).saturating_mul(n.into()))
 	}
 	fn on_initialize_pending(n: u32, ) -> Weight {
-		Weight::from_parts(2_447_000, 1999)
-			.saturating_add(Weight::from_parts(378_419_295, 0).saturating_mul(n.into()))
+		Weight::from_parts(2_412_000, 1999)
+			.saturating_add(Weight::from_parts(396_327_965, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().reads((66_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
@@ -420,17 +484,17 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 170176).saturating_mul(n.into()))
 	}
 	fn propose_result() -> Weight {
-		Weight::from_parts(21_629_000, 8497)
+		Weight::from_parts(23_291_000, 8497)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn challenge_result() -> Weight {
-		Weight::from_parts(339_853_000, 171166)
+		Weight::from_parts(380_710_000, 171166)
 			.saturating_add(ParityDbWeight::get().reads(68_u64))
 			.saturating_add(ParityDbWeight::get().writes(10_u64))
 	}
 	fn decline_job() -> Weight {
-		Weight::from_parts(296_764_000, 171166)
+		Weight::from_parts(314_021_000, 171166)
 			.saturating_add(ParityDbWeight::get().reads(67_u64))
 			.saturating_add(ParityDbWeight::get().writes(7_u64))
 	}

@@ -121,11 +121,16 @@ impl<T: Config> Pallet<T> {
 		Ok(move |n: u32| (seed, n).using_encoded(sp_io::hashing::blake2_256))
 	}
 
-	/// Stores `data` as the requester's blob, paying its fee from the job's escrow.
+	/// Stores `data` as the requester's blob, paying its fee from the job's storage reserve
+	/// (what its escrow holds beyond the prices and the fee); never from another job's escrow.
 	fn store_output_blob(job: &mut JobOf<T>, data: &[u8]) -> DispatchResult {
 		let requester = job.requester.clone();
+		let workers: u32 = job.assignments.len() as u32;
+		let settlement = job.terms.price_per_worker.saturating_mul(workers.into()).saturating_add(job.terms.fee);
+		let reserve = job.terms.escrow.saturating_sub(settlement);
 		let mut paid = BalanceOf::<T>::zero();
 		T::Blobs::store_paid(requester.clone(), data, |destination, fee| {
+			ensure!(fee <= reserve, Error::<T>::BlobFeeUnpaid);
 			T::Currency::transfer_on_hold(
 				&HoldReason::JobEscrow.into(),
 				&requester,
