@@ -40,7 +40,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use clap::{Parser, Subcommand};
 use codec::Encode;
 use scale_decode::DecodeAsType;
-use scale_value::{At, Composite, Value, ValueDef};
+use scale_value::{At, Composite, Value};
 use std::path::PathBuf;
 use subxt::{dynamic, utils::AccountId32, OnlineClient, PolkadotConfig};
 use subxt_signer::{sr25519::Keypair, SecretUri};
