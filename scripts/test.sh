@@ -18,9 +18,10 @@ source "$ROOT/scripts/env.sh"
 cd "$ROOT"
 
 echo "== cargo tests"
-# The client has no unit tests (it is tested against a node below) and is left out so that its
-# dependencies' features do not change, and rebuild, everything else (see scripts/build.sh).
+# The client is tested on its own (and against a node below), so that its dependencies'
+# features do not change, and rebuild, everything else (see scripts/build.sh).
 cargo test --release --locked --workspace --exclude aichain-client --features aichain-zk/testing,aichain-runtime/fast-runtime
+cargo test --release --locked -p aichain-client
 
 echo "== network tests (node binary: $NODE_BIN)"
 cd zombienet

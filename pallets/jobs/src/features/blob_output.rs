@@ -100,13 +100,7 @@ impl<T: Config> Pallet<T> {
 		if T::Blobs::kept_blob(blob.hash).is_none() {
 			Self::store_output_blob(&mut job, &data)?;
 		}
-		Self::deposit_event(Event::ResultRevealed { job: id, worker });
-		if job.assignments.iter().all(|a| a.revealed.is_some()) {
-			Self::finish_redundancy(id, job)
-		} else {
-			Jobs::<T>::insert(id, job);
-			Ok(())
-		}
+		Self::revealed(id, job, worker)
 	}
 
 	/// The signs of job `id`'s sketches: block `n` of them is `BLAKE2-256(seed ‖ n)`, with

@@ -57,6 +57,12 @@ impl<T: Config> Pallet<T> {
 		if !job.revealed.iter().any(|o| sp_io::hashing::blake2_256(o) == output_hash) {
 			job.revealed.try_push(output).map_err(|_| Error::<T>::InvalidReplicas)?;
 		}
+		Self::revealed(id, job, worker)
+	}
+
+	/// After `worker`'s reveal was recorded in `job`: the event, then the job's end if it was
+	/// the last reveal, or the job stored.
+	pub(crate) fn revealed(id: JobId, job: JobOf<T>, worker: T::AccountId) -> DispatchResult {
 		Self::deposit_event(Event::ResultRevealed { job: id, worker });
 		if job.assignments.iter().all(|a| a.revealed.is_some()) {
 			Self::finish_redundancy(id, job)

@@ -230,3 +230,26 @@ fn a_reveal_that_is_not_rows_of_the_jobs_length_is_refused() {
 		assert_reveal_refused(worker, inline_job, inline_salt, &rows(0), Error::<Test>::NotBlobOutputJob);
 	});
 }
+
+#[test]
+fn the_model_owner_cannot_change_a_running_jobs_output_terms() {
+	run_test(|| {
+		let (model, document) = blob_output_market(&[ALICE, BOB]);
+		let job = submit_rows_job(model, document, 2);
+		// The owner removes the limits: the job keeps the terms it was submitted with, and its
+		// honest workers are paid.
+		assert_ok!(Models::set_blob_limits(origin(OWNER), model, None));
+		let outputs: Vec<(u64, Vec<u8>)> = assigned(job).into_iter().zip([0, 1]).map(|(w, noise)| (w, rows(noise))).collect();
+		commit_then_reveal(job, &outputs);
+		assert!(!JobsStorage::<Test>::contains_key(job));
+		System::assert_has_event(Event::JobCompleted {
+			job,
+			output: output(&descriptor(&outputs[0].1)),
+			workers: { let mut w: Vec<u64> = outputs.iter().map(|(w, _)| *w).collect(); w.sort(); w },
+			worker_payment: PRICE - ROYALTY,
+			royalty: 2 * ROYALTY,
+			fee: 2 * FEE,
+			refund: 2 * STORAGE_FEE - outputs.iter().map(|(_, d)| 10 + d.len() as u64).sum::<u64>(),
+		}.into());
+	});
+}
