@@ -141,7 +141,7 @@ enum Command {
 		#[arg(long)]
 		out: Option<PathBuf>,
 	},
-	/// Let a model you own take blob inputs (and later blob outputs), or stop it (`--remove`).
+	/// Let a model you own take blob inputs and answer them with row blobs, or stop it (`--remove`).
 	SetBlobLimits {
 		#[arg(long)]
 		model: u32,

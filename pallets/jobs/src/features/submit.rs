@@ -2,10 +2,10 @@
 //! workers.
 
 use crate::{pallet::*, BlobOutput, Job, JobId, JobStatus, JobTerms, ModelId, RefundReason, Tier};
-use pallet_blobs::BlobRegistry;
 use aichain_compute::{blob::BlobRef, InputError};
 use frame_support::{pallet_prelude::*, traits::fungible::MutateHold};
 use frame_system::pallet_prelude::BlockNumberFor;
+use pallet_blobs::BlobRegistry;
 use pallet_models::ModelRegistry;
 use sp_runtime::traits::{Saturating, Zero};
 
