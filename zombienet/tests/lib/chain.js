@@ -13,16 +13,23 @@ import { ApiPromise, WsProvider } from '@polkadot/api';
 /** Path of the node binary: $NODE_BIN, set by scripts/env.sh. */
 export const NODE_BIN = process.env.NODE_BIN;
 
-/** A free TCP port on 127.0.0.1 (asks the kernel for one, then releases it). */
+/**
+ * A free TCP port on 127.0.0.1 for a node to listen on: a random one below the kernel's
+ * ephemeral range (32768 and up on Linux), checked free. A port the kernel hands out for
+ * `listen(0)` is an ephemeral one, which any outgoing connection (a client, a p2p dial) may take
+ * as its local port before the node binds it: the node then cannot listen, and a probe can even
+ * connect to itself there.
+ */
 export async function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
+  for (;;) {
+    const port = 20000 + Math.floor(Math.random() * 12000);
+    const free = await new Promise((resolve) => {
+      const srv = net.createServer();
+      srv.once('error', () => resolve(false));
+      srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
     });
-  });
+    if (free) return port;
+  }
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -99,12 +106,24 @@ export async function heights(api) {
   return { best: best.number.toNumber(), finalized: fin.number.toNumber() };
 }
 
+/** `promise`, or an error naming `what` if it has not settled within `ms`. */
+export async function withDeadline(promise, ms, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms); });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Polls until `pred(heights)` holds, or throws after `timeoutMs`. */
 export async function waitFor(api, pred, timeoutMs, what) {
   const deadline = Date.now() + timeoutMs;
   let last;
   for (;;) {
-    last = await heights(api);
+    // A node that went away leaves polkadot.js waiting for a reconnection: never past the deadline.
+    last = await withDeadline(heights(api), Math.max(deadline - Date.now(), 1000), `an answer from the node while waiting for ${what}`);
     if (pred(last)) return last;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last heights ${JSON.stringify(last)}`);
     await sleep(500);
