@@ -10,7 +10,7 @@
 //!                   --price AIC
 //!                   [--royalty-bps B] --max-input-len N --max-output-len N
 //!   submit-job      --model ID (--input-file F | --input-cid CID) [--tier TIER]
-//!                   [--max-price AIC] [--deadline BLOCKS] [--no-wait]
+//!                   [--max-price AIC] [--deadline BLOCKS] [--no-wait] [--out FILE]
 //!   set-blob-limits --model ID (--max-input-len N [--max-output-len N --output-row-len N
 //!                   --sketch-tolerance N] | --remove)
 //!   audit-job       ID [--max-blocks N]
@@ -23,6 +23,7 @@
 //!   referenda       [--blocks N]
 //!   put             FILE
 //!   get             CID [--out FILE]
+//!   search          --rows FILE --query TEXT [--documents FILE] [--top K]
 //! ```
 //!
 //! `KIND` and `TIER` are the runtime's `ModelKind` and `Tier` variants in kebab case, read from
@@ -33,20 +34,22 @@
 //! finalization, and fail with the runtime's error name (`Jobs.PriceAboveMax`, …).
 //! `submit-job` then follows finalized blocks until the job completes (its output was verified:
 //! by the Groth16 proof for the zk tier) or is refunded, and prints the output. See
-//! `docs/client.md`; the governance commands are in `governance.rs` and `docs/governance.md`, the
-//! blob commands in `blobs.rs` and `docs/data.md`.
+//! `docs/client.md`. The commands' arguments are in `cli.rs`; jobs in `jobs.rs`; the governance
+//! commands in `governance.rs` and `docs/governance.md`; the blob commands in `blobs.rs`, and
+//! `search` in `search.rs` (`docs/data.md`).
 
 use anyhow::{anyhow, bail, Context, Result};
-use clap::{Parser, Subcommand};
+use clap::Parser;
+use cli::{Cli, Command};
 use codec::Encode;
 use scale_decode::DecodeAsType;
 use scale_value::{At, Composite, Value};
-use std::path::PathBuf;
 use subxt::{dynamic, utils::AccountId32, OnlineClient, PolkadotConfig};
 use subxt_signer::{sr25519::Keypair, SecretUri};
 
 mod audit;
 mod blobs;
+mod cli;
 mod governance;
 mod jobs;
 mod search;
@@ -59,195 +62,17 @@ use values::{account, bytes, field, number, numbers, show_key, variant_name};
 /// Planck per AIC (12 decimals).
 const UNIT: u128 = 1_000_000_000_000;
 
-#[derive(Parser)]
-#[command(name = "aichain-client", about = "Use the AI compute chain from the command line")]
-struct Cli {
-	/// The node's WebSocket RPC endpoint.
-	#[arg(long, global = true, default_value = "ws://127.0.0.1:9944")]
-	url: String,
-	/// Who signs transactions: a dev seed (`//Bob`) or a secret phrase with an optional path.
-	#[arg(long, global = true, default_value = "//Bob")]
-	suri: String,
-	#[command(subcommand)]
-	command: Command,
-}
-
-#[derive(Subcommand)]
-enum Command {
-	/// Register a model (and, with --verifying-key-file, its Groth16 verifying key first).
-	RegisterModel {
-		#[arg(long)]
-		name: String,
-		/// A `ModelKind` of the runtime, in kebab case: classifier, embedding, training-step, ...
-		/// (read from the runtime's metadata).
-		#[arg(long)]
-		kind: String,
-		/// SHA-256 of the weights (hex), as providers' nodes compute it.
-		#[arg(long)]
-		weights_sha256: String,
-		/// Where the weights can be fetched.
-		#[arg(long)]
-		content_address: String,
-		/// A SCALE-encoded verifying key (`offchain-worker/models/keys/<sha>.vk`): zk-provable.
-		#[arg(long, conflicts_with = "snarkjs_verification_key")]
-		verifying_key_file: Option<PathBuf>,
-		/// A snarkjs `verification_key.json` (Groth16, bn128), used as it is: zk-provable.
-		#[arg(long)]
-		snarkjs_verification_key: Option<PathBuf>,
-		/// Price of one job, in AIC.
-		#[arg(long)]
-		price: f64,
-		/// The owner's royalty, in basis points of the price.
-		#[arg(long, default_value_t = 0)]
-		royalty_bps: u16,
-		#[arg(long)]
-		max_input_len: u32,
-		#[arg(long)]
-		max_output_len: u32,
-		/// Fewest blocks a job may give each phase (how long an honest provider needs).
-		#[arg(long, default_value_t = 10)]
-		min_timeout: u32,
-		/// How far two providers' outputs may differ per signed byte and still agree
-		/// (embeddings only; 0: exact bytes).
-		#[arg(long, default_value_t = 0)]
-		output_tolerance: u8,
-	},
-	/// Submit a job with the bytes of a file as input (or a blob the chain keeps, by its CID:
-	/// see `put`), wait for it and print its output.
-	SubmitJob {
-		#[arg(long)]
-		model: u32,
-		#[arg(long, required_unless_present = "input_cid")]
-		input_file: Option<PathBuf>,
-		/// The CID of a kept blob (a file stored with `put`): providers read it from their own
-		/// nodes (`Jobs.submit_blob_job`; redundancy and optimistic tiers).
-		#[arg(long, conflicts_with = "input_file")]
-		input_cid: Option<String>,
-		/// A `Tier` of the runtime in kebab case, with its number after a colon: zk, optimistic,
-		/// redundancy:N (read from the runtime's metadata).
-		#[arg(long, default_value = "zk")]
-		tier: String,
-		/// The most the job may hold in escrow, in AIC.
-		#[arg(long, default_value_t = 10.0)]
-		max_price: f64,
-		/// Blocks each phase of the job may take.
-		#[arg(long, default_value_t = 20)]
-		deadline: u32,
-		/// Print the job id and return without waiting for the result.
-		#[arg(long)]
-		no_wait: bool,
-		/// A blob-output job: where to write the output blob (fetched from the node by its CID,
-		/// hash checked).
-		#[arg(long)]
-		out: Option<PathBuf>,
-	},
-	/// Let a model you own take blob inputs and answer them with row blobs, or stop it (`--remove`).
-	SetBlobLimits {
-		#[arg(long)]
-		model: u32,
-		/// The largest blob input, in bytes (a whole file under a manifest); 0: none.
-		#[arg(long, default_value_t = 0, conflicts_with = "remove")]
-		max_input_len: u64,
-		/// The largest output blob, in bytes; 0: outputs stay inline.
-		#[arg(long, default_value_t = 0, conflicts_with = "remove")]
-		max_output_len: u32,
-		/// The length of each row of an output blob.
-		#[arg(long, default_value_t = 0, conflicts_with = "remove")]
-		output_row_len: u16,
-		/// How far replicas' sketches of an output blob may differ per entry (embeddings).
-		#[arg(long, default_value_t = 0, conflicts_with = "remove")]
-		sketch_tolerance: u32,
-		/// Remove the model's blob limits.
-		#[arg(long)]
-		remove: bool,
-	},
-	/// Re-verify a completed zk job from chain data alone: find its input, output, proof and
-	/// verifying key in the blocks and check the proof on this machine.
-	AuditJob {
-		job: u64,
-		/// How many finalized blocks back to look.
-		#[arg(long, default_value_t = 10_000)]
-		max_blocks: u64,
-	},
-	/// Verify a snarkjs Groth16 proof locally with the chain's verifier, from snarkjs' own files.
-	VerifySnarkjs {
-		/// `verification_key.json`.
-		#[arg(long)]
-		verification_key: PathBuf,
-		/// `proof.json`.
-		#[arg(long)]
-		proof: PathBuf,
-		/// `public.json`.
-		#[arg(long)]
-		public: PathBuf,
-	},
-	/// List the open jobs.
-	Jobs,
-	/// List the registered workers.
-	Workers,
-	/// List the registered models.
-	Models,
-	/// Show an account's balance (default: the signer's).
-	Balance { account: Option<String> },
-	/// Propose a computation paid by the treasury as a referendum (docs/governance.md).
-	ProposeComputation(governance::ProposeComputation),
-	/// Vote on a referendum.
-	Vote {
-		referendum: u32,
-		#[arg(long, conflicts_with = "nay", required_unless_present = "nay")]
-		aye: bool,
-		#[arg(long)]
-		nay: bool,
-		/// How much to vote with, in AIC (locked for the conviction's period).
-		#[arg(long)]
-		balance: f64,
-		/// `none` (a tenth of a vote, no lock) or `locked1x` … `locked6x`.
-		#[arg(long, default_value = "locked1x")]
-		conviction: String,
-	},
-	/// Show referenda, governance requests with their jobs, and what they triggered.
-	Referenda {
-		/// How many recent blocks to show governance events of.
-		#[arg(long, default_value_t = 100)]
-		blocks: u64,
-	},
-	/// Rank the lines of a document by meaning: the query is embedded on this machine (MiniLM,
-	/// from `scripts/fetch-models.sh`) and compared (cosine) with every row of a document
-	/// embedding job's output.
-	Search {
-		/// The job's output: a row output (`submit-job --out`, or `get`).
-		#[arg(long)]
-		rows: PathBuf,
-		/// What to look for.
-		#[arg(long)]
-		query: String,
-		/// The document the rows embed (one line per row), to print the lines found.
-		#[arg(long)]
-		documents: Option<PathBuf>,
-		/// How many lines to print.
-		#[arg(long, default_value_t = 5)]
-		top: usize,
-	},
-	/// Store a file as a blob (pieces and a manifest if it is larger than one); print its CID.
-	Put { file: PathBuf },
-	/// Read the file a CID names from the node's indexed data, checking every piece's hash.
-	Get {
-		cid: String,
-		/// Where to write it (default: standard output).
-		#[arg(long)]
-		out: Option<PathBuf>,
-	},
-}
-
 /// The client of the chain at `--url`.
 pub(crate) type Client = OnlineClient<PolkadotConfig>;
 
 #[tokio::main]
 async fn main() -> Result<()> {
 	let cli = Cli::parse();
-	// Local verification needs no node.
-	if let Command::VerifySnarkjs { verification_key, proof, public } = &cli.command {
-		return snarkjs::verify(verification_key, proof, public);
+	// Local verification and search need no node.
+	match &cli.command {
+		Command::VerifySnarkjs { verification_key, proof, public } => return snarkjs::verify(verification_key, proof, public),
+		Command::Search { rows, query, documents, top } => return search::search(rows, query, documents.as_deref(), *top),
+		_ => {},
 	}
 	let api = Client::from_url(&cli.url).await.with_context(|| format!("connecting to {}", cli.url))?;
 	let signer = || -> Result<Keypair> {
@@ -315,7 +140,6 @@ async fn main() -> Result<()> {
 				jobs::wait_for_job(&api, &cli.url, job, out.as_deref()).await?;
 			}
 		},
-		Command::Search { rows, query, documents, top } => search::search(&rows, &query, documents.as_deref(), top)?,
 		Command::SetBlobLimits { model, max_input_len, max_output_len, output_row_len, sketch_tolerance, remove } => {
 			let signer = signer()?;
 			let limits = if remove {
@@ -332,7 +156,7 @@ async fn main() -> Result<()> {
 			println!("model {model}: blob limits {}", if remove { "removed" } else { "set" });
 		},
 		Command::AuditJob { job, max_blocks } => audit::audit_job(&api, job, max_blocks).await?,
-		Command::VerifySnarkjs { .. } => {}, // handled before connecting
+		Command::VerifySnarkjs { .. } | Command::Search { .. } => {}, // handled before connecting
 		Command::Jobs => {
 			let rows = map_entries(&api, "Jobs", "Jobs").await?;
 			println!("{:>6}  {:>5}  {:<14} {:<12} {:>8}  requester", "job", "model", "tier", "status", "deadline");
