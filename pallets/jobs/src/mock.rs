@@ -62,6 +62,8 @@ parameter_types! {
 	pub const Fee: Permill = Permill::from_percent(10);
 	/// Kept held for a retired model; a test may set it to 0 (`TombstoneDeposit::set(0)`).
 	pub static TombstoneDeposit: u64 = DEFAULT_TOMBSTONE_DEPOSIT;
+	/// The blobs pallet's fee per blob (a test raises it, as a runtime upgrade could).
+	pub static BlobEntryFee: u64 = 10;
 }
 
 impl pallet_workers::Config for Test {
@@ -151,7 +153,7 @@ pub const BLOB_RETENTION: u64 = 1_000;
 impl pallet_blobs::Config for Test {
 	type Currency = Balances;
 	type FeeDestination = Treasury;
-	type EntryFee = ConstU64<10>;
+	type EntryFee = BlobEntryFee;
 	type ByteFee = ConstU64<1>;
 	type RetentionPeriod = ConstU64<BLOB_RETENTION>;
 	type MaxBlobSize = ConstU32<1024>;
@@ -195,6 +197,7 @@ pub fn run_test(test: impl FnOnce()) {
 	COMPLETED.with(|c| c.borrow_mut().clear());
 	VERIFIED_WORK.with(|w| w.borrow_mut().clear());
 	TombstoneDeposit::set(DEFAULT_TOMBSTONE_DEPOSIT);
+	BlobEntryFee::set(10);
 	new_test_ext().execute_with(|| {
 		test();
 		Jobs::do_try_state().expect("jobs invariants hold");

@@ -253,3 +253,40 @@ fn the_model_owner_cannot_change_a_running_jobs_output_terms() {
 		}.into());
 	});
 }
+
+#[test]
+fn a_storage_fee_above_the_jobs_reserve_is_refused_and_never_taken_from_another_job() {
+	run_test(|| {
+		let (model, document) = blob_output_market(&[ALICE, BOB]);
+		// Two jobs of one requester: the second's escrow must stay whole.
+		let job = submit_rows_job(model, document, 2);
+		let other = submit_rows_job(model, document, 2);
+		let (held, other_escrow) = (escrowed(REQUESTER), JobsStorage::<Test>::get(other).unwrap().terms.escrow);
+		let workers = assigned(job);
+		let salts: Vec<[u8; 32]> = workers.iter().map(|w| commit_blob(job, *w, &rows(0))).collect();
+		System::set_block_number(System::block_number() + 1);
+		// The fee rose above what the job reserved (a runtime upgrade): the reveal is refused.
+		BlobEntryFee::set(2 * STORAGE_FEE);
+		assert_reveal_refused(workers[0], job, salts[0], &rows(0), Error::<Test>::BlobFeeUnpaid);
+		assert_eq!(escrowed(REQUESTER), held);
+		assert_eq!(JobsStorage::<Test>::get(other).unwrap().terms.escrow, other_escrow);
+	});
+}
+
+#[test]
+fn an_outsider_storing_the_output_first_neither_blocks_the_reveal_nor_is_paid_for() {
+	run_test(|| {
+		let (model, document) = blob_output_market(&[ALICE, BOB]);
+		let job = submit_rows_job(model, document, 2);
+		let outputs: Vec<(u64, Vec<u8>)> = assigned(job).into_iter().map(|w| (w, rows(0))).collect();
+		// Eve saw the bytes (say, a reveal in the pool) and stores them herself first.
+		System::set_block_number(System::block_number() + 1);
+		store_blob(EVE, &rows(0));
+		let (treasury, requester) = (free(TREASURY), free(REQUESTER));
+		commit_then_reveal(job, &outputs);
+		assert!(!JobsStorage::<Test>::contains_key(job), "the job completes");
+		assert_eq!(free(TREASURY), treasury, "no second fee");
+		assert_eq!(free(REQUESTER), requester + 2 * STORAGE_FEE, "the whole storage reserve comes back");
+		assert_eq!(pallet_blobs::Blobs::<Test>::get(sp_io::hashing::blake2_256(&rows(0))).map(|b| b.owner), Some(EVE));
+	});
+}
