@@ -18,17 +18,23 @@ export const NODE_BIN = process.env.NODE_BIN;
  * ephemeral range (32768 and up on Linux), checked free. A port the kernel hands out for
  * `listen(0)` is an ephemeral one, which any outgoing connection (a client, a p2p dial) may take
  * as its local port before the node binds it: the node then cannot listen, and a probe can even
- * connect to itself there.
+ * connect to itself there. A port is handed out once per process, and the lanes of
+ * scripts/test.sh draw from the same 12,000.
  */
+const handedOut = new Set();
 export async function freePort() {
   for (;;) {
     const port = 20000 + Math.floor(Math.random() * 12000);
+    if (handedOut.has(port)) continue;
     const free = await new Promise((resolve) => {
       const srv = net.createServer();
       srv.once('error', () => resolve(false));
       srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
     });
-    if (free) return port;
+    if (free) {
+      handedOut.add(port);
+      return port;
+    }
   }
 }
 

@@ -38,7 +38,7 @@ export async function fetchBlock(address, cidText, timeoutMs = 20_000) {
   await helia.start();
   try {
     const provider = multiaddr(address);
-    await helia.libp2p.dial(provider);
+    await dialWithRetries(helia.libp2p, provider);
     const parts = [];
     for await (const part of helia.blockstore.get(CID.parse(cidText), { providers: [provider], signal: AbortSignal.timeout(timeoutMs) })) {
       parts.push(part);
@@ -49,5 +49,22 @@ export async function fetchBlock(address, cidText, timeoutMs = 20_000) {
     throw error;
   } finally {
     await helia.stop();
+  }
+}
+
+/**
+ * Dials `address`, trying again twice after a failed connection upgrade: in CI a noise
+ * handshake with a litep2p node once failed in multistream-select ("Missing newline") while
+ * the same node served the next dial. Anything else, or a third failure, is thrown.
+ */
+async function dialWithRetries(libp2p, address, attempts = 3) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await libp2p.dial(address);
+    } catch (error) {
+      if (attempt >= attempts || !['EncryptionFailedError', 'MuxerUnavailableError'].includes(error.name)) throw error;
+      console.log(`# dial ${address} failed (${error.name}: ${error.message}); trying again (${attempt + 1}/${attempts})`);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
   }
 }
