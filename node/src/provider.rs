@@ -22,17 +22,25 @@
 //! piece checked against its hash and the file against the size the chain recorded; a blob
 //! the node does not have (synced without bodies, pruned) is [`EngineError::InputUnavailable`]
 //! and the provider declines the job.
+//!
+//! Sealed jobs: the node keeps an X25519 key pair in `<chain data>/provider-x25519.key`
+//! (created on first start, mode 0600), whose public half the offchain worker registers for
+//! its worker. For a sealed job the bridge opens the job key sealed to it, checks it against
+//! the job's key commitment, opens the input, and has the engine seal the output under the
+//! job key before it is stored or reported ([`aichain_offchain_worker::sealed`]). A key or an
+//! input that does not open is [`EngineError::Refused`]: the provider declines the job.
 
 use aichain_compute::JobId;
-use aichain_engine_host::{ComputeBackend, EngineError, EngineInput, EngineJob, EngineOutput};
+use aichain_engine_host::{ComputeBackend, EngineError, EngineInput, EngineJob, EngineOutput, SealedJobKey};
 use aichain_offchain_worker::{
 	engine::{Engine, EngineConfig, JobSpec},
 	models::{self, minilm::embedding},
+	sealed::{self, WorkerKey},
 	Error as EngineFailure,
 };
 use std::{
 	collections::HashMap,
-	path::PathBuf,
+	path::{Path, PathBuf},
 	sync::{Arc, Mutex, OnceLock},
 	time::{Duration, Instant},
 };
@@ -89,6 +97,9 @@ pub enum StartError {
 	/// A model or key failed to load, or the engine did not start.
 	#[error("compute engine: {0}")]
 	Engine(#[from] EngineFailure),
+	/// The X25519 key file could not be read or created.
+	#[error("provider key {path}: {source}")]
+	Key { path: PathBuf, source: std::io::Error },
 	/// The models directory has no model at all.
 	#[error("no model in {0}: run scripts/fetch-models.sh or pass --worker-models-dir")]
 	NoModels(PathBuf),
@@ -110,6 +121,22 @@ pub struct EngineBackend {
 	dishonest: bool,
 	/// Where blob inputs are read, once the node's client exists.
 	blobs: OnceLock<BlobReader>,
+	/// The key sealed jobs' keys are sealed to.
+	key: WorkerKey,
+}
+
+/// A sealed job's input opened with the job key that `key` unseals, and that job key; an
+/// unsealed job's input as it is. A key or input that does not open is
+/// [`EngineError::Refused`].
+fn open_sealed(key: &WorkerKey, job: JobId, sealed: Option<&SealedJobKey>, input: Vec<u8>) -> Result<(Vec<u8>, Option<[u8; 32]>), EngineError> {
+	let Some(sealed) = sealed else { return Ok((input, None)) };
+	let opened = key
+		.open_key(&sealed.sealed_key, &sealed.key_commitment)
+		.and_then(|job_key| Ok((sealed::open_input(&job_key, &input)?, Some(job_key))));
+	opened.map_err(|error| {
+		log::warn!(target: "aichain::provider", "sealed job {job}: {error}");
+		EngineError::Refused
+	})
 }
 
 /// The input bytes of `job`: inline, or the file its blob names, read with `reader` (this
@@ -133,7 +160,9 @@ const RESCAN_EVERY: Duration = Duration::from_secs(30);
 
 impl EngineBackend {
 	/// Loads the models of `params` and starts the engine, keeping results in `results_dir`.
-	pub fn start(params: &WorkerParams, results_dir: PathBuf) -> Result<Self, StartError> {
+	pub fn start(params: &WorkerParams, results_dir: PathBuf, key_file: &Path) -> Result<Self, StartError> {
+		let key = WorkerKey::load_or_create(key_file)
+			.map_err(|source| StartError::Key { path: key_file.to_path_buf(), source })?;
 		let device = match params.worker_device {
 			WorkerDevice::Cpu => candle_core::Device::Cpu,
 			WorkerDevice::Cuda => candle_core::Device::new_cuda(0).map_err(|e| StartError::NoCuda(e.to_string()))?,
@@ -160,6 +189,7 @@ impl EngineBackend {
 			last_scan: Mutex::new(Instant::now()),
 			dishonest: params.worker_dishonest,
 			blobs: OnceLock::new(),
+			key,
 		})
 	}
 
@@ -212,7 +242,8 @@ impl ComputeBackend for EngineBackend {
 		let model = self.model_id(&job.weights_sha256).ok_or(EngineError::UnknownModel)?;
 		let request = job.fingerprint();
 		let input = input_bytes(self.blobs.get(), job.job, job.input)?;
-		let spec = JobSpec { job: job.job, model, input, tier: job.tier, request, output: job.output };
+		let (input, seal_output) = open_sealed(&self.key, job.job, job.sealed.as_ref(), input)?;
+		let spec = JobSpec { job: job.job, model, input, tier: job.tier, request, output: job.output, seal_output };
 		self.engine.submit(spec).map_err(|error| match error {
 			EngineFailure::QueueFull => EngineError::QueueFull,
 			EngineFailure::UnknownModel(_) => EngineError::UnknownModel,
@@ -232,6 +263,10 @@ impl ComputeBackend for EngineBackend {
 			}
 		}
 		Some(EngineOutput { request: result.request, output, proof: result.proof })
+	}
+
+	fn encryption_key(&self) -> Option<[u8; 32]> {
+		Some(self.key.public())
 	}
 }
 
@@ -271,5 +306,29 @@ mod tests {
 		// A size other than the chain's record.
 		let wrong_size = EngineInput::Blob(BlobRef { hash: blake2_256(&manifest), size: 50 });
 		assert_eq!(input_bytes(Some(&full), 1, wrong_size), Err(EngineError::InputUnavailable));
+	}
+
+	#[test]
+	fn a_sealed_input_opens_only_with_this_nodes_key_and_the_committed_job_key() {
+		use rand::{rngs::StdRng, SeedableRng};
+		let mut rng = StdRng::seed_from_u64(7);
+		let (node, other) = (WorkerKey::generate(&mut rng), WorkerKey::generate(&mut rng));
+		let job_key = sealed::new_job_key(&mut rng);
+		let input = sealed::seal_input(&job_key, b"line one\nline two", &mut rng);
+		let to = |worker: &WorkerKey, key: &[u8; 32]| SealedJobKey {
+			sealed_key: sealed::seal_key(&worker.public(), key, &mut StdRng::seed_from_u64(8)),
+			key_commitment: sealed::key_commitment(&job_key),
+		};
+		assert_eq!(
+			open_sealed(&node, 1, Some(&to(&node, &job_key)), input.clone()),
+			Ok((b"line one\nline two".to_vec(), Some(job_key)))
+		);
+		assert_eq!(open_sealed(&node, 1, None, vec![1, 2]), Ok((vec![1, 2], None)), "an unsealed job's input as it is");
+		// Sealed to another node, a key other than the committed one, a tampered input.
+		assert_eq!(open_sealed(&node, 1, Some(&to(&other, &job_key)), input.clone()), Err(EngineError::Refused));
+		assert_eq!(open_sealed(&node, 1, Some(&to(&node, &[9; 32])), input.clone()), Err(EngineError::Refused));
+		let mut tampered = input;
+		tampered[30] ^= 1;
+		assert_eq!(open_sealed(&node, 1, Some(&to(&node, &job_key)), tampered), Err(EngineError::Refused));
 	}
 }

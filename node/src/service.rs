@@ -162,7 +162,8 @@ pub fn new_full<
 		// A provider's duties run in the offchain worker, whatever the node's role.
 		config.offchain_worker.enabled = true;
 		let results_dir = config.data_path.join("compute-results");
-		let backend = crate::provider::EngineBackend::start(&worker, results_dir)
+		let key_file = config.data_path.join("provider-x25519.key");
+		let backend = crate::provider::EngineBackend::start(&worker, results_dir, &key_file)
 			.map_err(|e| ServiceError::Other(e.to_string()))?;
 		Some(Arc::new(backend))
 	} else {

@@ -33,6 +33,9 @@ pub struct JobSpec {
 	/// A blob-output job's shape: the model answers with a row output
 	/// ([`crate::models::EngineModel::run_rows`]); `None`: an inline output.
 	pub output: Option<RowOutputShape>,
+	/// A sealed job's key: the output is sealed under it ([`crate::sealed::seal_output`])
+	/// before it is stored or reported, so no plaintext output leaves the engine.
+	pub seal_output: Option<[u8; 32]>,
 	/// What was asked, as the runtime fingerprints it (`EngineJob::fingerprint` of
 	/// `aichain-engine-host`); the result carries it so that a result is only ever used for
 	/// the request it answers.
@@ -205,6 +208,10 @@ impl Drop for Engine {
 fn run(models: &Models, spec: JobSpec) -> Result<JobResult> {
 	let loaded = model_of(models, spec.model)?;
 	let (output, proof) = loaded.run(&spec)?;
+	let output = match spec.seal_output {
+		Some(key) => crate::sealed::seal_output(&key, &output),
+		None => output,
+	};
 	Ok(JobResult { job: spec.job, request: spec.request, output, proof })
 }
 

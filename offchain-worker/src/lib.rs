@@ -22,6 +22,7 @@ pub mod lending_risk;
 pub mod market_risk;
 pub mod models;
 pub mod prover;
+pub mod sealed;
 pub mod tabular;
 
 /// Everything that can go wrong in the engine.

@@ -49,7 +49,7 @@ fn jobs_run_on_the_pool_and_their_results_survive_a_restart() {
 	{
 		let (engine, vk) = start(dir.path());
 		for (job, sample) in samples.iter().enumerate() {
-			let spec = JobSpec { job: job as u64, model: DIGITS, input: sample.pixels.to_vec(), tier: Tier::Zk, request: [job as u8; 32], output: None };
+			let spec = JobSpec { job: job as u64, model: DIGITS, input: sample.pixels.to_vec(), tier: Tier::Zk, request: [job as u8; 32], output: None, seal_output: None };
 			engine.submit(spec).unwrap();
 		}
 		engine
@@ -98,7 +98,7 @@ fn jobs_run_on_the_pool_and_their_results_survive_a_restart() {
 fn bad_jobs_are_refused_at_submission() {
 	let dir = tempfile::tempdir().unwrap();
 	let (engine, _) = start(dir.path());
-	let spec = |model, input: Vec<u8>, tier| JobSpec { job: 1, model, input, tier, request: [1; 32], output: None };
+	let spec = |model, input: Vec<u8>, tier| JobSpec { job: 1, model, input, tier, request: [1; 32], output: None, seal_output: None };
 	assert!(matches!(engine.submit(spec(7, vec![0; 64], Tier::Zk)), Err(Error::UnknownModel(7))));
 	assert!(matches!(engine.submit(spec(DIGITS, vec![0; 3], Tier::Zk)), Err(Error::InputLength { expected: 64, got: 3 })));
 	assert!(matches!(engine.submit(spec(DIGITS_UNPROVABLE, vec![0; 64], Tier::Zk)), Err(Error::NotProvable(1))));
@@ -131,17 +131,17 @@ fn a_training_step_job_is_proven_with_the_committed_keys() {
 	let engine = Engine::start(config, models).unwrap();
 	let shard = [training_circuit::Sample { features: [32; training_circuit::FEATURES], target: 1 }; training_circuit::SHARD];
 	let input = training_circuit::encode_input(&[0; training_circuit::PARAMETERS], &shard);
-	engine.submit(JobSpec { job: 1, model: 0, input: input.clone(), tier: Tier::Zk, request: [1; 32], output: None }).unwrap();
+	engine.submit(JobSpec { job: 1, model: 0, input: input.clone(), tier: Tier::Zk, request: [1; 32], output: None, seal_output: None }).unwrap();
 	let result = engine.wait(1, Duration::from_secs(60)).expect("the training job finishes");
 	assert_eq!(result.output, training_circuit::run(&input).unwrap());
 	aichain_zk::verify(&vk, &result.proof.expect("proven"), &zk_public_inputs(&input, &result.output))
 		.expect("the proof verifies with the committed verifying key");
 	assert!(matches!(
-		engine.submit(JobSpec { job: 2, model: 1, input: input.clone(), tier: Tier::Zk, request: [2; 32], output: None }),
+		engine.submit(JobSpec { job: 2, model: 1, input: input.clone(), tier: Tier::Zk, request: [2; 32], output: None, seal_output: None }),
 		Err(Error::NotProvable(1))
 	));
 	assert!(matches!(
-		engine.submit(JobSpec { job: 3, model: 0, input: input[1..].to_vec(), tier: Tier::Zk, request: [3; 32], output: None }),
+		engine.submit(JobSpec { job: 3, model: 0, input: input[1..].to_vec(), tier: Tier::Zk, request: [3; 32], output: None, seal_output: None }),
 		Err(Error::InputLength { .. })
 	));
 }
@@ -163,6 +163,7 @@ fn a_result_carries_the_request_it_answers_and_another_request_is_run_again() {
 		tier: Tier::Redundancy { replicas: 2 },
 		request,
 		output: None,
+		seal_output: None,
 	};
 	engine.submit(spec(first, [1; 32])).unwrap();
 	let old = engine.wait(5, Duration::from_secs(60)).expect("the job finishes");
@@ -190,7 +191,7 @@ fn a_model_added_to_a_running_engine_serves_jobs() {
 	let engine = Engine::start(config, HashMap::from([(0, LoadedModel::new(DigitsModel::new(model(), "digits").unwrap(), None))])).unwrap();
 	let shard = [training_circuit::Sample { features: [3; training_circuit::FEATURES], target: 0 }; training_circuit::SHARD];
 	let input = training_circuit::encode_input(&[7; training_circuit::PARAMETERS], &shard);
-	let spec = JobSpec { job: 1, model: 9, input: input.clone(), tier: Tier::Optimistic, request: [1; 32], output: None };
+	let spec = JobSpec { job: 1, model: 9, input: input.clone(), tier: Tier::Optimistic, request: [1; 32], output: None, seal_output: None };
 	assert!(matches!(engine.submit(spec.clone()), Err(Error::UnknownModel(9))));
 	assert!(engine.add_model(9, LoadedModel::new(TrainingStepModel::default(), None)));
 	assert!(!engine.add_model(9, LoadedModel::new(TrainingStepModel::default(), None)), "the id is taken");

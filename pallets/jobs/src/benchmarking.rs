@@ -114,6 +114,16 @@ fn assignees<T: Config>(job: JobId) -> alloc::vec::Vec<T::AccountId> {
 	Jobs::<T>::get(job).map(|j| j.assignments.into_iter().map(|a| a.worker).collect()).unwrap_or_default()
 }
 
+/// Blob limits with the largest output blob and the shortest row length whose sketch fits
+/// the sketch bound (the longest sketch), taking inputs up to `max_input_len`.
+fn largest_output_limits<T: Config>(max_input_len: u64) -> Result<pallet_models::BlobLimits, BenchmarkError> {
+	let (_, max_len, max_sketch) = T::BenchmarkHelper::blob_bounds();
+	let row_len = (1..=u16::MAX)
+		.find(|row_len| aichain_compute::sketch::sketch_len(max_len as u64, *row_len) <= max_sketch as u64)
+		.ok_or(BenchmarkError::Stop("no row length fits the sketch bound"))?;
+	Ok(pallet_models::BlobLimits { max_input_len, max_output_len: max_len, output_row_len: row_len, sketch_tolerance: 2 })
+}
+
 #[benchmarks(where T::Currency: Mutate<T::AccountId>)]
 mod benchmarks {
 	use super::*;
@@ -146,6 +156,54 @@ mod benchmarks {
 
 		assert_eq!(assignees::<T>(0).len() as u32, r);
 		assert_eq!(BlobInputs::<T>::get(0).map(|blob| blob.size), Some(size));
+	}
+
+	/// As `submit_blob_job`, sealed: a blob-output model (the largest output) with a full
+	/// worker list, the largest input blob.
+	#[benchmark]
+	fn submit_sealed_job(r: Linear<2, { T::MaxReplicas::get() }>) -> Result<(), BenchmarkError> {
+		let size = T::BenchmarkHelper::blob_bounds().0;
+		let model = T::BenchmarkHelper::blob_output_model(largest_output_limits::<T>(size)?);
+		workers_for::<T>(model, 0, T::BenchmarkHelper::max_workers_per_model());
+		let input = T::BenchmarkHelper::input_blob(size);
+		let caller = requester::<T>();
+		let tier = Tier::Redundancy { replicas: r as u8 };
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), model, input, tier, BalanceOf::<T>::max_value(), T::MaxDeadline::get(), [7; 32]);
+
+		assert_eq!(assignees::<T>(0).len() as u32, r);
+		assert!(SealedJobs::<T>::contains_key(0));
+		Ok(())
+	}
+
+	/// The requester sends the job key to all `r` workers of a sealed job at once: the last
+	/// key restarts the working phase.
+	#[benchmark]
+	fn post_job_keys(r: Linear<2, { T::MaxReplicas::get() }>) -> Result<(), BenchmarkError> {
+		let model = T::BenchmarkHelper::blob_output_model(largest_output_limits::<T>(1024)?);
+		workers_for::<T>(model, 0, r);
+		let input = T::BenchmarkHelper::input_blob(1024);
+		let caller = requester::<T>();
+		let tier = Tier::Redundancy { replicas: r as u8 };
+		let job = JobsPallet::<T>::do_submit_sealed_job(
+			caller.clone(),
+			model,
+			input,
+			tier,
+			BalanceOf::<T>::max_value(),
+			T::MaxDeadline::get(),
+			[7; 32],
+		)?;
+		let keys: alloc::vec::Vec<(T::AccountId, crate::SealedKey)> =
+			assignees::<T>(job).into_iter().map(|worker| (worker, [9u8; crate::SEALED_KEY_LEN])).collect();
+		let keys = BoundedVec::try_from(keys).map_err(|_| BenchmarkError::Stop("more keys than replicas"))?;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), job, keys);
+
+		assert_eq!(SealedJobs::<T>::get(job).map(|s| s.keys.len() as u32), Some(r));
+		Ok(())
 	}
 
 	#[benchmark]
@@ -234,16 +292,8 @@ mod benchmarks {
 		r: Linear<2, { T::MaxReplicas::get() }>,
 		l: Linear<1, { T::BenchmarkHelper::blob_bounds().1 }>,
 	) -> Result<(), BenchmarkError> {
-		let (_, max_len, max_sketch) = T::BenchmarkHelper::blob_bounds();
-		let row_len = (1..=u16::MAX)
-			.find(|row_len| aichain_compute::sketch::sketch_len(max_len as u64, *row_len) <= max_sketch as u64)
-			.ok_or(BenchmarkError::Stop("no row length fits the sketch bound"))?;
-		let limits = pallet_models::BlobLimits {
-			max_input_len: 1024,
-			max_output_len: max_len,
-			output_row_len: row_len,
-			sketch_tolerance: 2,
-		};
+		let limits = largest_output_limits::<T>(1024)?;
+		let row_len = limits.output_row_len;
 		let model = T::BenchmarkHelper::blob_output_model(limits);
 		workers_for::<T>(model, 0, r);
 		let input = T::BenchmarkHelper::input_blob(1024);

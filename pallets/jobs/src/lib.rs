@@ -189,6 +189,9 @@ pub mod pallet {
 		<T as Config>::MaxReplicas,
 	>;
 
+	/// A sealed job's key material in a runtime.
+	pub type SealedJobOf<T> = SealedJob<<T as frame_system::Config>::AccountId, <T as Config>::MaxReplicas>;
+
 	/// A job's output.
 	pub type OutputOf<T> = BoundedVec<u8, <T as Config>::MaxOutputLen>;
 
@@ -346,6 +349,11 @@ pub mod pallet {
 	pub type Sketches<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, JobId, Identity, [u8; 32], BoundedVec<i32, T::MaxSketchLen>, OptionQuery>;
 
+	/// Each open sealed job's key commitment and the job key sealed to each assigned worker
+	/// ([`Pallet::submit_sealed_job`], [`Pallet::post_job_keys`]). Removed with the job.
+	#[pallet::storage]
+	pub type SealedJobs<T: Config> = StorageMap<_, Twox64Concat, JobId, SealedJobOf<T>>;
+
 	/// The open jobs each worker holds: assignments, and optimistic proposals awaiting their
 	/// window. Read by providers' offchain workers instead of scanning [`Jobs`].
 	#[pallet::storage]
@@ -361,6 +369,12 @@ pub mod pallet {
 		BlobInputSet { job: JobId, input: aichain_compute::blob::BlobRef },
 		/// The job just submitted answers with a blob within `limits`.
 		BlobOutputSet { job: JobId, limits: BlobOutput },
+		/// The job just submitted is sealed: its input and output are sealed under a job key
+		/// committed to by `key_commitment`, which the requester sends to each assigned worker.
+		JobSealed { job: JobId, key_commitment: [u8; 32] },
+		/// The requester sent the job key to `workers`. `deadline`: every assigned worker now
+		/// has it, and the working phase restarted to end then.
+		JobKeysPosted { job: JobId, workers: Vec<T::AccountId>, deadline: Option<BlockNumberFor<T>> },
 		/// Workers were assigned; their current phase ends at `deadline`.
 		JobAssigned { job: JobId, workers: Vec<T::AccountId>, deadline: BlockNumberFor<T> },
 		/// A zk result did not verify; the job is unchanged and the worker's failures grew.
@@ -498,6 +512,17 @@ pub mod pallet {
 		BlobNotProvable,
 		/// The blob's retention may end before the job does: renew it first.
 		InputBlobExpiresTooSoon,
+		/// A sealed job needs a model that answers with blobs (an inline output would be
+		/// plaintext on chain), and so the redundancy tier.
+		SealedNeedsBlobOutput,
+		/// The job is not sealed.
+		NotSealedJob,
+		/// A key is for a worker not assigned to the job.
+		KeyForUnassignedWorker,
+		/// The worker already has the job key (or is named twice).
+		KeyAlreadyPosted,
+		/// No keys were given.
+		NoKeys,
 	}
 
 	#[pallet::hooks]
@@ -765,6 +790,63 @@ pub mod pallet {
 		) -> DispatchResult {
 			let worker = ensure_signed(origin)?;
 			Self::do_reveal_blob_result(worker, job, salt, data)
+		}
+
+		/// Submits a **sealed** job: its input blob is sealed under a fresh job key `K`
+		/// (XChaCha20-Poly1305), and only the assigned workers get `K`, sealed to their
+		/// published X25519 keys with [`Pallet::post_job_keys`]; they seal the output blob under
+		/// `K` too, deterministically, so replicas agree byte for byte without the chain
+		/// reading them. No plaintext of the input or the output reaches a block.
+		///
+		/// - Origin: signed; the signer is the requester and pays.
+		/// - Effect: as [`Pallet::submit_blob_job`] for a model that answers with blobs
+		///   (redundancy tier), the blob kept for a sealed job's longest life (each working
+		///   phase may first wait `deadline` blocks for the keys); records `key_commitment`
+		///   (`BLAKE2b-256("aichain/job-key" ‖ K)`) in [`SealedJobs`]. Assigned workers' phase
+		///   restarts when the last of them gets the key; a deadline that passes while a
+		///   worker that published a key has none ends the job ([`RefundReason::KeysNotPosted`],
+		///   the requester pays the fee).
+		/// - Events: those of [`Pallet::submit_blob_job`] and [`Event::JobSealed`].
+		/// - Errors: those of [`Pallet::submit_blob_job`], and [`Error::SealedNeedsBlobOutput`].
+		#[pallet::call_index(10)]
+		#[pallet::weight(
+			T::WeightInfo::submit_sealed_job(T::MaxReplicas::get())
+				.saturating_add(T::DbWeight::get().writes(4 + T::MaxReplicas::get() as u64))
+		)]
+		pub fn submit_sealed_job(
+			origin: OriginFor<T>,
+			model: ModelId,
+			input: pallet_blobs::ContentHash,
+			tier: Tier,
+			max_price: BalanceOf<T>,
+			deadline: BlockNumberFor<T>,
+			key_commitment: [u8; 32],
+		) -> DispatchResult {
+			let requester = ensure_signed(origin)?;
+			Self::do_submit_sealed_job(requester, model, input, tier, max_price, deadline, key_commitment).map(|_| ())
+		}
+
+		/// Sends a sealed job's key to assigned workers: each entry is a worker and the job
+		/// key sealed to its published X25519 key (a libsodium sealed box, 80 bytes).
+		///
+		/// - Origin: signed by the requester.
+		/// - Effect: records the keys in [`SealedJobs`] (dropping those of workers no longer
+		///   assigned). When every assigned worker has its key, the working phase restarts:
+		///   its deadline becomes now + the job's `deadline` blocks.
+		/// - Event: [`Event::JobKeysPosted`].
+		/// - Errors: [`Error::UnknownJob`], [`Error::JobAlreadyFinished`],
+		///   [`Error::NotRequester`], [`Error::NotSealedJob`], [`Error::WrongPhase`] (no
+		///   workers yet, or all committed), [`Error::NoKeys`],
+		///   [`Error::KeyForUnassignedWorker`], [`Error::KeyAlreadyPosted`].
+		#[pallet::call_index(11)]
+		#[pallet::weight(T::WeightInfo::post_job_keys(T::MaxReplicas::get()))]
+		pub fn post_job_keys(
+			origin: OriginFor<T>,
+			job: JobId,
+			keys: BoundedVec<(T::AccountId, SealedKey), T::MaxReplicas>,
+		) -> DispatchResult {
+			let requester = ensure_signed(origin)?;
+			Self::do_post_job_keys(requester, job, keys)
 		}
 	}
 }

@@ -149,6 +149,32 @@ pub struct BlobOutput {
 	pub sketch_tolerance: u32,
 }
 
+/// Bytes of a job key sealed to a worker's X25519 key (a libsodium sealed box of 32 bytes).
+pub const SEALED_KEY_LEN: usize = 80;
+
+/// A job key sealed to one worker's X25519 public key.
+pub type SealedKey = [u8; SEALED_KEY_LEN];
+
+/// A sealed job's key material: the requester's commitment to the job key, and the key sealed
+/// to each assigned worker that has received it.
+#[derive(CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, TypeInfo, MaxEncodedLen)]
+#[scale_info(skip_type_params(MaxReplicas))]
+pub struct SealedJob<AccountId: Clone + PartialEq + Eq + core::fmt::Debug, MaxReplicas: Get<u32>> {
+	/// `BLAKE2b-256("aichain/job-key" ‖ K)` of the job key `K`: a worker checks the key it
+	/// unseals against it, so every worker gets the same key.
+	pub key_commitment: [u8; 32],
+	/// The job key sealed to each worker that received it (current assignees; a replaced
+	/// worker's entry is dropped by the next [`crate::Pallet::post_job_keys`]).
+	pub keys: BoundedVec<(AccountId, SealedKey), MaxReplicas>,
+}
+
+impl<AccountId: Clone + PartialEq + Eq + core::fmt::Debug, MaxReplicas: Get<u32>> SealedJob<AccountId, MaxReplicas> {
+	/// The job key sealed to `worker`, if posted.
+	pub fn key_of(&self, worker: &AccountId) -> Option<&SealedKey> {
+		self.keys.iter().find(|(who, _)| who == worker).map(|(_, key)| key)
+	}
+}
+
 /// An optimistic job's proposed result.
 #[derive(CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, Encode, Decode, TypeInfo, MaxEncodedLen)]
 #[scale_info(skip_type_params(MaxOutput))]
@@ -192,6 +218,9 @@ pub enum RefundReason {
 	ModelUnavailable,
 	/// Settling the job failed (a transfer was refused); everything was returned instead.
 	SettlementFailed,
+	/// A sealed job: the requester did not send the job key to every assigned worker that
+	/// published an encryption key before the deadline.
+	KeysNotPosted,
 }
 
 impl RefundReason {
@@ -199,7 +228,7 @@ impl RefundReason {
 	/// a queue slot and nobody could answer it, or its requester withdrew it. Otherwise (a
 	/// worker failed, or the chain did) the fee is returned too.
 	pub fn keeps_fee(self) -> bool {
-		matches!(self, Self::Cancelled | Self::NotAssigned | Self::Declined)
+		matches!(self, Self::Cancelled | Self::NotAssigned | Self::Declined | Self::KeysNotPosted)
 	}
 }
 

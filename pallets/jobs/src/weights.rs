@@ -47,6 +47,8 @@ pub trait WeightInfo {
 	fn commit_result(r: u32, ) -> Weight;
 	fn reveal_result(r: u32, ) -> Weight;
 	fn reveal_blob_result(r: u32, l: u32, ) -> Weight;
+	fn submit_sealed_job(r: u32, ) -> Weight;
+	fn post_job_keys(r: u32, ) -> Weight;
 	fn on_initialize_deadlines(n: u32, ) -> Weight;
 	fn on_initialize_pending(n: u32, ) -> Weight;
 	fn propose_result() -> Weight;
@@ -311,6 +313,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Jobs::WorkerJobs` (r:0 w:640)
 	/// Proof: `Jobs::WorkerJobs` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 64]`.
+	fn submit_sealed_job(r: u32, ) -> Weight {
+		Weight::from_parts(340_000_000, 171166)
+			.saturating_add(Weight::from_parts(2_700_000, 0).saturating_mul(r.into()))
+			.saturating_add(T::DbWeight::get().reads(71_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
+			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(r.into())))
+	}
+	fn post_job_keys(r: u32, ) -> Weight {
+		Weight::from_parts(30_000_000, 9000)
+			.saturating_add(Weight::from_parts(1_000_000, 0).saturating_mul(r.into()))
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+	}
 	fn on_initialize_deadlines(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0 + n * (11901 ±0)`
@@ -464,6 +479,19 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().writes((5_u64).saturating_mul(r.into())))
 			.saturating_add(Weight::from_parts(0, 1).saturating_mul(l.into()))
 			.saturating_add(Weight::from_parts(0, 10717).saturating_mul(r.into()))
+	}
+	fn submit_sealed_job(r: u32, ) -> Weight {
+		Weight::from_parts(340_000_000, 171166)
+			.saturating_add(Weight::from_parts(2_700_000, 0).saturating_mul(r.into()))
+			.saturating_add(ParityDbWeight::get().reads(71_u64))
+			.saturating_add(ParityDbWeight::get().writes(6_u64))
+			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(r.into())))
+	}
+	fn post_job_keys(r: u32, ) -> Weight {
+		Weight::from_parts(30_000_000, 9000)
+			.saturating_add(Weight::from_parts(1_000_000, 0).saturating_mul(r.into()))
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
+			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn on_initialize_deadlines(n: u32, ) -> Weight {
 		Weight::from_parts(6_459_000, 3593)

@@ -18,6 +18,11 @@
 //!    and optimistic disputes; the salt is drawn from the node's randomness and kept in its
 //!    offchain storage), or `propose_result` (optimistic).
 //!
+//! 4. publishes the engine's X25519 key for the worker (`Workers::set_encryption_key`) when
+//!    the chain has another one, and hands a sealed job to the engine only once the
+//!    requester sent the worker the job key (`Jobs::SealedJobs`); the engine opens it and
+//!    seals the output (`sealed.rs`).
+//!
 //! Exactly-once: every transaction is claimed in the node's persistent offchain storage before
 //! it is sent, keyed by (action, job, worker); a claim expires after [`Config::ResendAfter`]
 //! blocks, so a dropped transaction is sent again if the chain still expects it, and one that
@@ -31,6 +36,7 @@ extern crate alloc;
 
 pub mod crypto;
 mod offchain;
+mod sealed;
 
 pub use pallet::*;
 

@@ -32,7 +32,7 @@ const LOCK_MILLIS: u64 = 20_000;
 
 /// Something the provider sends or does once per (job, worker), claimed in offchain storage.
 #[derive(Clone, Copy, Debug, Encode)]
-enum Action {
+pub(crate) enum Action {
 	/// Hand the job to the engine.
 	HandOver,
 	/// `submit_result` with a proof (zk).
@@ -47,12 +47,14 @@ enum Action {
 	Decline,
 	/// `heartbeat` (the job id is unused: 0).
 	Heartbeat,
+	/// `set_encryption_key` with the engine's X25519 key (the job id is unused: 0).
+	PublishKey,
 }
 
 /// A provider key of this node whose account is a registered worker.
-struct LocalWorker<T: Config> {
-	public: T::Public,
-	account: T::AccountId,
+pub(crate) struct LocalWorker<T: Config> {
+	pub(crate) public: T::Public,
+	pub(crate) account: T::AccountId,
 }
 
 impl<T: Config> Pallet<T> {
@@ -73,6 +75,7 @@ impl<T: Config> Pallet<T> {
 		}
 		for worker in &workers {
 			Self::heartbeat_if_due(worker, now);
+			Self::publish_encryption_key(worker, now);
 		}
 		// Each worker's own open jobs, from the jobs pallet's index: no scan of all jobs.
 		for worker in &workers {
@@ -132,7 +135,7 @@ impl<T: Config> Pallet<T> {
 				Action::Reveal,
 			_ => return,
 		};
-		let result = match Self::result_or_hand_over(job_id, job, now) {
+		let result = match Self::result_or_hand_over(&worker.account, job_id, job, now) {
 			Ok(Some(result)) => result,
 			Ok(None) => return,
 			Err(refusal) => {
@@ -180,7 +183,7 @@ impl<T: Config> Pallet<T> {
 			}),
 			Action::Propose =>
 				Self::send_once(worker, action, job_id, now, pallet_jobs::Call::<T>::propose_result { job: job_id, output }),
-			Action::HandOver | Action::Heartbeat | Action::Decline => {},
+			Action::HandOver | Action::Heartbeat | Action::Decline | Action::PublishKey => {},
 		}
 	}
 
@@ -215,12 +218,15 @@ impl<T: Config> Pallet<T> {
 	/// The engine's result of `job_id`; without one, hands the job to the engine (once per
 	/// `ResendAfter` blocks: a job lost by a restarted engine is handed over again).
 	/// `Err`: the engine refused the job (it cannot serve it: the worker declines it).
+	/// A sealed job is handed over only once the requester sent `worker` the job key.
 	fn result_or_hand_over(
+		worker: &T::AccountId,
 		job_id: JobId,
 		job: &JobOf<T>,
 		now: BlockNumberFor<T>,
 	) -> Result<Option<EngineOutput>, EngineError> {
 		let Some(model) = pallet_models::Models::<T>::get(job.model) else { return Ok(None) };
+		let Some(sealed) = Self::sealed_key_of(worker, job_id) else { return Ok(None) };
 		// A blob job's inline input is empty: the engine reads the blob from this node's
 		// indexed data (or refuses with `InputUnavailable`, and the worker declines).
 		let input = match pallet_jobs::BlobInputs::<T>::get(job_id) {
@@ -240,6 +246,7 @@ impl<T: Config> Pallet<T> {
 			tier: job.tier,
 			input,
 			output,
+			sealed,
 		};
 		// Only a result of exactly this request: after a reorg the engine may hold a result
 		// of another job that had this id; this job is then handed over (and run) again.
@@ -272,7 +279,7 @@ impl<T: Config> Pallet<T> {
 
 	/// Signs and sends `call` from `worker` unless the same (action, job, worker) was sent less
 	/// than `ResendAfter` blocks ago.
-	fn send_once<LocalCall: Clone>(
+	pub(crate) fn send_once<LocalCall: Clone>(
 		worker: &LocalWorker<T>,
 		action: Action,
 		job_id: JobId,

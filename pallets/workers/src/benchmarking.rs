@@ -199,10 +199,28 @@ mod benchmarks {
 			frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingPeriod::get());
 		frame_system::Pallet::<T>::set_block_number(later);
 
+		// Its encryption key is removed with it.
+		WorkersPallet::<T>::do_set_encryption_key(caller.clone(), [1; 32])?;
+
 		#[extrinsic_call]
 		_(RawOrigin::Signed(caller.clone()));
 
 		assert!(!Workers::<T>::contains_key(&caller));
+		assert!(!EncryptionKeys::<T>::contains_key(&caller));
+		Ok(())
+	}
+
+	/// Replacing a key (the worst case: the previous one is read and overwritten).
+	#[benchmark]
+	fn set_encryption_key() -> Result<(), BenchmarkError> {
+		let caller = funded::<T>("worker");
+		registered::<T>(&caller, 1)?;
+		WorkersPallet::<T>::do_set_encryption_key(caller.clone(), [1; 32])?;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller.clone()), [2; 32]);
+
+		assert_eq!(EncryptionKeys::<T>::get(&caller), Some([2; 32]));
 		Ok(())
 	}
 

@@ -28,6 +28,9 @@
 //! - Reputation: completed and failed job counts, kept by the jobs pallet through
 //!   [`WorkerRegistry`]. A worker's selection weight is its bond scaled by
 //!   `(completed + 1) / (completed + failed + 2)`.
+//! - [`Pallet::set_encryption_key`]: a worker publishes the X25519 public key that sealed
+//!   jobs' keys are sealed to ([`EncryptionKeys`]; the jobs pallet's sealed jobs, see
+//!   `docs/data.md`). Usually sent by its node's offchain worker; removed with the worker.
 //! - Slashing ([`WorkerRegistry::slash`], used by the jobs pallet): the slashed part of the bond
 //!   goes to [`Config::SlashBeneficiary`] (the treasury).
 #![cfg_attr(not(feature = "std"), no_std)]
@@ -40,6 +43,7 @@ pub mod benchmarking;
 mod mock;
 #[cfg(test)]
 mod tests;
+mod encryption;
 mod eviction;
 mod types;
 pub mod weights;
@@ -89,6 +93,8 @@ pub trait WorkerRegistry<AccountId, Balance> {
 	fn active_bond(who: &AccountId) -> Option<Balance>;
 	/// Number of jobs `who` currently holds (for the jobs pallet's invariants).
 	fn active_jobs(who: &AccountId) -> u32;
+	/// The X25519 key `who` published for sealed jobs ([`Pallet::set_encryption_key`]).
+	fn encryption_key(who: &AccountId) -> Option<[u8; 32]>;
 	/// The most a slash can cost beyond moving the bond: evicting a worker that fell below
 	/// the minimum bond from every list it is in (callers add it per slash).
 	fn eviction_weight() -> frame_support::weights::Weight;
@@ -189,9 +195,16 @@ pub mod pallet {
 	pub type ModelWorkers<T: Config> =
 		StorageMap<_, Twox64Concat, ModelId, BoundedVec<T::AccountId, T::MaxWorkersPerModel>, ValueQuery>;
 
+	/// Each worker's X25519 public key, to which requesters seal the keys of sealed jobs.
+	/// Only registered workers have one; removed when the worker withdraws.
+	#[pallet::storage]
+	pub type EncryptionKeys<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, [u8; 32]>;
+
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
+		/// A worker published (or replaced) its X25519 encryption key.
+		EncryptionKeySet { worker: T::AccountId, key: [u8; 32] },
 		/// A worker registered and its bond was held.
 		WorkerRegistered { worker: T::AccountId, bond: BalanceOf<T> },
 		/// A worker added to its bond.
@@ -240,6 +253,10 @@ pub mod pallet {
 		StillUnbonding,
 		/// The amount is zero.
 		ZeroAmount,
+		/// The worker already published this encryption key.
+		SameEncryptionKey,
+		/// The encryption key is all zeros (X25519's identity: it would seal to no one).
+		InvalidEncryptionKey,
 	}
 
 	#[pallet::hooks]
@@ -336,6 +353,23 @@ pub mod pallet {
 		pub fn withdraw_unbonded(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_withdraw_unbonded(who)
+		}
+
+		/// Publishes the worker's X25519 public key, to which requesters seal the keys of
+		/// sealed jobs assigned to it (the secret stays in its node).
+		///
+		/// - Origin: signed by a registered worker (active, idle or unbonding: it may still
+		///   hold sealed jobs).
+		/// - Effect: stores `key` in [`EncryptionKeys`], replacing the previous one; keys
+		///   already sealed to the old key stay as they are.
+		/// - Event: [`Event::EncryptionKeySet`].
+		/// - Errors: [`Error::NotWorker`], [`Error::InvalidEncryptionKey`],
+		///   [`Error::SameEncryptionKey`].
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::set_encryption_key())]
+		pub fn set_encryption_key(origin: OriginFor<T>, key: [u8; 32]) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_set_encryption_key(who, key)
 		}
 	}
 
@@ -441,6 +475,7 @@ pub mod pallet {
 			ensure!(frame_system::Pallet::<T>::block_number() >= withdrawable_at, Error::<T>::StillUnbonding);
 			T::Currency::release(&HoldReason::WorkerBond.into(), &who, info.bond, Precision::Exact)?;
 			Workers::<T>::remove(&who);
+			EncryptionKeys::<T>::remove(&who);
 			Self::deposit_event(Event::Withdrawn { worker: who, amount: info.bond });
 			Ok(())
 		}
@@ -494,6 +529,9 @@ pub mod pallet {
 					ensure!(info.status == WorkerStatus::Active, "model list names an unbonding worker");
 					ensure!(info.models.contains(&model), "model list names a worker not listing the model");
 				}
+			}
+			for (who, _) in EncryptionKeys::<T>::iter() {
+				ensure!(Workers::<T>::contains_key(&who), "an encryption key of a non-worker");
 			}
 			Ok(())
 		}
@@ -572,6 +610,10 @@ pub mod pallet {
 				Self::evict(who);
 			}
 			moved
+		}
+
+		fn encryption_key(who: &T::AccountId) -> Option<[u8; 32]> {
+			EncryptionKeys::<T>::get(who)
 		}
 
 		fn active_jobs(who: &T::AccountId) -> u32 {

@@ -244,3 +244,24 @@ fn a_bond_increase_counts_for_selection_only_after_its_warmup() {
 		assert_eq!(Workers::candidates(0), vec![(ALICE, 25_000)]);
 	});
 }
+
+#[test]
+fn a_worker_publishes_its_encryption_key_until_it_withdraws_and_bad_keys_change_nothing() {
+	run_test(|| {
+		assert_noop!(Workers::set_encryption_key(origin(ALICE), [7; 32]), Error::<Test>::NotWorker);
+		register(ALICE, 2_000, &[0]);
+		assert_noop!(Workers::set_encryption_key(origin(ALICE), [0; 32]), Error::<Test>::InvalidEncryptionKey);
+		assert_ok!(Workers::set_encryption_key(origin(ALICE), [7; 32]));
+		System::assert_last_event(Event::EncryptionKeySet { worker: ALICE, key: [7; 32] }.into());
+		assert_eq!(Workers::encryption_key(&ALICE), Some([7; 32]));
+		assert_noop!(Workers::set_encryption_key(origin(ALICE), [7; 32]), Error::<Test>::SameEncryptionKey);
+		// A new key replaces the old one, also while unbonding (sealed jobs may still be held).
+		assert_ok!(Workers::unbond(origin(ALICE)));
+		assert_ok!(Workers::set_encryption_key(origin(ALICE), [8; 32]));
+		assert_eq!(Workers::encryption_key(&ALICE), Some([8; 32]));
+		System::set_block_number(1 + UNBONDING_PERIOD);
+		assert_ok!(Workers::withdraw_unbonded(origin(ALICE)));
+		assert_eq!(Workers::encryption_key(&ALICE), None, "removed with the worker");
+		assert_ok!(Workers::do_try_state());
+	});
+}

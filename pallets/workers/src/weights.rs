@@ -46,6 +46,7 @@ pub trait WeightInfo {
 	fn bond_extra() -> Weight;
 	fn unbond(m: u32, ) -> Weight;
 	fn withdraw_unbonded() -> Weight;
+	fn set_encryption_key() -> Weight;
 }
 
 /// Weights for `pallet_workers` measured on this project's reference machine, with the runtime's
@@ -150,6 +151,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
+	fn set_encryption_key() -> Weight {
+		Weight::from_parts(20_000_000, 3649)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
 }
 
 /// The same measured weights with ParityDb's database weights, for tests and mock runtimes.
@@ -191,5 +197,10 @@ impl WeightInfo for () {
 		Weight::from_parts(67_642_000, 3649)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
+	}
+	fn set_encryption_key() -> Weight {
+		Weight::from_parts(20_000_000, 3649)
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 }

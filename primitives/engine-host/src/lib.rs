@@ -60,11 +60,23 @@ pub struct EngineJob {
 	/// A blob-output job's shape (the model answers with a row output of it); `None`: an
 	/// inline output.
 	pub output: Option<RowOutputShape>,
+	/// A sealed job: its input blob is sealed under the job key, which reaches this node
+	/// sealed to its X25519 key; the output is sealed under the same key.
+	pub sealed: Option<SealedJobKey>,
+}
+
+/// A sealed job's key as this node's worker received it.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct SealedJobKey {
+	/// The job key sealed to this node's X25519 public key (a libsodium sealed box).
+	pub sealed_key: [u8; 80],
+	/// The job's commitment to its key (`aichain_offchain_worker::sealed::key_commitment`).
+	pub key_commitment: [u8; 32],
 }
 
 impl EngineJob {
 	/// What was asked: SHA-256 of the job's SCALE encoding (id, model, kind, tier, input,
-	/// output shape). A
+	/// output shape, sealed key). A
 	/// result answers a job only if it carries the job's fingerprint, so after a reorg (a job
 	/// id now naming another job) a provider never reports one job's output for another.
 	pub fn fingerprint(&self) -> [u8; 32] {
@@ -107,6 +119,8 @@ pub trait ComputeBackend: Send + Sync {
 	fn submit(&self, job: EngineJob) -> Result<(), EngineError>;
 	/// The result of `job`, once finished.
 	fn result(&self, job: JobId) -> Option<EngineOutput>;
+	/// The X25519 public key sealed jobs' keys are sealed to (the worker registers it).
+	fn encryption_key(&self) -> Option<[u8; 32]>;
 }
 
 sp_externalities::decl_extension! {
@@ -140,6 +154,12 @@ pub trait ComputeEngine {
 		self.extension::<ComputeEngineExt>().and_then(|engine| engine.0.result(job))
 	}
 
+	/// The X25519 public key of this node's compute engine, which its worker registers for
+	/// sealed jobs; `None` without an engine.
+	fn encryption_key(&mut self) -> Option<[u8; 32]> {
+		self.extension::<ComputeEngineExt>().and_then(|engine| engine.0.encryption_key())
+	}
+
 	/// Whether this node runs a compute engine for this call.
 	fn available(&mut self) -> bool {
 		self.extension::<ComputeEngineExt>().is_some()
@@ -152,7 +172,7 @@ mod tests {
 	use codec::DecodeAll;
 
 	fn job(input: EngineInput) -> EngineJob {
-		EngineJob { job: 7, weights_sha256: [1; 32], kind: ModelKind::Embedding, tier: Tier::Optimistic, input, output: None }
+		EngineJob { job: 7, weights_sha256: [1; 32], kind: ModelKind::Embedding, tier: Tier::Optimistic, input, output: None, sealed: None }
 	}
 
 	#[test]

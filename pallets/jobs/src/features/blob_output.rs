@@ -1,6 +1,7 @@
 //! Jobs whose output is a blob: workers commit to the output's descriptor, reveal the bytes
 //! (stored as the requester's blob, the fee paid from the escrow), and the chain compares
-//! replicas by sketch ([`aichain_compute::sketch`]) instead of byte by byte.
+//! replicas by sketch ([`aichain_compute::sketch`]) instead of byte by byte; a sealed job's
+//! outputs, which the chain cannot read, by their descriptors.
 
 use crate::{commitment_of, pallet::*, BlobOutput, JobId, JobStatus, Tier};
 use aichain_compute::blob::{BlobRef, RowOutput};
@@ -55,6 +56,10 @@ impl<T: Config> Pallet<T> {
 		if !job.has_blob_output() {
 			return Agreement::Bytes(job.terms.output_tolerance);
 		}
+		if Self::is_sealed(id) {
+			// Sealed outputs: the descriptors (hash and size of the sealed bytes), exactly.
+			return Agreement::Bytes(0);
+		}
 		let tolerance = BlobOutputs::<T>::get(id).map_or(0, |limits| limits.sketch_tolerance);
 		let sketches = job
 			.revealed
@@ -84,11 +89,18 @@ impl<T: Config> Pallet<T> {
 			job.assignments[index].commitment == Some(commitment_of(id, &worker, &descriptor, &salt)),
 			Error::<T>::CommitmentMismatch
 		);
-		let rows = RowOutput::parse(&data)
-			.filter(|rows| rows.row_len == limits.row_len)
-			.ok_or(Error::<T>::MalformedRowOutput)?;
 		let descriptor_hash = sp_io::hashing::blake2_256(&descriptor);
-		if !Sketches::<T>::contains_key(id, descriptor_hash) {
+		if Self::is_sealed(id) {
+			// Sealed: the chain cannot read the rows; replicas sealed the same plaintext to
+			// the same bytes, and are compared byte for byte.
+			if !job.revealed.iter().any(|d| sp_io::hashing::blake2_256(d) == descriptor_hash) {
+				let descriptor = BoundedVec::try_from(descriptor).map_err(|_| Error::<T>::OutputTooLong)?;
+				job.revealed.try_push(descriptor).map_err(|_| Error::<T>::InvalidReplicas)?;
+			}
+		} else if !Sketches::<T>::contains_key(id, descriptor_hash) {
+			let rows = RowOutput::parse(&data)
+				.filter(|rows| rows.row_len == limits.row_len)
+				.ok_or(Error::<T>::MalformedRowOutput)?;
 			let sketch = aichain_compute::sketch::sketch(&rows, Self::sign_blocks(id, &job)?);
 			let sketch = BoundedVec::try_from(sketch).map_err(|_| Error::<T>::OutputTooLong)?;
 			let descriptor = BoundedVec::try_from(descriptor).map_err(|_| Error::<T>::OutputTooLong)?;

@@ -53,7 +53,11 @@ impl<T: Config> Pallet<T> {
 	/// may complete (an optimistic job's window closing, a reveal phase ending) and slash up to
 	/// `MaxReplicas` workers, each of whom may then be evicted.
 	fn deadlines_weight(ended: u32, buckets: u32) -> Weight {
+		// A sealed job's check for missing keys reads its keys and its assignees' published
+		// keys (`keys_missing`), which the benchmark's unsealed jobs do not.
+		let sealed_checks = T::DbWeight::get().reads(1 + T::MaxReplicas::get() as u64).saturating_mul(ended as u64);
 		T::WeightInfo::on_initialize_deadlines(ended)
+			.saturating_add(sealed_checks)
 			.saturating_add(T::OnJobCompleted::weight().saturating_mul(ended as u64))
 			.saturating_add(Self::max_evictions_weight().saturating_mul(ended as u64))
 			.saturating_add(T::DbWeight::get().reads_writes(buckets as u64 + 1, 1))
@@ -108,7 +112,8 @@ impl<T: Config> Pallet<T> {
 			(job.tier != Tier::Zk || job.terms.verifying_key.is_some_and(|key| T::Verifier::public_inputs_of(&key).is_some()))
 	}
 
-	/// A phase of job `id` ended at `now`. Assigned: workers without a result (zk) or a
+	/// A phase of job `id` ended at `now`. Assigned, a sealed job whose requester did not
+	/// send every worker the key: refunded, the requester paying the fee. Assigned: workers without a result (zk) or a
 	/// commitment (redundancy) are slashed and replaced if possible, otherwise the job is
 	/// refunded; nobody is slashed if the model can no longer be served. Revealing: the reveals
 	/// so far decide. Challengeable: the unchallenged proposal is accepted.
@@ -123,6 +128,10 @@ impl<T: Config> Pallet<T> {
 			JobStatus::Assigned if !Self::model_serviceable(&job) => {
 				Self::release_assignees(id, &job);
 				Self::abandon(id, job, RefundReason::ModelUnavailable)
+			},
+			JobStatus::Assigned if Self::keys_missing(id, &job) => {
+				Self::release_assignees(id, &job);
+				Self::abandon(id, job, RefundReason::KeysNotPosted)
 			},
 			JobStatus::Assigned => {
 				let (stayed, no_shows): (Vec<_>, Vec<_>) =

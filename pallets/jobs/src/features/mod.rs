@@ -18,6 +18,8 @@ mod job_submitter;
 mod optimistic;
 /// Redundancy tier (and dispute rounds): commitments, reveals, the majority.
 mod redundancy;
+/// Sealed jobs: the job key's commitment, keys sealed to workers, the wait for them.
+mod sealed;
 /// Paying, refunding and slashing: how a job ends.
 mod settlement;
 /// Submitting and cancelling jobs.

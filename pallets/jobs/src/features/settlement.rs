@@ -116,6 +116,7 @@ impl<T: Config> Pallet<T> {
 		// Likewise for blob-output jobs' limits and sketches (one per distinct output).
 		if job.has_blob_output() {
 			BlobOutputs::<T>::remove(id);
+			SealedJobs::<T>::remove(id);
 			for descriptor in job.revealed.iter() {
 				Sketches::<T>::remove(id, sp_io::hashing::blake2_256(descriptor));
 			}

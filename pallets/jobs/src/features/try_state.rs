@@ -23,7 +23,9 @@ impl<T: Config> Pallet<T> {
 	///   none of them is zk;
 	/// - exactly the open jobs with a zero output limit have a [`BlobOutputs`] entry; they are
 	///   redundancy jobs with blob inputs, with one [`Sketches`] entry per distinct revealed
-	///   output.
+	///   output (none for a sealed job);
+	/// - only open blob-output jobs are sealed ([`SealedJobs`]), with at most one key per
+	///   worker.
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		let mut escrow = BTreeMap::<T::AccountId, BalanceOf<T>>::new();
 		let mut challenge_bonds = BTreeMap::<T::AccountId, BalanceOf<T>>::new();
@@ -62,7 +64,8 @@ impl<T: Config> Pallet<T> {
 				ensure!(job.input.is_empty(), "a blob-output job has a blob input");
 				ensure!(matches!(job.tier, Tier::Redundancy { .. }), "a blob-output job is on the redundancy tier");
 				let sketches = Sketches::<T>::iter_key_prefix(id).count();
-				ensure!(sketches == job.revealed.len(), "one sketch per distinct revealed blob output");
+				let expected = if Self::is_sealed(id) { 0 } else { job.revealed.len() };
+				ensure!(sketches == expected, "one sketch per distinct revealed (unsealed) blob output");
 			}
 			let queued = pending.iter().filter(|j| **j == id).count();
 			let entries = scheduled.get(&id).copied().unwrap_or(0);
@@ -79,6 +82,12 @@ impl<T: Config> Pallet<T> {
 		}
 		for id in BlobOutputs::<T>::iter_keys().chain(Sketches::<T>::iter_keys().map(|(id, _)| id)) {
 			ensure!(Jobs::<T>::contains_key(id), "a blob output's limits or sketch of a finished job is left");
+		}
+		for (id, sealed) in SealedJobs::<T>::iter() {
+			let job = Jobs::<T>::get(id).ok_or("the keys of a finished sealed job are left")?;
+			ensure!(job.has_blob_output(), "a sealed job answers with a blob");
+			let workers: BTreeSet<&T::AccountId> = sealed.keys.iter().map(|(who, _)| who).collect();
+			ensure!(workers.len() == sealed.keys.len(), "one key per worker of a sealed job");
 		}
 		for (requester, total) in escrow {
 			ensure!(

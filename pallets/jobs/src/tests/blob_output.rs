@@ -13,10 +13,10 @@ const MAX_OUTPUT: u32 = 7 + 16 * 8;
 /// A sketch entry may differ by 2: a couple of ±1 flips per row or column.
 const TOLERANCE: u32 = 2;
 /// What storing one output blob of the job's limit costs (10 + 1 per byte in the mock).
-const STORAGE_FEE: u64 = 10 + MAX_OUTPUT as u64;
+pub(super) const STORAGE_FEE: u64 = 10 + MAX_OUTPUT as u64;
 
 /// A text model answering with row blobs, with workers `workers`; the document stored.
-fn blob_output_market(workers: &[u64]) -> (u32, [u8; 32]) {
+pub(super) fn blob_output_market(workers: &[u64]) -> (u32, [u8; 32]) {
 	let model = plain_model();
 	let limits = BlobLimits {
 		max_input_len: 1024,
@@ -38,19 +38,19 @@ fn submit_rows_job(model: u32, document: [u8; 32], replicas: u8) -> u64 {
 }
 
 /// Four rows: row `i` holds `10·i + d` in column `d`, with `noise` added to row 0, column 0.
-fn rows(noise: i8) -> Vec<u8> {
+pub(super) fn rows(noise: i8) -> Vec<u8> {
 	let mut values: Vec<u8> = (0..4u8).flat_map(|i| (0..ROW_LEN as u8).map(move |d| 10 * i + d)).collect();
 	values[0] = (values[0] as i8 + noise) as u8;
 	encode_row_output(ROW_LEN, values.chunks(ROW_LEN as usize))
 }
 
 /// `worker` commits to the descriptor of `data`; returns its salt.
-fn commit_blob(job: u64, worker: u64, data: &[u8]) -> [u8; 32] {
+pub(super) fn commit_blob(job: u64, worker: u64, data: &[u8]) -> [u8; 32] {
 	commit_and_keep(job, worker, &descriptor(data))
 }
 
 /// `worker` reveals `data` in an extrinsic of its own.
-fn reveal_blob(worker: u64, job: u64, salt: [u8; 32], data: &[u8]) -> sp_runtime::DispatchResult {
+pub(super) fn reveal_blob(worker: u64, job: u64, salt: [u8; 32], data: &[u8]) -> sp_runtime::DispatchResult {
 	dispatch(worker, noted_reveal(10 + worker as u32, job, salt, data))
 }
 
@@ -61,7 +61,7 @@ fn assert_reveal_refused(worker: u64, job: u64, salt: [u8; 32], data: &[u8], err
 }
 
 /// Every worker commits to its output, then (a block later) reveals it.
-fn commit_then_reveal(job: u64, outputs: &[(u64, Vec<u8>)]) {
+pub(super) fn commit_then_reveal(job: u64, outputs: &[(u64, Vec<u8>)]) {
 	let salts: Vec<[u8; 32]> = outputs.iter().map(|(worker, data)| commit_blob(job, *worker, data)).collect();
 	System::set_block_number(System::block_number() + 1);
 	for ((worker, data), salt) in outputs.iter().zip(salts) {

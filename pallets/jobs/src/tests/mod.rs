@@ -11,6 +11,7 @@ mod blob_output;
 mod optimistic;
 mod property;
 mod redundancy;
+mod sealed;
 mod submission;
 mod zk;
 
