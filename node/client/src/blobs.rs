@@ -35,6 +35,11 @@ pub fn hash_of_cid(text: &str) -> Result<[u8; 32]> {
 pub async fn put(api: &Client, url: &str, signer: &Keypair, path: &Path) -> Result<String> {
 	let data = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
 	ensure!(!data.is_empty(), "{} is empty", path.display());
+	put_bytes(api, url, signer, &data).await
+}
+
+/// Stores `data` (one blob, or pieces and a manifest); prints and returns its CID.
+pub async fn put_bytes(api: &Client, url: &str, signer: &Keypair, data: &[u8]) -> Result<String> {
 	let max: u32 = api.at_current_block().await?.constants().entry(dynamic::constant::<u32>("Blobs", "MaxBlobSize"))?;
 	let hash = if data.len() <= max as usize {
 		store(api, signer, "store", &data).await?

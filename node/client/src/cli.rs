@@ -86,6 +86,12 @@ pub enum Command {
 		/// hash checked).
 		#[arg(long)]
 		out: Option<PathBuf>,
+		/// A sealed job (`Jobs.submit_sealed_job`): the input file is sealed under a fresh job
+		/// key (kept in `<out>.key`) and stored as a blob, the key is sent sealed to each
+		/// assigned worker, and the sealed output is opened into `--out`. Only the requester and
+		/// the assigned workers can read the input and the output.
+		#[arg(long, requires_all = ["input_file", "out"], conflicts_with_all = ["input_cid", "no_wait"])]
+		seal: bool,
 	},
 	/// Let a model you own take blob inputs and answer them with row blobs, or stop it (`--remove`).
 	SetBlobLimits {

@@ -100,7 +100,7 @@ fn print_inline_output(output: &[u8]) {
 }
 
 /// Prints the CID of the output blob `descriptor` names and writes the blob to `out`.
-async fn save_output_blob(api: &Client, url: &str, descriptor: &[u8], out: Option<&Path>) -> Result<()> {
+pub(crate) async fn save_output_blob(api: &Client, url: &str, descriptor: &[u8], out: Option<&Path>) -> Result<()> {
 	let blob = BlobRef::decode(&mut &descriptor[..]).context("the output is not a blob descriptor")?;
 	let cid = blobs::cid(&blob.hash);
 	println!("output blob: {cid} ({} bytes)", blob.size);

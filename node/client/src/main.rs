@@ -52,6 +52,7 @@ mod blobs;
 mod cli;
 mod governance;
 mod jobs;
+mod sealed;
 mod search;
 mod snarkjs;
 mod values;
@@ -129,7 +130,11 @@ async fn main() -> Result<()> {
 			let model = number(&find_event(&events, "Models", "ModelRegistered")?, "model")?;
 			println!("model {model} registered");
 		},
-		Command::SubmitJob { model, input_file, input_cid, tier, max_price, deadline, no_wait, out } => {
+		Command::SubmitJob { model, input_file: Some(input), tier, max_price, deadline, out: Some(out), seal: true, .. } => {
+			let request = sealed::SealedJobRequest { input: &input, out: &out };
+			sealed::run_sealed_job(&api, &cli.url, &signer()?, model, request, &tier, aic(max_price)?, deadline).await?;
+		},
+		Command::SubmitJob { model, input_file, input_cid, tier, max_price, deadline, no_wait, out, .. } => {
 			let input = match (input_file, input_cid) {
 				(_, Some(cid)) => jobs::JobInput::Blob(blobs::hash_of_cid(&cid)?),
 				(Some(path), None) => jobs::JobInput::Inline(std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?),

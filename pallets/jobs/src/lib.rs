@@ -32,6 +32,13 @@
 //!   are equal and their sketches are within the model's `sketch_tolerance`
 //!   ([`aichain_compute::sketch`]). The winner is the majority's descriptor: the requester
 //!   fetches the blob by its hash.
+//! - **Sealed jobs** ([`Pallet::submit_sealed_job`], [`Pallet::post_job_keys`]): a blob-output
+//!   job whose input and output are sealed under a job key only the requester and the assigned
+//!   workers hold. The chain keeps the requester's commitment to the key and the key sealed to
+//!   each assignee's published X25519 key ([`SealedJobs`]); a working phase restarts when the
+//!   last assignee has its key, and a deadline that passes while an assignee that published a
+//!   key has none ends the job ([`RefundReason::KeysNotPosted`], the requester pays the fee).
+//!   Replicas seal equal rows to equal bytes and are compared byte for byte.
 //! - [`Pallet::cancel_job`]: the requester cancels a pending job and gets its price back; the
 //!   fee pays for the queue slot it took.
 //! - [`Pallet::decline_job`]: an assigned worker that cannot serve a job (an engine limit the

@@ -152,6 +152,10 @@ pub struct BlobOutput {
 /// Bytes of a job key sealed to a worker's X25519 key (a libsodium sealed box of 32 bytes).
 pub const SEALED_KEY_LEN: usize = 80;
 
+/// Bytes a sealed blob adds to its plaintext: a 24-byte nonce and a 16-byte tag
+/// (XChaCha20-Poly1305). A sealed job's rows must fit its output limit less this.
+pub const SEAL_OVERHEAD: u32 = 40;
+
 /// A job key sealed to one worker's X25519 public key.
 pub type SealedKey = [u8; SEALED_KEY_LEN];
 

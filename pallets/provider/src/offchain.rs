@@ -238,7 +238,11 @@ impl<T: Config> Pallet<T> {
 			.has_blob_output()
 			.then(|| pallet_jobs::BlobOutputs::<T>::get(job_id))
 			.flatten()
-			.map(|limits| RowOutputShape { row_len: limits.row_len, max_len: limits.max_len });
+			.map(|limits| RowOutputShape {
+				row_len: limits.row_len,
+				// A sealed output carries a nonce and a tag beyond the rows.
+				max_len: if sealed.is_some() { limits.max_len.saturating_sub(pallet_jobs::SEAL_OVERHEAD) } else { limits.max_len },
+			});
 		let request = EngineJob {
 			job: job_id,
 			weights_sha256: model.spec.weights_sha256,

@@ -156,7 +156,7 @@ pub trait ComputeEngine {
 
 	/// The X25519 public key of this node's compute engine, which its worker registers for
 	/// sealed jobs; `None` without an engine.
-	fn encryption_key(&mut self) -> Option<[u8; 32]> {
+	fn encryption_key(&mut self) -> AllocateAndReturnByCodec<Option<[u8; 32]>> {
 		self.extension::<ComputeEngineExt>().and_then(|engine| engine.0.encryption_key())
 	}
 

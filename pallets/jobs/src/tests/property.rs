@@ -1,6 +1,6 @@
 //! A property test of the whole market: random sequences of every call of the jobs, models,
 //! workers and verifier pallets, with random arguments (input lengths and encodings, tiers,
-//! deadlines, prices 0 and huge, blob inputs and outputs, copied commitments, declines, retirements) and
+//! deadlines, prices 0 and huge, blob inputs and outputs, sealed jobs and their keys, copied commitments, declines, retirements) and
 //! block advances.
 //! After every call and every block it checks:
 //!
@@ -32,7 +32,10 @@ const REQUESTERS: [u64; 3] = [REQUESTER, EVE, POOR];
 
 #[derive(Clone, Debug)]
 enum Action {
-	Submit { requester: u8, model: u8, len: u8, utf8: bool, tier: u8, deadline: u8, exact_price: bool, blob: bool },
+	Submit { requester: u8, model: u8, len: u8, utf8: bool, tier: u8, deadline: u8, exact_price: bool, blob: bool, sealed: bool },
+	/// The requester (or, `outsider`, another account) sends the job key to one worker of a
+	/// sealed job, or (`all`) to every one of them.
+	PostKeys { job: u8, worker: u8, all: bool, outsider: bool },
 	Cancel { job: u8, who: u8 },
 	SubmitResult { job: u8, honest: bool },
 	/// One worker commits, or (`all`) every worker of the job.
@@ -49,11 +52,13 @@ enum Action {
 
 fn action() -> impl Strategy<Value = Action> {
 	prop_oneof![
-		4 => (any::<u8>(), any::<u8>(), 0u8..10, any::<bool>(), any::<u8>(), any::<u8>(), any::<bool>(), any::<bool>()).prop_map(
-			|(requester, model, len, utf8, tier, deadline, exact_price, blob)| Action::Submit {
-				requester, model, len, utf8, tier, deadline, exact_price, blob
+		4 => (any::<u8>(), any::<u8>(), 0u8..10, any::<bool>(), any::<u8>(), any::<u8>(), any::<bool>(), any::<bool>(), any::<bool>()).prop_map(
+			|(requester, model, len, utf8, tier, deadline, exact_price, blob, sealed)| Action::Submit {
+				requester, model, len, utf8, tier, deadline, exact_price, blob, sealed
 			}
 		),
+		2 => (any::<u8>(), any::<u8>(), any::<bool>(), proptest::bool::weighted(0.1))
+			.prop_map(|(job, worker, all, outsider)| Action::PostKeys { job, worker, all, outsider }),
 		1 => (any::<u8>(), any::<u8>()).prop_map(|(job, who)| Action::Cancel { job, who }),
 		2 => (any::<u8>(), any::<bool>()).prop_map(|(job, honest)| Action::SubmitResult { job, honest }),
 		4 => (any::<u8>(), any::<u8>(), 0u8..3, any::<bool>(), any::<bool>()).prop_map(|(job, worker, output, copy, all)| {
@@ -76,7 +81,8 @@ struct Memory {
 	issuance: u64,
 	/// The most jobs open at once so far (the backlog any job may have waited behind).
 	max_open: u64,
-	submitted: BTreeMap<JobId, (u64, u64)>,
+	/// Each job's submission block, timeout, and whether it is sealed.
+	submitted: BTreeMap<JobId, (u64, u64, bool)>,
 	commitments: BTreeMap<(JobId, u64), (Vec<u8>, [u8; 32])>,
 	/// The extrinsic index of the next blob reveal (one indexing per extrinsic and block).
 	next_extrinsic: u32,
@@ -86,10 +92,12 @@ struct Memory {
 /// `MaxReassignments + 4` phases of `timeout` blocks (pending; `MaxReassignments + 2` working
 /// phases, the proposer's and a dispute round's together; reveal) and the challenge window,
 /// each delayed by at most the backlog of due phases (`open jobs / MaxJobsPerBlock` blocks).
-fn bound(timeout: u64, open_jobs: u64) -> u64 {
+/// A sealed job may also wait `timeout` blocks for its keys before each working phase.
+fn bound(timeout: u64, open_jobs: u64, sealed: bool) -> u64 {
 	let delay = open_jobs.div_ceil(<<Test as crate::Config>::MaxJobsPerBlock as Get<u32>>::get() as u64) + 1;
 	// The pallet's own bound without backlog, with every phase `delay` blocks longer.
-	Jobs::longest_life(timeout + delay) + delay
+	let life = if sealed { Jobs::longest_sealed_life(timeout + delay) } else { Jobs::longest_life(timeout + delay) };
+	life + delay
 }
 
 /// The n-th open job (by id), if any.
@@ -143,7 +151,7 @@ fn reveal(id: JobId, job: &crate::JobOf<Test>, worker: u64, memory: &mut Memory)
 fn apply(action: &Action, models: &[u32], memory: &mut Memory) {
 	// Every call may fail: a failed call must change nothing (checked by the invariants).
 	let _ = match action.clone() {
-		Action::Submit { requester, model, len, utf8, tier, deadline, exact_price, blob } => {
+		Action::Submit { requester, model, len, utf8, tier, deadline, exact_price, blob, sealed } => {
 			// Blob jobs go to the two models taking blob inputs (text, rows) or, rarely, others.
 			let model = if blob && model % 4 != 0 { models[1 + 2 * (model as usize % 2)] } else { models[model as usize % models.len()] };
 			let data: Vec<u8> = if utf8 { vec![b'a'; len as usize] } else { vec![0xff; len as usize] };
@@ -156,7 +164,11 @@ fn apply(action: &Action, models: &[u32], memory: &mut Memory) {
 			let max_price = if exact_price { 2 * PRICE } else { u64::MAX };
 			let id = crate::NextJobId::<Test>::get();
 			let who = REQUESTERS[requester as usize % REQUESTERS.len()];
-			let result = if blob {
+			let result = if blob && sealed {
+				// Sealed: only the rows model takes it (the text model answers inline).
+				let blob = sp_io::hashing::blake2_256(MARKET_BLOB);
+				Jobs::submit_sealed_job(origin(who), model, blob, tier, max_price, deadline, [len; 32])
+			} else if blob {
 				// The market's one blob (the text model takes it; the others refuse blob inputs).
 				let blob = sp_io::hashing::blake2_256(MARKET_BLOB);
 				Jobs::submit_blob_job(origin(who), model, blob, tier, max_price, deadline)
@@ -164,9 +176,18 @@ fn apply(action: &Action, models: &[u32], memory: &mut Memory) {
 				Jobs::submit_job(origin(who), model, input(&data), tier, max_price, deadline)
 			};
 			if result.is_ok() {
-				memory.submitted.insert(id, (System::block_number(), deadline));
+				memory.submitted.insert(id, (System::block_number(), deadline, blob && sealed));
 			}
 			result
+		},
+		Action::PostKeys { job, worker, all, outsider } => match open_job(job) {
+			Some((id, job)) if !job.assignments.is_empty() => {
+				let who = if outsider { EVE } else { job.requester };
+				let keys: Vec<(u64, crate::SealedKey)> =
+					chosen(&job, worker, all).into_iter().map(|w| (w, [w as u8; crate::SEALED_KEY_LEN])).collect();
+				Jobs::post_job_keys(origin(who), id, keys.try_into().expect("at most MaxReplicas workers"))
+			},
+			_ => Ok(()),
 		},
 		Action::Cancel { job, who } => match open_job(job) {
 			Some((id, job)) => {
@@ -253,8 +274,8 @@ fn check(memory: &mut Memory) {
 	let now = System::block_number();
 	memory.max_open = memory.max_open.max(JobsStorage::<Test>::iter_keys().count() as u64);
 	for id in JobsStorage::<Test>::iter_keys() {
-		let (submitted, timeout) = memory.submitted[&id];
-		assert!(now - submitted <= bound(timeout, memory.max_open), "job {id} open past its bound");
+		let (submitted, timeout, sealed) = memory.submitted[&id];
+		assert!(now - submitted <= bound(timeout, memory.max_open, sealed), "job {id} open past its bound");
 	}
 }
 
@@ -292,6 +313,10 @@ fn market() -> Vec<u32> {
 			Capabilities { cpu_cores: 2, memory_mb: 1024, gpu: None },
 			vec![zk, text, slow, rows].try_into().unwrap(),
 		));
+		// Dave publishes no encryption key: on a sealed job he is a no-show.
+		if worker != DAVE {
+			assert_ok!(Workers::set_encryption_key(origin(worker), [worker as u8; 32]));
+		}
 	}
 	vec![zk, text, slow, rows]
 }
@@ -313,7 +338,7 @@ proptest! {
 				check(&mut memory);
 			}
 			// Left alone, every job ends: workers stop answering, heartbeats go stale.
-			let quiet_until = System::block_number() + bound(12, memory.max_open);
+			let quiet_until = System::block_number() + bound(12, memory.max_open, true);
 			while System::block_number() < quiet_until {
 				run_to_block(System::block_number() + 1);
 				check(&mut memory);
