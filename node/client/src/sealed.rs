@@ -13,7 +13,7 @@
 use crate::{blobs, find_event, number, submit, values, variants, Client};
 use aichain_offchain_worker::sealed;
 use anyhow::{bail, ensure, Context, Result};
-use scale_value::{At, Value, ValueDef};
+use scale_value::{At, Value};
 use std::{collections::BTreeSet, path::Path};
 use subxt::{dynamic, utils::AccountId32};
 use subxt_signer::sr25519::Keypair;
@@ -104,11 +104,10 @@ async fn post_missing_keys(api: &Client, signer: &Keypair, job: u64, key: &[u8; 
 	if values::variant_name(record.at("status")) != "Assigned" {
 		return Ok(());
 	}
-	let workers: Vec<[u8; 32]> = match record.at("assignments").map(|a| &a.value) {
-		Some(ValueDef::Composite(list)) =>
-			list.values().filter_map(|a| values::bytes(a.at("worker")).and_then(|w| w.try_into().ok())).collect(),
-		_ => Vec::new(),
-	};
+	let workers: Vec<[u8; 32]> = values::items(record.at("assignments"))
+		.into_iter()
+		.filter_map(|a| values::bytes(a.at("worker")).and_then(|w| w.try_into().ok()))
+		.collect();
 	let mut keys = Vec::new();
 	for worker in workers.into_iter().filter(|w| !posted.contains(w)) {
 		let address = dynamic::storage::<(AccountId32,), Value>("Workers", "EncryptionKeys");

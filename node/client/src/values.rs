@@ -2,7 +2,7 @@
 //! variant names, as the client prints them.
 
 use anyhow::{anyhow, Result};
-use scale_value::{At, Value, ValueDef};
+use scale_value::{At, Composite, Value, ValueDef};
 use subxt::utils::AccountId32;
 
 /// Field `name` of `value` as a number.
@@ -64,5 +64,33 @@ pub fn bytes(value: Option<&Value>) -> Option<Vec<u8>> {
 			values.into_iter().map(|v| v.as_u128().and_then(|n| u8::try_from(n).ok())).collect()
 		},
 		_ => None,
+	}
+}
+
+/// The items of a sequence value, through the wrappers around it (a `BoundedVec` decodes as a
+/// composite holding the inner `Vec`).
+pub fn items(value: Option<&Value>) -> Vec<&Value> {
+	let Some(ValueDef::Composite(Composite::Unnamed(values))) = value.map(|v| &v.value) else { return Vec::new() };
+	match &values[..] {
+		[inner] if matches!(inner.value, ValueDef::Composite(Composite::Unnamed(_))) => items(Some(inner)),
+		_ => values.iter().collect(),
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn the_items_of_a_bounded_vec_are_its_elements_however_many() {
+		let assignment = |n: u8| Value::named_composite([("worker", Value::from_bytes([n; 32]))]);
+		// A `BoundedVec` of assignments decodes as a composite around the `Vec`.
+		let bounded = |list: Vec<Value>| Value::unnamed_composite([Value::unnamed_composite(list)]);
+		let workers = |v: &Value| -> Vec<Vec<u8>> { items(Some(v)).into_iter().filter_map(|a| bytes(a.at("worker"))).collect() };
+		assert_eq!(workers(&bounded(vec![assignment(1), assignment(2)])), vec![vec![1; 32], vec![2; 32]]);
+		assert_eq!(workers(&bounded(vec![assignment(3)])), vec![vec![3; 32]]);
+		assert_eq!(workers(&Value::unnamed_composite([assignment(4)])), vec![vec![4; 32]], "a plain Vec");
+		assert!(items(Some(&bounded(vec![]))).is_empty());
+		assert!(items(None).is_empty());
 	}
 }

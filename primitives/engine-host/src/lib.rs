@@ -79,9 +79,17 @@ impl EngineJob {
 	/// output shape, sealed key). A
 	/// result answers a job only if it carries the job's fingerprint, so after a reorg (a job
 	/// id now naming another job) a provider never reports one job's output for another.
+	///
+	/// A sealed job's key counts by its commitment, not by the bytes sealed to one worker: two
+	/// workers of one node on the same job ask the same thing and share its (equally sealed)
+	/// result.
 	pub fn fingerprint(&self) -> [u8; 32] {
 		use sha2::Digest;
-		sha2::Sha256::digest(self.encode()).into()
+		let mut asked = self.clone();
+		if let Some(sealed) = asked.sealed.as_mut() {
+			sealed.sealed_key = [0; 80];
+		}
+		sha2::Sha256::digest(asked.encode()).into()
 	}
 }
 
@@ -173,6 +181,19 @@ mod tests {
 
 	fn job(input: EngineInput) -> EngineJob {
 		EngineJob { job: 7, weights_sha256: [1; 32], kind: ModelKind::Embedding, tier: Tier::Optimistic, input, output: None, sealed: None }
+	}
+
+	#[test]
+	fn a_sealed_job_is_fingerprinted_by_its_key_commitment_not_by_whom_the_key_was_sealed_to() {
+		let sealed = |sealed_key, key_commitment| EngineJob {
+			sealed: Some(SealedJobKey { sealed_key, key_commitment }),
+			..job(EngineInput::Blob(BlobRef { hash: [9; 32], size: 10 }))
+		};
+		assert_eq!(sealed([1; 80], [5; 32]).fingerprint(), sealed([2; 80], [5; 32]).fingerprint());
+		assert_ne!(sealed([1; 80], [5; 32]).fingerprint(), sealed([1; 80], [6; 32]).fingerprint());
+		let unsealed = job(EngineInput::Blob(BlobRef { hash: [9; 32], size: 10 }));
+		assert_ne!(sealed([1; 80], [5; 32]).fingerprint(), unsealed.fingerprint());
+		assert_eq!(EngineJob::decode_all(&mut &sealed([1; 80], [5; 32]).encode()[..]), Ok(sealed([1; 80], [5; 32])));
 	}
 
 	#[test]

@@ -182,7 +182,13 @@ export function errorName(api, result) {
 /** Runs aichain-client (`$CLIENT_BIN`) against `node` as `suri`; returns its standard output. */
 export async function runClient(node, suri, ...args) {
   if (!process.env.CLIENT_BIN) throw new Error('CLIENT_BIN is not set (scripts/env.sh)');
-  const { stdout } = await promisify(execFile)(process.env.CLIENT_BIN,
-    ['--url', `ws://127.0.0.1:${node.rpcPort}`, '--suri', suri, ...args.map(String)], { timeout: 300_000, maxBuffer: 1 << 24 });
-  return stdout;
+  try {
+    const { stdout } = await promisify(execFile)(process.env.CLIENT_BIN,
+      ['--url', `ws://127.0.0.1:${node.rpcPort}`, '--suri', suri, ...args.map(String)], { timeout: 300_000, maxBuffer: 1 << 24 });
+    return stdout;
+  } catch (error) {
+    // What the client printed before it failed says how far it got.
+    error.message += `\nits output:\n${error.stdout ?? ''}`;
+    throw error;
+  }
 }
