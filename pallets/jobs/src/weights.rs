@@ -42,13 +42,13 @@ use core::marker::PhantomData;
 pub trait WeightInfo {
 	fn submit_job(r: u32, ) -> Weight;
 	fn submit_blob_job(r: u32, ) -> Weight;
+	fn submit_sealed_job(r: u32, ) -> Weight;
+	fn post_job_keys(r: u32, ) -> Weight;
 	fn cancel_job() -> Weight;
 	fn submit_result() -> Weight;
 	fn commit_result(r: u32, ) -> Weight;
 	fn reveal_result(r: u32, ) -> Weight;
 	fn reveal_blob_result(r: u32, l: u32, ) -> Weight;
-	fn submit_sealed_job(r: u32, ) -> Weight;
-	fn post_job_keys(r: u32, ) -> Weight;
 	fn on_initialize_deadlines(n: u32, ) -> Weight;
 	fn on_initialize_pending(n: u32, ) -> Weight;
 	fn propose_result() -> Weight;
@@ -85,10 +85,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `8643`
 		//  Estimated: `171166`
-		// Minimum execution time: 317_233_000 picoseconds.
-		Weight::from_parts(320_504_251, 171166)
-			// Standard Error: 318_966
-			.saturating_add(Weight::from_parts(7_341_492, 0).saturating_mul(r.into()))
+		// Minimum execution time: 322_567_000 picoseconds.
+		Weight::from_parts(363_883_089, 171166)
+			// Standard Error: 373_688
+			.saturating_add(Weight::from_parts(6_980_600, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(70_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(r.into())))
@@ -122,13 +122,72 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `8847`
 		//  Estimated: `171166`
-		// Minimum execution time: 326_359_000 picoseconds.
-		Weight::from_parts(338_249_755, 171166)
-			// Standard Error: 136_905
-			.saturating_add(Weight::from_parts(2_676_159, 0).saturating_mul(r.into()))
+		// Minimum execution time: 328_861_000 picoseconds.
+		Weight::from_parts(373_383_118, 171166)
+			// Standard Error: 455_073
+			.saturating_add(Weight::from_parts(4_104_147, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(71_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(r.into())))
+	}
+	/// Storage: `Models::Models` (r:1 w:0)
+	/// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(354), added: 2829, mode: `MaxEncodedLen`)
+	/// Storage: `Models::BlobLimitsOf` (r:1 w:0)
+	/// Proof: `Models::BlobLimitsOf` (`max_values`: None, `max_size`: Some(30), added: 2505, mode: `MaxEncodedLen`)
+	/// Storage: `Blobs::Blobs` (r:1 w:0)
+	/// Proof: `Blobs::Blobs` (`max_values`: None, `max_size`: Some(89), added: 2564, mode: `MaxEncodedLen`)
+	/// Storage: `Jobs::NextJobId` (r:1 w:1)
+	/// Proof: `Jobs::NextJobId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(211), added: 2686, mode: `MaxEncodedLen`)
+	/// Storage: `Workers::ModelWorkers` (r:1 w:0)
+	/// Proof: `Workers::ModelWorkers` (`max_values`: None, `max_size`: Some(2062), added: 4537, mode: `MaxEncodedLen`)
+	/// Storage: `Workers::Workers` (r:64 w:5)
+	/// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(184), added: 2659, mode: `MaxEncodedLen`)
+	/// Storage: `System::ParentHash` (r:1 w:0)
+	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
+	/// Storage: `Jobs::Jobs` (r:0 w:1)
+	/// Proof: `Jobs::Jobs` (`max_values`: None, `max_size`: Some(5032), added: 7507, mode: `MaxEncodedLen`)
+	/// Storage: `Jobs::Deadlines` (r:0 w:1)
+	/// Proof: `Jobs::Deadlines` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// Storage: `Jobs::BlobOutputs` (r:0 w:1)
+	/// Proof: `Jobs::BlobOutputs` (`max_values`: None, `max_size`: Some(26), added: 2501, mode: `MaxEncodedLen`)
+	/// Storage: `Jobs::SealedJobs` (r:0 w:1)
+	/// Proof: `Jobs::SealedJobs` (`max_values`: None, `max_size`: Some(609), added: 3084, mode: `MaxEncodedLen`)
+	/// Storage: `Jobs::WorkerJobs` (r:0 w:5)
+	/// Proof: `Jobs::WorkerJobs` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `Jobs::BlobInputs` (r:0 w:1)
+	/// Proof: `Jobs::BlobInputs` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
+	/// The range of component `r` is `[2, 5]`.
+	fn submit_sealed_job(r: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `8847`
+		//  Estimated: `171166`
+		// Minimum execution time: 366_164_000 picoseconds.
+		Weight::from_parts(404_572_729, 171166)
+			// Standard Error: 372_544
+			.saturating_add(Weight::from_parts(4_083_431, 0).saturating_mul(r.into()))
+			.saturating_add(T::DbWeight::get().reads(71_u64))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
+			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(r.into())))
+	}
+	/// Storage: `Jobs::Jobs` (r:1 w:1)
+	/// Proof: `Jobs::Jobs` (`max_values`: None, `max_size`: Some(5032), added: 7507, mode: `MaxEncodedLen`)
+	/// Storage: `Jobs::SealedJobs` (r:1 w:1)
+	/// Proof: `Jobs::SealedJobs` (`max_values`: None, `max_size`: Some(609), added: 3084, mode: `MaxEncodedLen`)
+	/// Storage: `Jobs::Deadlines` (r:0 w:2)
+	/// Proof: `Jobs::Deadlines` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// The range of component `r` is `[2, 5]`.
+	fn post_job_keys(r: u32, ) -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `501 + r * (34 ±0)`
+		//  Estimated: `8497`
+		// Minimum execution time: 25_229_000 picoseconds.
+		Weight::from_parts(29_706_292, 8497)
+			// Standard Error: 20_888
+			.saturating_add(Weight::from_parts(807_651, 0).saturating_mul(r.into()))
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `Jobs::Jobs` (r:1 w:1)
 	/// Proof: `Jobs::Jobs` (`max_values`: None, `max_size`: Some(5032), added: 7507, mode: `MaxEncodedLen`)
@@ -144,8 +203,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1657`
 		//  Estimated: `8497`
-		// Minimum execution time: 84_831_000 picoseconds.
-		Weight::from_parts(89_020_000, 8497)
+		// Minimum execution time: 88_110_000 picoseconds.
+		Weight::from_parts(105_504_000, 8497)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -177,8 +236,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `6596`
 		//  Estimated: `8799`
-		// Minimum execution time: 2_075_312_000 picoseconds.
-		Weight::from_parts(2_165_554_000, 8799)
+		// Minimum execution time: 2_106_843_000 picoseconds.
+		Weight::from_parts(2_341_475_000, 8799)
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
@@ -191,10 +250,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1354 + r * (66 ±0)`
 		//  Estimated: `8497`
-		// Minimum execution time: 21_753_000 picoseconds.
-		Weight::from_parts(23_543_452, 8497)
-			// Standard Error: 9_361
-			.saturating_add(Weight::from_parts(237_619, 0).saturating_mul(r.into()))
+		// Minimum execution time: 22_711_000 picoseconds.
+		Weight::from_parts(27_739_866, 8497)
+			// Standard Error: 20_747
+			.saturating_add(Weight::from_parts(423_982, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -225,10 +284,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `2636 + r * (302 ±0)`
 		//  Estimated: `8497 + r * (2659 ±0)`
-		// Minimum execution time: 215_638_000 picoseconds.
-		Weight::from_parts(124_370_973, 8497)
-			// Standard Error: 50_535
-			.saturating_add(Weight::from_parts(49_939_987, 0).saturating_mul(r.into()))
+		// Minimum execution time: 216_312_000 picoseconds.
+		Weight::from_parts(138_459_029, 8497)
+			// Standard Error: 140_261
+			.saturating_add(Weight::from_parts(53_700_918, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -239,6 +298,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Jobs::Jobs` (`max_values`: None, `max_size`: Some(5032), added: 7507, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::BlobOutputs` (r:1 w:1)
 	/// Proof: `Jobs::BlobOutputs` (`max_values`: None, `max_size`: Some(26), added: 2501, mode: `MaxEncodedLen`)
+	/// Storage: `Jobs::SealedJobs` (r:1 w:1)
+	/// Proof: `Jobs::SealedJobs` (`max_values`: None, `max_size`: Some(609), added: 3084, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::Sketches` (r:5 w:5)
 	/// Proof: `Jobs::Sketches` (`max_values`: None, `max_size`: Some(8242), added: 10717, mode: `MaxEncodedLen`)
 	/// Storage: `System::BlockHash` (r:1 w:0)
@@ -278,16 +339,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn reveal_blob_result(r: u32, l: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0 + l * (1 ±0) + r * (8588 ±0)`
-		//  Estimated: `9439 + l * (1 ±0) + r * (10717 ±267)`
-		// Minimum execution time: 525_672_000 picoseconds.
-		Weight::from_parts(553_613_000, 9439)
-			// Standard Error: 1_562_097
-			.saturating_add(Weight::from_parts(28_445_606, 0).saturating_mul(r.into()))
-			// Standard Error: 30
-			.saturating_add(Weight::from_parts(6_225, 0).saturating_mul(l.into()))
-			.saturating_add(T::DbWeight::get().reads(14_u64))
+		//  Estimated: `9439 + l * (1 ±0) + r * (10717 ±0)`
+		// Minimum execution time: 526_748_000 picoseconds.
+		Weight::from_parts(567_472_000, 9439)
+			// Standard Error: 1_351_434
+			.saturating_add(Weight::from_parts(32_371_121, 0).saturating_mul(r.into()))
+			// Standard Error: 26
+			.saturating_add(Weight::from_parts(6_298, 0).saturating_mul(l.into()))
+			.saturating_add(T::DbWeight::get().reads(15_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(r.into())))
-			.saturating_add(T::DbWeight::get().writes(12_u64))
+			.saturating_add(T::DbWeight::get().writes(13_u64))
 			.saturating_add(T::DbWeight::get().writes((5_u64).saturating_mul(r.into())))
 			.saturating_add(Weight::from_parts(0, 1).saturating_mul(l.into()))
 			.saturating_add(Weight::from_parts(0, 10717).saturating_mul(r.into()))
@@ -300,6 +361,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Jobs::Jobs` (`max_values`: None, `max_size`: Some(5032), added: 7507, mode: `MaxEncodedLen`)
 	/// Storage: `Models::Models` (r:64 w:0)
 	/// Proof: `Models::Models` (`max_values`: None, `max_size`: Some(354), added: 2829, mode: `MaxEncodedLen`)
+	/// Storage: `Jobs::SealedJobs` (r:64 w:0)
+	/// Proof: `Jobs::SealedJobs` (`max_values`: None, `max_size`: Some(609), added: 3084, mode: `MaxEncodedLen`)
 	/// Storage: `Workers::Workers` (r:4096 w:640)
 	/// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(184), added: 2659, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:320 w:320)
@@ -313,29 +376,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Jobs::WorkerJobs` (r:0 w:640)
 	/// Proof: `Jobs::WorkerJobs` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 64]`.
-	fn submit_sealed_job(r: u32, ) -> Weight {
-		Weight::from_parts(340_000_000, 171166)
-			.saturating_add(Weight::from_parts(2_700_000, 0).saturating_mul(r.into()))
-			.saturating_add(T::DbWeight::get().reads(71_u64))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
-			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(r.into())))
-	}
-	fn post_job_keys(r: u32, ) -> Weight {
-		Weight::from_parts(30_000_000, 9000)
-			.saturating_add(Weight::from_parts(1_000_000, 0).saturating_mul(r.into()))
-			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
-	}
 	fn on_initialize_deadlines(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `0 + n * (11901 ±0)`
 		//  Estimated: `3593 + n * (170176 ±0)`
-		// Minimum execution time: 6_193_000 picoseconds.
-		Weight::from_parts(6_459_000, 3593)
-			// Standard Error: 2_025_141
-			.saturating_add(Weight::from_parts(758_624_984, 0).saturating_mul(n.into()))
+		// Minimum execution time: 6_966_000 picoseconds.
+		Weight::from_parts(7_338_000, 3593)
+			// Standard Error: 1_995_949
+			.saturating_add(Weight::from_parts(776_989_474, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().reads((78_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().reads((79_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 			.saturating_add(T::DbWeight::get().writes((33_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 170176).saturating_mul(n.into()))
@@ -359,10 +409,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `745 + n * (8745 ±0)`
 		//  Estimated: `1999 + n * (170176 ±0)`
-		// Minimum execution time: 2_265_000 picoseconds.
-		Weight::from_parts(2_412_000, 1999)
-			// Standard Error: 1_108_840
-			.saturating_add(Weight::from_parts(396_327_965, 0).saturating_mul(n.into()))
+		// Minimum execution time: 2_488_000 picoseconds.
+		Weight::from_parts(2_600_000, 1999)
+			// Standard Error: 1_116_917
+			.saturating_add(Weight::from_parts(420_424_814, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((66_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -377,8 +427,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1419`
 		//  Estimated: `8497`
-		// Minimum execution time: 20_037_000 picoseconds.
-		Weight::from_parts(23_291_000, 8497)
+		// Minimum execution time: 20_454_000 picoseconds.
+		Weight::from_parts(24_134_000, 8497)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -400,8 +450,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `10198`
 		//  Estimated: `171166`
-		// Minimum execution time: 327_228_000 picoseconds.
-		Weight::from_parts(380_710_000, 171166)
+		// Minimum execution time: 326_551_000 picoseconds.
+		Weight::from_parts(366_070_000, 171166)
 			.saturating_add(T::DbWeight::get().reads(68_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
@@ -421,8 +471,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `9124`
 		//  Estimated: `171166`
-		// Minimum execution time: 292_608_000 picoseconds.
-		Weight::from_parts(314_021_000, 171166)
+		// Minimum execution time: 296_591_000 picoseconds.
+		Weight::from_parts(327_147_000, 171166)
 			.saturating_add(T::DbWeight::get().reads(67_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -431,38 +481,51 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measured weights with ParityDb's database weights, for tests and mock runtimes.
 impl WeightInfo for () {
 	fn submit_job(r: u32, ) -> Weight {
-		Weight::from_parts(320_504_251, 171166)
-			.saturating_add(Weight::from_parts(7_341_492, 0).saturating_mul(r.into()))
+		Weight::from_parts(363_883_089, 171166)
+			.saturating_add(Weight::from_parts(6_980_600, 0).saturating_mul(r.into()))
 			.saturating_add(ParityDbWeight::get().reads(70_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(r.into())))
 	}
 	fn submit_blob_job(r: u32, ) -> Weight {
-		Weight::from_parts(338_249_755, 171166)
-			.saturating_add(Weight::from_parts(2_676_159, 0).saturating_mul(r.into()))
+		Weight::from_parts(373_383_118, 171166)
+			.saturating_add(Weight::from_parts(4_104_147, 0).saturating_mul(r.into()))
 			.saturating_add(ParityDbWeight::get().reads(71_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(r.into())))
 	}
+	fn submit_sealed_job(r: u32, ) -> Weight {
+		Weight::from_parts(404_572_729, 171166)
+			.saturating_add(Weight::from_parts(4_083_431, 0).saturating_mul(r.into()))
+			.saturating_add(ParityDbWeight::get().reads(71_u64))
+			.saturating_add(ParityDbWeight::get().writes(7_u64))
+			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(r.into())))
+	}
+	fn post_job_keys(r: u32, ) -> Weight {
+		Weight::from_parts(29_706_292, 8497)
+			.saturating_add(Weight::from_parts(807_651, 0).saturating_mul(r.into()))
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
+	}
 	fn cancel_job() -> Weight {
-		Weight::from_parts(89_020_000, 8497)
+		Weight::from_parts(105_504_000, 8497)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn submit_result() -> Weight {
-		Weight::from_parts(2_165_554_000, 8799)
+		Weight::from_parts(2_341_475_000, 8799)
 			.saturating_add(ParityDbWeight::get().reads(12_u64))
 			.saturating_add(ParityDbWeight::get().writes(10_u64))
 	}
 	fn commit_result(r: u32, ) -> Weight {
-		Weight::from_parts(23_543_452, 8497)
-			.saturating_add(Weight::from_parts(237_619, 0).saturating_mul(r.into()))
+		Weight::from_parts(27_739_866, 8497)
+			.saturating_add(Weight::from_parts(423_982, 0).saturating_mul(r.into()))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn reveal_result(r: u32, ) -> Weight {
-		Weight::from_parts(124_370_973, 8497)
-			.saturating_add(Weight::from_parts(49_939_987, 0).saturating_mul(r.into()))
+		Weight::from_parts(138_459_029, 8497)
+			.saturating_add(Weight::from_parts(53_700_918, 0).saturating_mul(r.into()))
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(r.into())))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
@@ -470,41 +533,28 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2659).saturating_mul(r.into()))
 	}
 	fn reveal_blob_result(r: u32, l: u32, ) -> Weight {
-		Weight::from_parts(553_613_000, 9439)
-			.saturating_add(Weight::from_parts(28_445_606, 0).saturating_mul(r.into()))
-			.saturating_add(Weight::from_parts(6_225, 0).saturating_mul(l.into()))
-			.saturating_add(ParityDbWeight::get().reads(14_u64))
+		Weight::from_parts(567_472_000, 9439)
+			.saturating_add(Weight::from_parts(32_371_121, 0).saturating_mul(r.into()))
+			.saturating_add(Weight::from_parts(6_298, 0).saturating_mul(l.into()))
+			.saturating_add(ParityDbWeight::get().reads(15_u64))
 			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(r.into())))
-			.saturating_add(ParityDbWeight::get().writes(12_u64))
+			.saturating_add(ParityDbWeight::get().writes(13_u64))
 			.saturating_add(ParityDbWeight::get().writes((5_u64).saturating_mul(r.into())))
 			.saturating_add(Weight::from_parts(0, 1).saturating_mul(l.into()))
 			.saturating_add(Weight::from_parts(0, 10717).saturating_mul(r.into()))
 	}
-	fn submit_sealed_job(r: u32, ) -> Weight {
-		Weight::from_parts(340_000_000, 171166)
-			.saturating_add(Weight::from_parts(2_700_000, 0).saturating_mul(r.into()))
-			.saturating_add(ParityDbWeight::get().reads(71_u64))
-			.saturating_add(ParityDbWeight::get().writes(6_u64))
-			.saturating_add(ParityDbWeight::get().writes((2_u64).saturating_mul(r.into())))
-	}
-	fn post_job_keys(r: u32, ) -> Weight {
-		Weight::from_parts(30_000_000, 9000)
-			.saturating_add(Weight::from_parts(1_000_000, 0).saturating_mul(r.into()))
-			.saturating_add(ParityDbWeight::get().reads(2_u64))
-			.saturating_add(ParityDbWeight::get().writes(3_u64))
-	}
 	fn on_initialize_deadlines(n: u32, ) -> Weight {
-		Weight::from_parts(6_459_000, 3593)
-			.saturating_add(Weight::from_parts(758_624_984, 0).saturating_mul(n.into()))
+		Weight::from_parts(7_338_000, 3593)
+			.saturating_add(Weight::from_parts(776_989_474, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
-			.saturating_add(ParityDbWeight::get().reads((78_u64).saturating_mul(n.into())))
+			.saturating_add(ParityDbWeight::get().reads((79_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 			.saturating_add(ParityDbWeight::get().writes((33_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 170176).saturating_mul(n.into()))
 	}
 	fn on_initialize_pending(n: u32, ) -> Weight {
-		Weight::from_parts(2_412_000, 1999)
-			.saturating_add(Weight::from_parts(396_327_965, 0).saturating_mul(n.into()))
+		Weight::from_parts(2_600_000, 1999)
+			.saturating_add(Weight::from_parts(420_424_814, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().reads((66_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
@@ -512,17 +562,17 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 170176).saturating_mul(n.into()))
 	}
 	fn propose_result() -> Weight {
-		Weight::from_parts(23_291_000, 8497)
+		Weight::from_parts(24_134_000, 8497)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn challenge_result() -> Weight {
-		Weight::from_parts(380_710_000, 171166)
+		Weight::from_parts(366_070_000, 171166)
 			.saturating_add(ParityDbWeight::get().reads(68_u64))
 			.saturating_add(ParityDbWeight::get().writes(10_u64))
 	}
 	fn decline_job() -> Weight {
-		Weight::from_parts(314_021_000, 171166)
+		Weight::from_parts(327_147_000, 171166)
 			.saturating_add(ParityDbWeight::get().reads(67_u64))
 			.saturating_add(ParityDbWeight::get().writes(7_u64))
 	}
