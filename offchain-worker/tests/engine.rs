@@ -60,6 +60,7 @@ fn jobs_run_on_the_pool_and_their_results_survive_a_restart() {
 				tier: Tier::Redundancy { replicas: 2 },
 				request: [10; 32],
 				output: None,
+				seal_output: None,
 			})
 			.unwrap();
 		for (job, sample) in samples.iter().enumerate() {
@@ -76,10 +77,27 @@ fn jobs_run_on_the_pool_and_their_results_survive_a_restart() {
 				tier: Tier::Optimistic,
 				request: [11; 32],
 				output: None,
+				seal_output: None,
 			})
 			.unwrap();
 		let embedded = engine.wait(11, Duration::from_secs(60)).expect("the embedding job finishes");
 		assert_eq!((embedded.output.len(), embedded.proof), (384, None));
+		// A sealed job: the engine stores and reports only the output sealed under the job key.
+		let job_key = [42u8; 32];
+		engine
+			.submit(JobSpec {
+				job: 12,
+				model: MINILM,
+				input: b"A cat naps on the couch.".to_vec(),
+				tier: Tier::Redundancy { replicas: 2 },
+				request: [12; 32],
+				output: None,
+				seal_output: Some(job_key),
+			})
+			.unwrap();
+		let sealed = engine.wait(12, Duration::from_secs(60)).expect("the sealed job finishes");
+		assert_ne!(sealed.output, embedded.output, "no plaintext output");
+		assert_eq!(aichain_offchain_worker::sealed::open_output(&job_key, &sealed.output).unwrap(), embedded.output);
 		let plain = engine.wait(10, Duration::from_secs(60)).unwrap();
 		assert_eq!(plain.proof, None);
 		assert_eq!(plain.output, engine.result(0).unwrap().output, "same input, same output");

@@ -9,7 +9,7 @@ use anyhow::{bail, Context, Result};
 use codec::Decode;
 use scale_value::{At, Value, ValueDef};
 use std::path::Path;
-use subxt::dynamic;
+use subxt::{dynamic, PolkadotConfig};
 use subxt_signer::sr25519::Keypair;
 
 /// A job's input.
@@ -51,16 +51,8 @@ pub async fn wait_for_job(api: &Client, url: &str, job: u64, out: Option<&Path>)
 	while let Some(block) = blocks.next().await {
 		let block = block?;
 		let events = block.at().await?.events().fetch().await?;
-		for event in events.iter() {
-			let event = event?;
-			if event.pallet_name() != "Jobs" {
-				continue;
-			}
-			let data = event.decode_fields_unchecked_as::<Value>()?;
-			if data.at("job").and_then(|v| v.as_u128()) != Some(job.into()) {
-				continue;
-			}
-			match event.event_name() {
+		for (name, data) in job_events(&events, job)? {
+			match name.as_str() {
 				"JobCompleted" => {
 					let output = values::bytes(data.at("output")).unwrap_or_default();
 					println!("job {job} completed in block {}", block.number());
@@ -82,6 +74,22 @@ pub async fn wait_for_job(api: &Client, url: &str, job: u64, out: Option<&Path>)
 		}
 	}
 	bail!("the node closed the block stream")
+}
+
+/// The `Jobs` events of `job` among a block's `events`: each event's name and fields.
+pub(crate) fn job_events(events: &subxt::events::Events<PolkadotConfig>, job: u64) -> Result<Vec<(String, Value)>> {
+	let mut found = Vec::new();
+	for event in events.iter() {
+		let event = event?;
+		if event.pallet_name() != "Jobs" {
+			continue;
+		}
+		let data = event.decode_fields_unchecked_as::<Value>()?;
+		if data.at("job").and_then(|v| v.as_u128()) == Some(job.into()) {
+			found.push((event.event_name().to_string(), data));
+		}
+	}
+	Ok(found)
 }
 
 /// Whether `job` answers with a blob (`Jobs.BlobOutputs` has its limits).

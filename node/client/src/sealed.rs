@@ -64,16 +64,8 @@ pub async fn run_sealed_job(
 	while let Some(block) = blocks.next().await {
 		let block = block?;
 		let events = block.at().await?.events().fetch().await?;
-		for event in events.iter() {
-			let event = event?;
-			if event.pallet_name() != "Jobs" {
-				continue;
-			}
-			let data = event.decode_fields_unchecked_as::<Value>()?;
-			if data.at("job").and_then(|v| v.as_u128()) != Some(job.into()) {
-				continue;
-			}
-			match event.event_name() {
+		for (name, data) in crate::jobs::job_events(&events, job)? {
+			match name.as_str() {
 				"JobCompleted" => {
 					println!("job {job} completed in block {}", block.number());
 					let descriptor = values::bytes(data.at("output")).unwrap_or_default();
