@@ -6,6 +6,8 @@
 //! - ids ([`ModelId`], [`JobId`]), [`ModelKind`], the verification [`Tier`] of a job;
 //! - jobs over blobs: [`blob::BlobRef`], the row-output format, and the [`sketch`] by which
 //!   replicas of a large output are compared;
+//! - [`privacy`]: the `(ε, δ)` spent by rounds of a discrete Gaussian mechanism (Rényi-DP
+//!   accounting in integers, the same on every node);
 //! - [`zk_public_inputs`]: the public inputs of a zk-tier job, built **on chain** from what the
 //!   requester posted (the input) and what the worker claims (the output). The worker never
 //!   supplies public inputs, so a proof cannot be presented for another input or output. The
@@ -17,6 +19,7 @@ extern crate alloc;
 
 pub mod blob;
 pub mod cid;
+pub mod privacy;
 pub mod sketch;
 
 use aichain_zk::ScalarBytes;
