@@ -21,6 +21,7 @@ pub mod circom;
 pub mod digits;
 pub mod fixed_mlp;
 pub mod minilm;
+pub mod private_fl;
 pub mod training_step;
 
 use crate::{Error, Result};
