@@ -74,14 +74,17 @@ fn rounds_sum_to_the_noised_updates_and_reach_central_accuracy() {
 	// Central training: the same steps on all 455 records in one place, without clip or noise.
 	let all_rows: Vec<Row> = c.rows.concat();
 	let mut central = [0i32; PARAMETERS];
-	for _ in 0..4 {
+	let mut central_accuracy = Vec::new();
+	for _ in 0..50 {
 		let gradient = step::gradient(&central, &all_rows);
 		central = core::array::from_fn(|j| central[j] - (gradient[j] >> aichain_offchain_worker::models::private_fl::LR_SHIFT) as i32);
+		central_accuracy.push(data::accuracy(&central, &c.test));
 	}
-	let central_accuracy = data::accuracy(&central, &c.test);
+	let best = central_accuracy.iter().cloned().fold(0.0, f64::max);
+	let central_accuracy = central_accuracy[3];
 	let budget = GaussianRounds { sensitivity_sq: aichain_offchain_worker::models::private_fl::sensitivity_squared(), sigma_sq: SIGMA_SQUARED as u128 };
 	let epsilon = budget.epsilon_micro(4, DeltaPerQuintillion(10u64.pow(13))).unwrap() as f64 / 1e6;
-	println!("held-out accuracy by round {accuracy:?}; central after 4 steps {central_accuracy:.3}; ε after 4 rounds (δ = 1e-5) {epsilon:.3}");
+	println!("held-out accuracy by round {accuracy:?}; central after 4 steps {central_accuracy:.3}, best in 50 steps {best:.3}; ε after 4 rounds (δ = 1e-5) {epsilon:.3}");
 	assert!(accuracy.last() > accuracy.first(), "{accuracy:?}");
 	assert!(*accuracy.last().unwrap() >= central_accuracy - 0.05, "{accuracy:?} against {central_accuracy}");
 }

@@ -27,11 +27,11 @@ use ark_relations::{
 
 /// Bits bounding a residual's distance from `±R`: `|e| < 30·2^31·8 + 2^31 + 2^16 < 2^39`.
 const RESIDUAL_BITS: usize = 40;
-/// Bits bounding a summed gradient: `|g| ≤ 184 · 2^17 · 8 < 2^28`.
+/// Bits bounding a summed gradient: `|g| ≤ 184 · 2^16 · 8 < 2^27` (a bit of headroom).
 const GRADIENT_BITS: usize = 28;
-/// Bits bounding an unclipped update's distance from `±C`: `|u| ≤ 2^13 + 1`.
+/// Bits bounding an unclipped update's distance from `±C`: `|u| ≤ 2^12 + 1`.
 const UPDATE_BITS: usize = 15;
-/// Bits of the sum before it is cut to 32 bits: `u + n + Σ ±mask + 4·2^32 < 2^35`.
+/// Bits of the sum before it is cut to 32 bits: `0 ≤ u + n + Σ ±mask + 2^34 < 7·2^32 < 2^35`.
 const SUM_BITS: usize = 35;
 
 /// A member's claim: `input` and `output` public, `secrets` the witness (all `None` for key
