@@ -219,6 +219,34 @@ mod benchmarks {
 		Ok(())
 	}
 
+	/// A zk job directed to the last of a full list of workers (the search for it reads them
+	/// all), with the largest input.
+	#[benchmark]
+	fn submit_directed_job() -> Result<(), BenchmarkError> {
+		let (max_in, max_out) = (T::MaxInputLen::get(), T::MaxOutputLen::get());
+		let key = T::BenchmarkHelper::verifying_key(zk_public_input_count(max_in as usize, max_out as usize) as u32);
+		let model = T::BenchmarkHelper::model(Some(key), max_in, max_out);
+		let workers = workers_for::<T>(model, 0, T::BenchmarkHelper::max_workers_per_model());
+		let worker = workers.last().cloned().ok_or(BenchmarkError::Stop("no workers"))?;
+		let caller = requester::<T>();
+		let id;
+
+		#[block]
+		{
+			id = <JobsPallet<T> as crate::DirectedJobSubmitter<_, _, _>>::submit_directed_job(
+				caller,
+				worker.clone(),
+				model,
+				largest_input::<T>().into_inner(),
+				BalanceOf::<T>::max_value(),
+				T::MaxDeadline::get(),
+			)?;
+		}
+
+		assert_eq!(assignees::<T>(id), alloc::vec![worker]);
+		Ok(())
+	}
+
 	#[benchmark]
 	fn submit_result() -> Result<(), BenchmarkError> {
 		let (max_in, max_out) = (T::MaxInputLen::get(), T::MaxOutputLen::get());

@@ -458,6 +458,9 @@ pub mod pallet {
 		InsufficientBalance,
 		/// Too many jobs are waiting for workers.
 		PendingQueueFull,
+		/// A directed job's worker cannot take a job of this model now: it is not an active
+		/// worker serving the model with room for a job, or it is the requester.
+		DirectedWorkerUnavailable,
 		/// Only the requester may do this.
 		NotRequester,
 		/// The job has already been assigned.

@@ -321,3 +321,24 @@ pub trait JobSubmitter<AccountId, Balance, BlockNumber> {
 		frame_support::weights::Weight::zero()
 	}
 }
+
+/// How other pallets post a zk job for **one named worker** (a private training's member, whose
+/// node alone holds the data): the checks and escrow of [`crate::Pallet::submit_job`], then the
+/// job is assigned to `worker` at once, or not created. It is never given to another worker: a
+/// decline or a missed deadline (the worker slashed as a no-show) refunds it.
+pub trait DirectedJobSubmitter<AccountId, Balance, BlockNumber> {
+	/// Submits a zk job of `requester`, who pays, for `worker`; returns its id. Errors: those of
+	/// [`crate::Pallet::submit_job`], and `DirectedWorkerUnavailable` when `worker` cannot take
+	/// a job of `model` now (not an active worker serving it, or the requester itself).
+	fn submit_directed_job(
+		requester: AccountId,
+		worker: AccountId,
+		model: ModelId,
+		input: alloc::vec::Vec<u8>,
+		max_price: Balance,
+		timeout: BlockNumber,
+	) -> Result<aichain_compute::JobId, sp_runtime::DispatchError>;
+
+	/// The most one [`DirectedJobSubmitter::submit_directed_job`] may weigh.
+	fn submit_directed_weight() -> frame_support::weights::Weight;
+}

@@ -45,6 +45,7 @@ pub trait WeightInfo {
 	fn submit_sealed_job(r: u32, ) -> Weight;
 	fn post_job_keys(r: u32, ) -> Weight;
 	fn cancel_job() -> Weight;
+	fn submit_directed_job() -> Weight;
 	fn submit_result() -> Weight;
 	fn commit_result(r: u32, ) -> Weight;
 	fn reveal_result(r: u32, ) -> Weight;
@@ -232,6 +233,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Jobs::Deadlines` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::WorkerJobs` (r:0 w:1)
 	/// Proof: `Jobs::WorkerJobs` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	fn submit_directed_job() -> Weight {
+		Weight::from_parts(363_883_089, 171166)
+			.saturating_add(T::DbWeight::get().reads(70_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
+	}
 	fn submit_result() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `6596`
@@ -511,6 +517,11 @@ impl WeightInfo for () {
 		Weight::from_parts(105_504_000, 8497)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
+	}
+	fn submit_directed_job() -> Weight {
+		Weight::from_parts(363_883_089, 171166)
+			.saturating_add(ParityDbWeight::get().reads(70_u64))
+			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn submit_result() -> Weight {
 		Weight::from_parts(2_341_475_000, 8799)

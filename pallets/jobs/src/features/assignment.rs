@@ -1,4 +1,4 @@
-//! Drawing workers for a job, holding and releasing them (the worker registry's job count and
+//! Drawing workers for a job (or taking the one a directed job names), holding and releasing them (the worker registry's job count and
 //! the [`WorkerJobs`] index move together), and the lookups every call shares.
 
 use crate::{pallet::*, selection, Assignment, JobId, JobStatus};
@@ -40,7 +40,24 @@ impl<T: Config> Pallet<T> {
 		let seed = (frame_system::Pallet::<T>::parent_hash(), id, job.reassignments)
 			.using_encoded(sp_io::hashing::blake2_256);
 		let Some(drawn) = selection::draw(candidates, needed, &seed) else { return Ok(false) };
-		for worker in drawn {
+		Self::assign(id, job, now, drawn)?;
+		Ok(true)
+	}
+
+	/// Whether `worker` may take a job of `model` for `requester` now: it is one of the model's
+	/// candidates (active, bonded, fresh heartbeat, serving the model) and not the requester.
+	pub(crate) fn can_take_directed(model: crate::ModelId, worker: &T::AccountId, requester: &T::AccountId) -> bool {
+		worker != requester && T::Workers::candidates(model).iter().any(|(who, _)| who == worker)
+	}
+
+	/// Holds `workers` for `job` and gives it a new deadline `now + timeout`.
+	pub(crate) fn assign(
+		id: JobId,
+		job: &mut JobOf<T>,
+		now: BlockNumberFor<T>,
+		workers: Vec<T::AccountId>,
+	) -> DispatchResult {
+		for worker in workers {
 			Self::hold_worker(id, &worker);
 			job.assignments
 				.try_push(Assignment { worker, commitment: None, revealed: None })
@@ -51,7 +68,7 @@ impl<T: Config> Pallet<T> {
 		Self::reschedule(id, job, due);
 		let workers = job.assignments.iter().map(|a| a.worker.clone()).collect();
 		Self::deposit_event(Event::JobAssigned { job: id, workers, deadline: job.deadline });
-		Ok(true)
+		Ok(())
 	}
 
 	/// Counts job `id` against `worker` (registry and index).

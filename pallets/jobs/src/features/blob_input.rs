@@ -51,7 +51,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(blob.expires_at >= now.saturating_add(life), Error::<T>::InputBlobExpiresTooSoon);
 		let blob_input = BlobRef { hash: input, size: blob.size };
 		let input = Default::default();
-		Self::create_job(requester, model, model_terms, input, Some(blob_input), blob_output, tier, max_price, timeout)
+		Self::create_job(requester, model, model_terms, input, Some(blob_input), blob_output, tier, max_price, timeout, None)
 	}
 
 	/// The most blocks a job with phases of `timeout` blocks lives when no backlog of due

@@ -1,7 +1,8 @@
 //! [`JobSubmitter`]: how other pallets (training rounds, governance) post and follow jobs, with
-//! exactly the checks and escrow of [`Pallet::submit_job`].
+//! exactly the checks and escrow of [`Pallet::submit_job`]; [`DirectedJobSubmitter`]: zk jobs
+//! for one named worker (a hospital's own node, which alone holds the data).
 
-use crate::{pallet::*, JobId, JobSubmitter, ModelId, Tier};
+use crate::{pallet::*, DirectedJobSubmitter, JobId, JobSubmitter, ModelId, Tier};
 use alloc::vec::Vec;
 use frame_support::{pallet_prelude::*, BoundedVec};
 use frame_system::pallet_prelude::BlockNumberFor;
@@ -26,5 +27,24 @@ impl<T: Config> JobSubmitter<T::AccountId, BalanceOf<T>, BlockNumberFor<T>> for 
 	fn submit_weight() -> Weight {
 		use crate::weights::WeightInfo;
 		T::WeightInfo::submit_job(T::MaxReplicas::get())
+	}
+}
+
+impl<T: Config> DirectedJobSubmitter<T::AccountId, BalanceOf<T>, BlockNumberFor<T>> for Pallet<T> {
+	fn submit_directed_job(
+		requester: T::AccountId,
+		worker: T::AccountId,
+		model: ModelId,
+		input: Vec<u8>,
+		max_price: BalanceOf<T>,
+		timeout: BlockNumberFor<T>,
+	) -> Result<JobId, DispatchError> {
+		let input = BoundedVec::try_from(input).map_err(|_| Error::<T>::InputTooLong)?;
+		Self::do_submit_directed_job(requester, worker, model, input, max_price, timeout)
+	}
+
+	fn submit_directed_weight() -> Weight {
+		use crate::weights::WeightInfo;
+		T::WeightInfo::submit_directed_job()
 	}
 }

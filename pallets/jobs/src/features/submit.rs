@@ -1,5 +1,5 @@
 //! Submitting and cancelling jobs: the requester's checks, the escrow, and the first draw of
-//! workers.
+//! workers (or the named worker of a directed job).
 
 use crate::{pallet::*, BlobOutput, Job, JobId, JobStatus, JobTerms, ModelId, RefundReason, Tier};
 use aichain_compute::{blob::BlobRef, InputError};
@@ -19,16 +19,41 @@ impl<T: Config> Pallet<T> {
 		max_price: BalanceOf<T>,
 		timeout: BlockNumberFor<T>,
 	) -> Result<JobId, DispatchError> {
+		let model_terms = Self::inline_job_terms(model, &input, tier, timeout)?;
+		Self::create_job(requester, model, model_terms, input, None, None, tier, max_price, timeout, None)
+	}
+
+	/// Checks and escrows a zk job for one named worker and assigns it to that worker; see
+	/// [`crate::DirectedJobSubmitter`].
+	pub fn do_submit_directed_job(
+		requester: T::AccountId,
+		worker: T::AccountId,
+		model: ModelId,
+		input: BoundedVec<u8, T::MaxInputLen>,
+		max_price: BalanceOf<T>,
+		timeout: BlockNumberFor<T>,
+	) -> Result<JobId, DispatchError> {
+		let model_terms = Self::inline_job_terms(model, &input, Tier::Zk, timeout)?;
+		Self::create_job(requester, model, model_terms, input, None, None, Tier::Zk, max_price, timeout, Some(worker))
+	}
+
+	/// The terms of `model` for an inline-input job of `tier`, if the model takes it.
+	fn inline_job_terms(
+		model: ModelId,
+		input: &[u8],
+		tier: Tier,
+		timeout: BlockNumberFor<T>,
+	) -> Result<ModelTermsOf<T>, DispatchError> {
 		let model_terms = Self::model_taking_jobs(model, timeout)?;
 		let answers_with_blobs = T::Models::blob_limits(model).is_some_and(|l| l.max_output_len > 0);
 		ensure!(!answers_with_blobs, Error::<T>::BlobOutputNeedsBlobInput);
-		aichain_compute::validate_input(model_terms.kind, model_terms.max_input_len, &input)
+		aichain_compute::validate_input(model_terms.kind, model_terms.max_input_len, input)
 			.map_err(Self::input_error)?;
 		if tier == Tier::Zk {
 			ensure!(model_terms.verifying_key.is_some(), Error::<T>::ModelNotProvable);
 			ensure!(input.len() as u32 == model_terms.max_input_len, Error::<T>::InputLengthMismatch);
 		}
-		Self::create_job(requester, model, model_terms, input, None, None, tier, max_price, timeout)
+		Ok(model_terms)
 	}
 
 	/// The terms of `model` if it is active and `timeout` is a deadline it accepts.
@@ -45,7 +70,9 @@ impl<T: Config> Pallet<T> {
 
 	/// Prices and escrows a checked job (a blob-output job also escrows one output blob's
 	/// storage fee per worker), stores it (with its blob input and output limits, if any), and
-	/// assigns it or queues it.
+	/// assigns it or queues it. A job `directed` to a worker is assigned to that worker or not
+	/// created (`DirectedWorkerUnavailable`), and is never given to another: it starts with
+	/// every reassignment used, so a decline or a missed deadline refunds it.
 	#[allow(clippy::too_many_arguments)]
 	pub(crate) fn create_job(
 		requester: T::AccountId,
@@ -57,7 +84,11 @@ impl<T: Config> Pallet<T> {
 		tier: Tier,
 		max_price: BalanceOf<T>,
 		timeout: BlockNumberFor<T>,
+		directed: Option<T::AccountId>,
 	) -> Result<JobId, DispatchError> {
+		if let Some(worker) = &directed {
+			ensure!(Self::can_take_directed(model, worker, &requester), Error::<T>::DirectedWorkerUnavailable);
+		}
 		// Workers paid in the normal case, and prices reserved for an optimistic dispute.
 		let (workers, reserved): (u32, u32) = match tier {
 			Tier::Zk => (1, 0),
@@ -120,7 +151,10 @@ impl<T: Config> Pallet<T> {
 			BlobOutputs::<T>::insert(id, limits);
 			Self::deposit_event(Event::BlobOutputSet { job: id, limits });
 		}
-		if !Self::try_assign(id, &mut job, now, &[])? {
+		if let Some(worker) = directed {
+			job.reassignments = T::MaxReassignments::get();
+			Self::assign(id, &mut job, now, alloc::vec![worker])?;
+		} else if !Self::try_assign(id, &mut job, now, &[])? {
 			PendingJobs::<T>::try_mutate(|queue| queue.try_push(id)).map_err(|_| Error::<T>::PendingQueueFull)?;
 		}
 		Jobs::<T>::insert(id, job);

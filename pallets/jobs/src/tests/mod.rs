@@ -8,6 +8,7 @@
 mod attacks;
 mod blob_input;
 mod blob_output;
+mod directed;
 mod optimistic;
 mod property;
 mod redundancy;
