@@ -169,3 +169,40 @@ fn a_members_proof_verifies_under_the_chains_statement_and_only_its_own() {
 	assert!(c.members[1].check_input(&input).is_err());
 	let _ = MemberCircuit::default();
 }
+
+#[test]
+fn a_member_refuses_inputs_that_would_unmask_it() {
+	let c = consortium();
+	let member = &c.members[1];
+	let honest = c.input(1, [0; PARAMETERS], 20, &[true; 4]);
+	let refused = |input: &MemberInput| member.check_input(&input.encode()).is_err();
+	assert!(!refused(&honest));
+	// Too few peers: alone with one peer, or with none.
+	assert!(refused(&c.input(1, [0; PARAMETERS], 21, &[false, true, true, false])), "one peer");
+	assert!(refused(&c.input(1, [0; PARAMETERS], 22, &[false, true, false, false])), "no peer");
+	// One peer twice, with opposite signs (the masks would cancel in its own output).
+	let mut twice = honest.clone();
+	twice.nonce = 23;
+	twice.peers[1] = twice.peers[0];
+	twice.peers[1].role = if twice.peers[0].role == Role::Add { Role::Subtract } else { Role::Add };
+	assert!(refused(&twice), "a peer twice");
+	// A sign against the pair's order.
+	let mut flipped = honest.clone();
+	flipped.nonce = 24;
+	flipped.peers[0].role = if flipped.peers[0].role == Role::Add { Role::Subtract } else { Role::Add };
+	assert!(refused(&flipped), "a flipped sign");
+	// An absent slot carrying bytes (which would vary the noise of one update), a field element ≥ p.
+	let mut bytes = honest.encode();
+	let absent = c.input(1, [0; PARAMETERS], 25, &[true, true, true, false]).encode();
+	let mut junk = absent.clone();
+	junk[4 * PARAMETERS + 8 + 32 + 2 * 33] = 1;
+	assert!(member.check_input(&absent).is_ok() && member.check_input(&junk).is_err(), "junk in an absent slot");
+	bytes[4 * PARAMETERS + 8 + 31] = 0xff;
+	assert!(member.check_input(&bytes).is_err(), "a non-canonical field element");
+	// One nonce, one input: the same input again gets the same answer, another input none.
+	let first = member.run(&honest.encode()).unwrap();
+	assert_eq!(member.run(&honest.encode()).unwrap(), first);
+	let mut other = honest.clone();
+	other.parameters[0] = 1 << 10;
+	assert!(member.run(&other.encode()).is_err() && member.check_input(&other.encode()).is_err(), "another input under a used nonce");
+}

@@ -212,9 +212,14 @@ impl ConstraintSynthesizer<Fr> for MemberCircuit {
 				let high_bits = boolean_bits(&cs, value.map(|(_, high)| high as u128), 30)?;
 				parts = parts + recompose(&high_bits) * pow2(224);
 				enforce_equal(&cs, parts, lc_of(element))?;
-				// high ≤ ⌊p / 2^224⌋ − 1, so the cut is the element's only one.
+				// In an active slot, high ≤ ⌊p / 2^224⌋ − 1, so the cut is the element's only one
+				// (an absent slot's words are multiplied by 0: its cut need not be unique).
 				let headroom = boolean_bits(&cs, value.map(|(_, high)| (high_limit - 1).saturating_sub(high) as u128), 30)?;
-				enforce_equal(&cs, recompose(&headroom), recompose(&high_bits) * (-Fr::one()) + (Fr::from(high_limit - 1), Variable::One))?;
+				cs.enforce_r1cs_constraint(
+					|| recompose(&headroom) + recompose(&high_bits) + (-Fr::from(high_limit - 1), Variable::One),
+					|| lc!() + *add + *subtract,
+					|| lc!(),
+				)?;
 				for (word_lc, word_value) in words {
 					if word == PARAMETERS {
 						break;

@@ -7,7 +7,7 @@
 use super::{
 	data::{self, Row},
 	masks::{pair_seed, seed_commitment, Role},
-	member::Member,
+	member::{Member, PeerSeed},
 	step::{MemberInput, Peer},
 	MAX_PEERS, PARAMETERS,
 };
@@ -52,10 +52,10 @@ impl LocalConsortium {
 			(0..HOSPITALS).map(|i| (0..HOSPITALS).map(|k| pair_seed(&secrets[i], &publics[k], b"local consortium")).collect()).collect();
 		let members = (0..HOSPITALS)
 			.map(|i| {
-				let peers = (0..HOSPITALS).filter(|k| *k != i).map(|k| seeds[i][k]).collect();
+				let peers: Vec<PeerSeed> = (0..HOSPITALS).filter(|k| *k != i).map(|k| PeerSeed { index: k, seed: seeds[i][k] }).collect();
 				let mut noise_key = [0u8; 32];
 				rng.fill_bytes(&mut noise_key);
-				Member::new(&rows[i], Fr::rand(&mut rng), peers, noise_key, sigma_squared)
+				Member::new(&rows[i], Fr::rand(&mut rng), i, &peers, noise_key, sigma_squared)
 			})
 			.collect::<Result<_>>()?;
 		Ok(Self { members, rows, test: split.test.iter().map(|r| scales.quantize(r)).collect(), seeds })

@@ -107,10 +107,14 @@ impl Row {
 	}
 }
 
-/// A member's rows, padded to [`MAX_ROWS`]; an error if there are more.
+/// A member's rows, padded to [`MAX_ROWS`]; an error if there are more, or a feature is outside
+/// `−8..=7` (the circuit reads 4 bits).
 pub fn padded(rows: &[Row]) -> Result<Vec<Row>> {
 	if rows.len() > MAX_ROWS {
 		return Err(Error::OutOfRange(format!("{} rows, a member holds at most {MAX_ROWS}", rows.len())));
+	}
+	if let Some(bad) = rows.iter().flat_map(|r| r.features).find(|x| !(-8..=7).contains(x)) {
+		return Err(Error::OutOfRange(format!("feature value {bad}: the circuit takes −8..=7")));
 	}
 	let mut padded = rows.to_vec();
 	padded.resize(MAX_ROWS, Row::ABSENT);

@@ -6,6 +6,12 @@
 //! noise is drawn from `ChaCha20(BLAKE2b-256("aichain/fl-noise" ‖ noise key ‖ job input))`, so
 //! running and proving a job give the same output, and the same input always gets the same noise
 //! (asking twice reveals nothing new); a retried round has a fresh nonce, hence fresh noise.
+//!
+//! The member also guards itself against whoever writes its job inputs (the chain's pallet, but
+//! the member does not take that on trust): it answers only inputs whose active slots are its
+//! real peers, each once, in the pair's real order, with at least [`MIN_PEERS`] of them, and
+//! never two different inputs under one nonce (their difference would cancel the masks). The
+//! log of answered nonces is kept in memory: a restarted node relies on the chain's nonces.
 
 use super::{
 	circuit::{output_bytes, MemberCircuit},
@@ -24,21 +30,45 @@ use ark_bn254::Fr;
 use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystemRef, SynthesisError};
 use blake2::Digest;
 use rand::SeedableRng;
+use std::{collections::BTreeMap, sync::Mutex};
+
+/// Active peers a member's input must have at least: with one, the sum of the two outputs would
+/// be the other member's update.
+pub const MIN_PEERS: usize = 2;
+
+/// A peer of this member: its index in the consortium and the seed they share.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PeerSeed {
+	/// The peer's index in the consortium.
+	pub index: usize,
+	/// The seed of the pair.
+	pub seed: Fr,
+}
 
 /// One member's private state.
 pub struct Member {
 	card: ModelCard,
 	rows: Vec<Row>,
 	salt: Fr,
-	seeds: Vec<Fr>,
+	index: usize,
+	peers: Vec<(PeerSeed, Fr)>,
 	noise_key: [u8; 32],
 	sigma_squared: u64,
+	answered: Mutex<BTreeMap<u64, [u8; 32]>>,
 }
 
 impl Member {
-	/// A member holding `rows` (at most `MAX_ROWS`), committed with `salt`, sharing `seeds` with
-	/// its peers, drawing noise of variance `sigma_squared` from `noise_key`.
-	pub fn new(rows: &[Row], salt: Fr, seeds: Vec<Fr>, noise_key: [u8; 32], sigma_squared: u64) -> Result<Self> {
+	/// Member number `index` of its consortium, holding `rows` (at most `MAX_ROWS`, features in
+	/// `−8..=7`), committed with `salt`, sharing a seed with each of `peers`, drawing noise of
+	/// variance `sigma_squared` from `noise_key`.
+	pub fn new(
+		rows: &[Row],
+		salt: Fr,
+		index: usize,
+		peers: &[PeerSeed],
+		noise_key: [u8; 32],
+		sigma_squared: u64,
+	) -> Result<Self> {
 		let card = ModelCard {
 			name: String::from("private federated-learning member"),
 			kind: ModelKind::TrainingStep,
@@ -47,7 +77,9 @@ impl Member {
 			max_output_len: OUTPUT_LEN as u32,
 			output_tolerance: 0,
 		};
-		Ok(Self { card, rows: padded(rows)?, salt, seeds, noise_key, sigma_squared })
+		let peers = peers.iter().map(|p| (*p, seed_commitment(p.seed))).collect();
+		let answered = Mutex::new(BTreeMap::new());
+		Ok(Self { card, rows: padded(rows)?, salt, index, peers, noise_key, sigma_squared, answered })
 	}
 
 	/// The commitment to this member's data, published once when it joins.
@@ -56,17 +88,29 @@ impl Member {
 	}
 
 	/// The witness of a job: the rows, the salt, each active slot's seed (found by its
-	/// commitment) and the job's noise.
+	/// commitment) and the job's noise. An error for an input this member must not answer: a
+	/// slot that is not one of its peers, a peer twice, a role against the pair's order, fewer
+	/// than [`MIN_PEERS`] peers.
 	pub fn secrets(&self, input: &MemberInput) -> Result<MemberSecrets> {
+		let refuse = |why: &str| Error::InvalidInput(format!("private training job refused: {why}"));
 		let mut seeds = [Fr::from(0u64); MAX_PEERS];
+		let mut seen = Vec::with_capacity(MAX_PEERS);
 		for (slot, peer) in seeds.iter_mut().zip(&input.peers) {
-			if peer.role != Role::Absent {
-				*slot = *self
-					.seeds
-					.iter()
-					.find(|seed| seed_commitment(**seed) == peer.commitment)
-					.ok_or_else(|| Error::InvalidInput("no seed of this member opens a peer's commitment".into()))?;
+			if peer.role == Role::Absent {
+				continue;
 			}
+			let (found, _) = self.peers.iter().find(|(_, c)| *c == peer.commitment).ok_or_else(|| refuse("a slot is not one of this member's peers"))?;
+			if peer.role != Role::between(self.index, found.index) {
+				return Err(refuse("a mask's sign is against the pair's order"));
+			}
+			if seen.contains(&found.index) {
+				return Err(refuse("a peer appears twice"));
+			}
+			seen.push(found.index);
+			*slot = found.seed;
+		}
+		if seen.len() < MIN_PEERS {
+			return Err(refuse("fewer than 2 peers would let the sum reveal an update"));
 		}
 		let digest: [u8; 32] = blake2::Blake2b::<blake2::digest::consts::U32>::new()
 			.chain_update(b"aichain/fl-noise")
@@ -78,11 +122,19 @@ impl Member {
 		Ok(MemberSecrets { rows: self.rows.clone(), salt: self.salt, seeds, noise })
 	}
 
-	fn answer(&self, input: &[u8]) -> Result<(MemberInput, MemberSecrets, [u32; PARAMETERS])> {
+	/// The input, witness and output of a job; an error for an input this member refuses,
+	/// including another input under a nonce it already answered.
+	fn answer(&self, input: &[u8]) -> Result<(MemberInput, MemberSecrets, [u32; PARAMETERS], [u8; 32])> {
+		let digest: [u8; 32] = blake2::Blake2b::<blake2::digest::consts::U32>::digest(input).into();
 		let input = MemberInput::decode(input)?;
+		let answered = self.answered.lock().map_err(|_| Error::InvalidInput("the nonce log is poisoned".into()))?;
+		if answered.get(&input.nonce).is_some_and(|earlier| *earlier != digest) {
+			return Err(Error::InvalidInput(format!("nonce {} was already answered for another input", input.nonce)));
+		}
+		drop(answered);
 		let secrets = self.secrets(&input)?;
 		let output = masked_update(&input, &secrets).map_err(|e| Error::InvalidInput(e.to_string()))?;
-		Ok((input, secrets, output))
+		Ok((input, secrets, output, digest))
 	}
 }
 
@@ -97,14 +149,20 @@ impl EngineModel for Member {
 		self.answer(input).map(drop)
 	}
 
+	/// The masked update; the nonce is logged as answered by this input.
 	fn run(&self, input: &[u8]) -> Result<Vec<u8>> {
-		Ok(output_bytes(&self.answer(input)?.2))
+		let (input, _, output, digest) = self.answer(input)?;
+		let mut answered = self.answered.lock().map_err(|_| Error::InvalidInput("the nonce log is poisoned".into()))?;
+		if *answered.entry(input.nonce).or_insert(digest) != digest {
+			return Err(Error::InvalidInput(format!("nonce {} was already answered for another input", input.nonce)));
+		}
+		Ok(output_bytes(&output))
 	}
 
 	fn circuit<'a>(&'a self, claim: Option<Claim<'a>>) -> Option<Synthesizer<'a>> {
 		let circuit = match claim {
 			None => Ok(MemberCircuit::default()),
-			Some(Claim { input, output }) => self.answer(input).and_then(|(input, secrets, _)| {
+			Some(Claim { input, output }) => self.answer(input).and_then(|(input, secrets, _, _)| {
 				let words: [u32; PARAMETERS] = output
 					.chunks_exact(4)
 					.map(|w| u32::from_le_bytes(w.try_into().expect("4 bytes; qed")))

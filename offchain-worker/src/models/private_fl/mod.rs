@@ -14,7 +14,8 @@
 //! - `e_i = w·x_i + b − t_i` is the least-squares residual of the current global parameters
 //!   (`t_i = ±2^16`), clipped to `±R` so that one patient's record moves the update by a bounded
 //!   amount (the sensitivity of the differential-privacy accounting);
-//! - the update is clipped per coordinate to `±C`, which also bounds what a poisoned update can do;
+//! - the update is clipped per coordinate to `±C`, which with the noise bound also bounds what a
+//!   poisoned update can do (`C + NOISE_BOUND` per coordinate and round);
 //! - `noise` is the member's discrete Gaussian noise ([`noise`]), proven to lie within `±NOISE_BOUND`;
 //! - the masks come from pairwise seeds the member shares with each peer ([`masks`]), whose
 //!   Poseidon commitments are public: the masks of a pair cancel in the sum of all members'
@@ -55,8 +56,11 @@ pub const RESIDUAL_CLIP: i128 = 1 << 16;
 pub const LR_SHIFT: u32 = 15;
 /// Each coordinate of a member's update is clipped to `±UPDATE_CLIP` (1/256 at scale `2^16`: above every honest update of the breast-cancer rounds from zero, about 200 at most, so it binds only on steps far from them).
 pub const UPDATE_CLIP: i128 = 1 << 8;
-/// A member's noise lies in `−NOISE_BOUND..NOISE_BOUND` (proven by a range check).
-pub const NOISE_BOUND: i128 = 1 << 13;
+/// A member's noise lies in `−NOISE_BOUND..NOISE_BOUND` (proven by a range check). The circuit
+/// cannot prove how noise was drawn, so a dishonest member may move each coordinate by up to
+/// `UPDATE_CLIP + NOISE_BOUND` per round: the bound is kept at 10σ of the consortium's σ = 200
+/// (the discrete Gaussian's mass beyond it is about `e^-50` per coordinate).
+pub const NOISE_BOUND: i128 = 1 << 11;
 /// Peers a member masks with at most: consortia of up to 4 members.
 pub const MAX_PEERS: usize = 3;
 /// Bytes of a job's input: parameters, nonce, data commitment, peers (commitment and role).
@@ -64,7 +68,7 @@ pub const INPUT_LEN: usize = 4 * PARAMETERS + 8 + 32 + MAX_PEERS * 33;
 /// Bytes of a job's output: the masked update, `PARAMETERS` words mod `2^32`.
 pub const OUTPUT_LEN: usize = 4 * PARAMETERS;
 /// The name whose SHA-256 identifies the circuit on chain.
-pub const CIRCUIT_NAME: &str = "aichain/private-fl/linear-least-squares/features=30x4bit/rows=184/residual-clip=2^16/lr=2^-15/update-clip=2^8/noise-bound=2^13/peers=3/v1";
+pub const CIRCUIT_NAME: &str = "aichain/private-fl/linear-least-squares/features=30x4bit/rows=184/residual-clip=2^16/lr=2^-15/update-clip=2^8/noise-bound=2^11/peers=3/v1";
 
 /// The SHA-256 of [`CIRCUIT_NAME`]: the circuit's identity on chain and in the key cache.
 pub fn circuit_id() -> [u8; 32] {
@@ -74,10 +78,11 @@ pub fn circuit_id() -> [u8; 32] {
 
 /// The L2 sensitivity squared of one member's update to one patient's record (added or removed),
 /// in squared units of `2^-16`: a record moves coordinate `j`'s summed gradient by at most
-/// `R·|x_j| ≤ R·8` (`R` for the bias), so its update by at most `⌊R·8 / 2^LR_SHIFT⌋ + 1` (the
-/// floor can add one), and clipping to `±C` never increases a change.
+/// `R·|x_j| ≤ R·8` (`R` for the bias), hence its floor division by `2^LR_SHIFT` by at most
+/// `⌈R·8 / 2^LR_SHIFT⌉` (`|⌊a/m⌋ − ⌊b/m⌋| ≤ ⌈|a − b|/m⌉`), and clipping to `±C` never increases a
+/// change: `30·16² + 2² = 7,684`.
 pub const fn sensitivity_squared() -> u128 {
-	let weight = (RESIDUAL_CLIP * 8 >> LR_SHIFT) as u128 + 1;
-	let bias = (RESIDUAL_CLIP >> LR_SHIFT) as u128 + 1;
+	let weight = ((RESIDUAL_CLIP * 8) as u128).div_ceil(1 << LR_SHIFT);
+	let bias = (RESIDUAL_CLIP as u128).div_ceil(1 << LR_SHIFT);
 	FEATURES as u128 * weight * weight + bias * bias
 }

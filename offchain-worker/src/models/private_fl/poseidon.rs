@@ -79,3 +79,30 @@ pub fn value_of(value: &FpVar<Fr>) -> Option<Fr> {
 		FpVar::Constant(c) => Some(*c),
 	}
 }
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use ark_relations::gr1cs::ConstraintSystem;
+	use ark_std::{rand::SeedableRng, UniformRand};
+
+	#[test]
+	fn the_gadget_computes_the_native_hash() {
+		let mut rng = ark_std::rand::rngs::StdRng::seed_from_u64(3);
+		for (absorbed, squeezed) in [(1, 1), (2, 1), (3, 5), (94, 1)] {
+			let elements: Vec<Fr> = (0..absorbed).map(|_| Fr::rand(&mut rng)).collect();
+			let cs = ConstraintSystem::<Fr>::new_ref();
+			let vars: Vec<FpVar<Fr>> = elements
+				.iter()
+				.map(|e| {
+					let v = cs.new_witness_variable(|| Ok(*e)).unwrap();
+					FpVar::Var(AllocatedFp::new(Some(*e), v, cs.clone()))
+				})
+				.collect();
+			let out = hash_var(&cs, &vars, squeezed).unwrap();
+			let native = hash(&elements, squeezed);
+			assert_eq!(out.iter().map(|o| value_of(o).unwrap()).collect::<Vec<_>>(), native, "{absorbed} in, {squeezed} out");
+			assert!(cs.is_satisfied().unwrap());
+		}
+	}
+}

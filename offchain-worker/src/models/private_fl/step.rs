@@ -62,7 +62,8 @@ impl MemberInput {
 		bytes
 	}
 
-	/// Reads a job's input; an error for a wrong length or an unknown role byte.
+	/// Reads a job's input; an error for a wrong length, an unknown role byte, a field element
+	/// not in canonical form, or an absent slot with a non-zero commitment.
 	pub fn decode(bytes: &[u8]) -> Result<Self> {
 		if bytes.len() != INPUT_LEN {
 			return Err(Error::InputLength { expected: INPUT_LEN, got: bytes.len() });
@@ -70,16 +71,24 @@ impl MemberInput {
 		let parameters = fixed::decode_i32(&bytes[..4 * PARAMETERS])
 			.and_then(|p| p.try_into().ok())
 			.ok_or_else(|| Error::Malformed { what: "member input", detail: "parameters".into() })?;
+		let malformed = |detail: String| Error::Malformed { what: "member input", detail };
+		// Only canonical encodings: one input, one set of bytes (the member's noise hashes them).
+		let field = |bytes: &[u8]| {
+			let value = Fr::from_le_bytes_mod_order(bytes);
+			(field_bytes(&value) == bytes).then_some(value).ok_or_else(|| malformed("a field element ≥ p".into()))
+		};
 		let mut at = 4 * PARAMETERS;
 		let nonce = u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes; qed"));
 		at += 8;
-		let data_commitment = Fr::from_le_bytes_mod_order(&bytes[at..at + 32]);
+		let data_commitment = field(&bytes[at..at + 32])?;
 		at += 32;
 		let mut peers = [Peer::ABSENT; MAX_PEERS];
 		for peer in &mut peers {
-			let role = Role::from_byte(bytes[at + 32])
-				.ok_or_else(|| Error::Malformed { what: "member input", detail: format!("role byte {}", bytes[at + 32]) })?;
-			*peer = Peer { commitment: Fr::from_le_bytes_mod_order(&bytes[at..at + 32]), role };
+			let role = Role::from_byte(bytes[at + 32]).ok_or_else(|| malformed(format!("role byte {}", bytes[at + 32])))?;
+			*peer = Peer { commitment: field(&bytes[at..at + 32])?, role };
+			if role == Role::Absent && *peer != Peer::ABSENT {
+				return Err(malformed("an absent slot with a commitment".into()));
+			}
 			at += 33;
 		}
 		Ok(Self { parameters, nonce, data_commitment, peers })
