@@ -249,4 +249,7 @@ mod runtime {
 
 	#[runtime::pallet_index(22)]
 	pub type Blobs = pallet_blobs;
+
+	#[runtime::pallet_index(23)]
+	pub type PrivateTraining = pallet_private_training;
 }

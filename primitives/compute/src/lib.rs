@@ -19,6 +19,7 @@ extern crate alloc;
 
 pub mod blob;
 pub mod cid;
+pub mod federated;
 pub mod privacy;
 pub mod sketch;
 

@@ -152,6 +152,39 @@ macro_rules! test_job_market {
 			}
 		}
 
+		thread_local! {
+			/// The worker of every directed job, by id.
+			static DIRECTED: core::cell::RefCell<std::collections::BTreeMap<aichain_compute::JobId, u64>> =
+				Default::default();
+		}
+
+		/// Directed jobs are submitted as zk jobs and remember their worker ([`directed_to`]).
+		impl pallet_jobs::DirectedJobSubmitter<u64, u64, u64> for TestJobs {
+			fn submit_directed_job(
+				requester: u64,
+				worker: u64,
+				model: aichain_compute::ModelId,
+				input: Vec<u8>,
+				max_price: u64,
+				timeout: u64,
+			) -> Result<aichain_compute::JobId, sp_runtime::DispatchError> {
+				let id = <TestJobs as pallet_jobs::JobSubmitter<u64, u64, u64>>::submit_job(
+					requester, model, input, aichain_compute::Tier::Zk, max_price, timeout,
+				)?;
+				DIRECTED.with(|directed| directed.borrow_mut().insert(id, worker));
+				Ok(id)
+			}
+
+			fn submit_directed_weight() -> frame_support::weights::Weight {
+				frame_support::weights::Weight::zero()
+			}
+		}
+
+		/// The worker directed job `id` was submitted for, if it was directed.
+		pub fn directed_to(id: aichain_compute::JobId) -> Option<u64> {
+			DIRECTED.with(|directed| directed.borrow().get(&id).copied())
+		}
+
 		/// The submitted job `id`.
 		pub fn submitted(id: aichain_compute::JobId) -> SubmittedJob {
 			JOBS.with(|jobs| jobs.borrow()[&id].0.clone())
@@ -170,6 +203,7 @@ macro_rules! test_job_market {
 		/// Forgets every job.
 		pub fn clear_jobs() {
 			JOBS.with(|jobs| jobs.borrow_mut().clear());
+			DIRECTED.with(|directed| directed.borrow_mut().clear());
 		}
 	};
 }

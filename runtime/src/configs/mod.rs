@@ -28,7 +28,7 @@ mod governance;
 pub use governance::{CouncilCollective, ComputeGovernancePalletId};
 
 use super::{
-	AccountId, Aura, Balance, Balances, ComputeGovernance, Jobs, Models, Rewards, Training, Workers, ZkVerifier, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
+	AccountId, Aura, Balance, Balances, ComputeGovernance, Jobs, Models, PrivateTraining, Rewards, Training, Workers, ZkVerifier, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
 	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask,
 	System, EXISTENTIAL_DEPOSIT, MILLI_UNIT, SLOT_DURATION, UNIT, VERSION,
 };
@@ -231,8 +231,9 @@ impl pallet_jobs::Config for Runtime {
 	type Verifier = ZkVerifier;
 	/// Blob jobs read their inputs from the blobs pallet's kept blobs.
 	type Blobs = crate::Blobs;
-	/// Training rounds act on their verified shard results; governance requests on theirs.
-	type OnJobCompleted = (Training, ComputeGovernance);
+	/// Training rounds act on their verified shard results; governance requests on theirs;
+	/// private trainings sum their members' masked updates.
+	type OnJobCompleted = (Training, ComputeGovernance, PrivateTraining);
 	type OnVerifiedWork = Rewards;
 	type ProtocolFee = JobProtocolFee;
 	/// Every job, a free model's too, pays at least 0.01 AIC for the slot it takes in the
@@ -277,6 +278,32 @@ impl pallet_training::Config for Runtime {
 	type WeightInfo = pallet_training::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = pallet_training::benchmarking::MarketPallets<Runtime>;
+}
+
+impl pallet_private_training::Config for Runtime {
+	type Balance = Balance;
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	/// As much as a model's: a consortium's record (about 2.7 KB with the most parameters and a
+	/// running attempt) and its 6 pairs' seeds stay until the owner closes it.
+	type ConsortiumDeposit = ConstU128<{ 10 * UNIT }>;
+	type Models = Models;
+	type Jobs = Jobs;
+	/// The `model_admin` track (or root) sets privacy budgets, as it approves the models the
+	/// treasury pays for: both are the community's standing decisions about a model's use.
+	type BudgetOrigin = frame_support::traits::EitherOf<
+		frame_system::EnsureRoot<AccountId>,
+		crate::governance::origins::ModelAdmin,
+	>;
+	/// The member layout has 3 peer slots.
+	type MaxMembers = ConstU32<4>;
+	type MinMembers = ConstU32<3>;
+	type MaxAttemptsPerRound = ConstU32<3>;
+	/// 128 parameters: a member's job input (651 bytes) and output (512) fit the jobs' limits.
+	type MaxParameters = ConstU32<128>;
+	type WeightInfo = pallet_private_training::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = pallet_private_training::benchmarking::MarketPallets<Runtime>;
 }
 
 impl pallet_rewards::Config for Runtime {

@@ -27,13 +27,14 @@ pub const MASK_ELEMENTS: usize = PARAMETERS.div_ceil(WORDS_PER_ELEMENT);
 
 /// How a member applies the mask it shares with one peer slot.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
 pub enum Role {
 	/// No peer in this slot (or it left the round): no mask.
-	Absent = 0,
+	Absent = aichain_compute::federated::ROLE_ABSENT,
 	/// The member has the lower index of the pair: it adds the mask.
-	Add = 1,
+	Add = aichain_compute::federated::ROLE_ADD,
 	/// The member has the higher index: it subtracts the mask.
-	Subtract = 2,
+	Subtract = aichain_compute::federated::ROLE_SUBTRACT,
 }
 
 impl Role {
@@ -109,4 +110,18 @@ pub fn mask_words(seed: Fr, nonce: u64) -> Result<[u32; PARAMETERS]> {
 		words.extend_from_slice(&low);
 	}
 	Ok(words[..PARAMETERS].try_into().expect("35 ≥ 31 words; qed"))
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn the_chains_canonical_check_is_the_fields() {
+		let modulus: [u8; 32] = Fr::MODULUS.to_bytes_le().try_into().unwrap();
+		assert!(!aichain_compute::federated::is_canonical_scalar(&modulus));
+		let below = crate::models::private_fl::step::field_bytes(&(Fr::from(0u64) - Fr::from(1u64)));
+		assert!(aichain_compute::federated::is_canonical_scalar(&below));
+		assert_eq!(element_high_limit(), 0x3064_4e72, "⌊r / 2^224⌋");
+	}
 }

@@ -62,9 +62,9 @@ pub const UPDATE_CLIP: i128 = 1 << 8;
 /// (the discrete Gaussian's mass beyond it is about `e^-50` per coordinate).
 pub const NOISE_BOUND: i128 = 1 << 11;
 /// Peers a member masks with at most: consortia of up to 4 members.
-pub const MAX_PEERS: usize = 3;
+pub const MAX_PEERS: usize = aichain_compute::federated::MAX_PEERS;
 /// Bytes of a job's input: parameters, nonce, data commitment, peers (commitment and role).
-pub const INPUT_LEN: usize = 4 * PARAMETERS + 8 + 32 + MAX_PEERS * 33;
+pub const INPUT_LEN: usize = aichain_compute::federated::member_input_len(PARAMETERS);
 /// Bytes of a job's output: the masked update, `PARAMETERS` words mod `2^32`.
 pub const OUTPUT_LEN: usize = 4 * PARAMETERS;
 /// The name whose SHA-256 identifies the circuit on chain.

@@ -49,17 +49,12 @@ pub fn field_bytes(value: &Fr) -> [u8; 32] {
 }
 
 impl MemberInput {
-	/// The job's input bytes: parameters (`i32` LE), nonce (`u64` LE), data commitment (32 bytes
-	/// LE), then per peer its commitment (32 bytes) and role byte.
+	/// The job's input bytes (`aichain_compute::federated::member_input`): parameters (`i32`
+	/// LE), nonce (`u64` LE), data commitment (32 bytes LE), then per peer its commitment (32
+	/// bytes) and role byte.
 	pub fn encode(&self) -> Vec<u8> {
-		let mut bytes = fixed::encode_i32(&self.parameters);
-		bytes.extend_from_slice(&self.nonce.to_le_bytes());
-		bytes.extend_from_slice(&field_bytes(&self.data_commitment));
-		for peer in &self.peers {
-			bytes.extend_from_slice(&field_bytes(&peer.commitment));
-			bytes.push(peer.role as u8);
-		}
-		bytes
+		let slots: Vec<([u8; 32], u8)> = self.peers.iter().map(|p| (field_bytes(&p.commitment), p.role as u8)).collect();
+		aichain_compute::federated::member_input(&self.parameters, self.nonce, &field_bytes(&self.data_commitment), &slots)
 	}
 
 	/// Reads a job's input; an error for a wrong length, an unknown role byte, a field element
