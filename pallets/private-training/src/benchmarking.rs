@@ -1,6 +1,7 @@
 //! Benchmarks of the private-training pallet, each in its worst case: a consortium of the most
 //! members with the most parameters; commitments into a full consortium; an attempt of `m`
-//! members, each job directed and assigned through the real market; the last update of an
+//! members, each job directed and assigned through the real market to a worker at the end of a
+//! full list of the model's workers; the last update of an
 //! `m`-member attempt (the masked sum); a member dropping out of an `m`-member attempt (every
 //! job unindexed, the round abandoned); closing a consortium with every pair stored.
 
@@ -33,21 +34,15 @@ where
 {
 	fn member_model(input_len: u32, output_len: u32) -> ModelId {
 		let public_inputs = aichain_compute::zk_public_input_count(input_len as usize, output_len as usize);
-		let key = JobMarket::<T>::verifying_key(public_inputs as u32);
-		let owner: T::AccountId = account("member-model-owner", 0, 0);
-		<T as pallet_models::Config>::Currency::set_balance(
-			&owner,
-			pallet_models::BalanceOf::<T>::max_value() / 1_000_000u32.into(),
-		);
-		let spec = pallet_models::ModelSpec {
-			kind: aichain_compute::ModelKind::TrainingStep,
-			..pallet_models::benchmarking::spec::<T>(Some(key), input_len, output_len)
-		};
-		pallet_models::Pallet::<T>::do_register_model(owner, spec).expect("a funded owner registers a model; qed")
+		JobMarket::<T>::model(Some(JobMarket::<T>::verifying_key(public_inputs as u32)), input_len, output_len)
 	}
 
 	fn member_worker(model: ModelId, index: u32) -> T::AccountId {
 		JobMarket::<T>::worker(model, index)
+	}
+
+	fn max_workers_per_model() -> u32 {
+		JobMarket::<T>::max_workers_per_model()
 	}
 
 	fn fund(who: &T::AccountId) {
@@ -77,10 +72,14 @@ where
 	owner
 }
 
-/// The model and `members` workers of a consortium with the most parameters.
+/// The model and `members` workers of a consortium with the most parameters. The model has a
+/// full list of workers and the members are its last ones, so a directed job reads them all.
 fn model_and_members<T: Config>(members: u32) -> (ModelId, MembersOf<T>) {
 	let parameters = T::MaxParameters::get();
 	let model = T::BenchmarkHelper::member_model(member_input_len(parameters as usize) as u32, 4 * parameters);
+	for filler in members..T::BenchmarkHelper::max_workers_per_model() {
+		T::BenchmarkHelper::member_worker(model, filler);
+	}
 	let workers = (0..members).map(|i| T::BenchmarkHelper::member_worker(model, i)).collect::<alloc::vec::Vec<_>>();
 	(model, BoundedVec::truncate_from(workers))
 }

@@ -60,6 +60,8 @@ pub trait BenchmarkHelper<AccountId, Balance> {
 	fn member_model(input_len: u32, output_len: u32) -> ModelId;
 	/// Registers worker number `index` for `model`; returns its account.
 	fn member_worker(model: ModelId, index: u32) -> AccountId;
+	/// The most workers a model may have.
+	fn max_workers_per_model() -> u32;
 	/// Gives `who` enough to pay any deposit and round.
 	fn fund(who: &AccountId);
 	/// A price above any job's escrow.

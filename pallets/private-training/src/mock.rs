@@ -116,6 +116,9 @@ impl crate::BenchmarkHelper<u64, u64> for TestBenchmarkHelper {
 	fn member_worker(_: ModelId, index: u32) -> u64 {
 		1_000 + index as u64
 	}
+	fn max_workers_per_model() -> u32 {
+		4
+	}
 	fn fund(_: &u64) {}
 	fn max_price() -> u64 {
 		u64::MAX

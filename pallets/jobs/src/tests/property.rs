@@ -1,5 +1,6 @@
 //! A property test of the whole market: random sequences of every call of the jobs, models,
 //! workers and verifier pallets, with random arguments (input lengths and encodings, tiers,
+//! directed jobs for workers, non-workers and the requester itself,
 //! deadlines, prices 0 and huge, blob inputs and outputs, sealed jobs and their keys, copied commitments, declines, retirements) and
 //! block advances.
 //! After every call and every block it checks:
@@ -33,6 +34,8 @@ const REQUESTERS: [u64; 3] = [REQUESTER, EVE, POOR];
 #[derive(Clone, Debug)]
 enum Action {
 	Submit { requester: u8, model: u8, len: u8, utf8: bool, tier: u8, deadline: u8, exact_price: bool, blob: bool, sealed: bool },
+	/// A zk job directed to one account (a worker, or any other, the requester included).
+	SubmitDirected { requester: u8, worker: u8, model: u8, len: u8, deadline: u8 },
 	/// The requester (or, `outsider`, another account) sends the job key to one worker of a
 	/// sealed job, or (`all`) to every one of them.
 	PostKeys { job: u8, worker: u8, all: bool, outsider: bool },
@@ -57,6 +60,8 @@ fn action() -> impl Strategy<Value = Action> {
 				requester, model, len, utf8, tier, deadline, exact_price, blob, sealed
 			}
 		),
+		2 => (any::<u8>(), any::<u8>(), any::<u8>(), 0u8..10, any::<u8>())
+			.prop_map(|(requester, worker, model, len, deadline)| Action::SubmitDirected { requester, worker, model, len, deadline }),
 		2 => (any::<u8>(), any::<u8>(), any::<bool>(), proptest::bool::weighted(0.1))
 			.prop_map(|(job, worker, all, outsider)| Action::PostKeys { job, worker, all, outsider }),
 		1 => (any::<u8>(), any::<u8>()).prop_map(|(job, who)| Action::Cancel { job, who }),
@@ -84,6 +89,8 @@ struct Memory {
 	/// Each job's submission block, timeout, and whether it is sealed.
 	submitted: BTreeMap<JobId, (u64, u64, bool)>,
 	commitments: BTreeMap<(JobId, u64), (Vec<u8>, [u8; 32])>,
+	/// Each directed job's worker: the only one it may ever be assigned to.
+	directed: BTreeMap<JobId, u64>,
 	/// The extrinsic index of the next blob reveal (one indexing per extrinsic and block).
 	next_extrinsic: u32,
 }
@@ -180,6 +187,33 @@ fn apply(action: &Action, models: &[u32], memory: &mut Memory) {
 			}
 			result
 		},
+		Action::SubmitDirected { requester, worker, model, len, deadline } => {
+			let model = models[model as usize % models.len()];
+			let who = REQUESTERS[requester as usize % REQUESTERS.len()];
+			// Mostly a worker; sometimes the requester itself or an account that is no worker.
+			let worker = match worker % 6 {
+				4 => who,
+				5 => OWNER,
+				n => WORKERS[n as usize],
+			};
+			let deadline = (deadline % 12) as u64;
+			let id = crate::NextJobId::<Test>::get();
+			let result = <Jobs as crate::DirectedJobSubmitter<_, _, _>>::submit_directed_job(
+				who,
+				worker,
+				model,
+				vec![b'a'; len as usize],
+				u64::MAX,
+				deadline,
+			)
+			.map(drop);
+			if result.is_ok() {
+				assert_eq!(JobsStorage::<Test>::get(id).map(|j| j.assignments.iter().map(|a| a.worker).collect::<Vec<_>>()), Some(vec![worker]));
+				memory.submitted.insert(id, (System::block_number(), deadline, false));
+				memory.directed.insert(id, worker);
+			}
+			result
+		},
 		Action::PostKeys { job, worker, all, outsider } => match open_job(job) {
 			Some((id, job)) if !job.assignments.is_empty() => {
 				let who = if outsider { EVE } else { job.requester };
@@ -257,6 +291,11 @@ fn apply(action: &Action, models: &[u32], memory: &mut Memory) {
 /// Every invariant of the market, after a call or a block.
 fn check(memory: &mut Memory) {
 	Jobs::do_try_state().expect("jobs invariants");
+	for (id, worker) in &memory.directed {
+		if let Some(job) = JobsStorage::<Test>::get(id) {
+			assert!(job.assignments.iter().all(|a| a.worker == *worker), "directed job {id} given to another worker");
+		}
+	}
 	Workers::do_try_state().expect("workers invariants");
 	Models::do_try_state().expect("models invariants");
 	ZkVerifier::do_try_state().expect("verifier invariants");

@@ -4,6 +4,7 @@
 //!
 //! This file holds the shared helpers; each concern has its own file.
 
+mod property;
 mod rounds;
 mod setup;
 
