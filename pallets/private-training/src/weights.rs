@@ -64,10 +64,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `PrivateTraining::Consortia` (`max_values`: None, `max_size`: Some(3013), added: 5488, mode: `MaxEncodedLen`)
 	fn create_consortium() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `603`
+		//  Measured:  `1006`
 		//  Estimated: `3819`
-		// Minimum execution time: 65_823_000 picoseconds.
-		Weight::from_parts(77_778_000, 3819)
+		// Minimum execution time: 81_804_000 picoseconds.
+		Weight::from_parts(96_937_000, 3819)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -77,8 +77,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `851`
 		//  Estimated: `6478`
-		// Minimum execution time: 26_055_000 picoseconds.
-		Weight::from_parts(33_673_000, 6478)
+		// Minimum execution time: 37_057_000 picoseconds.
+		Weight::from_parts(46_139_000, 6478)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -90,8 +90,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `931`
 		//  Estimated: `6478`
-		// Minimum execution time: 30_219_000 picoseconds.
-		Weight::from_parts(37_437_000, 6478)
+		// Minimum execution time: 38_475_000 picoseconds.
+		Weight::from_parts(48_255_000, 6478)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -101,8 +101,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `851`
 		//  Estimated: `6478`
-		// Minimum execution time: 25_099_000 picoseconds.
-		Weight::from_parts(33_395_000, 6478)
+		// Minimum execution time: 32_034_000 picoseconds.
+		Weight::from_parts(38_238_000, 6478)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -116,7 +116,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Models::BlobLimitsOf` (`max_values`: None, `max_size`: Some(30), added: 2505, mode: `MaxEncodedLen`)
 	/// Storage: `Workers::ModelWorkers` (r:1 w:0)
 	/// Proof: `Workers::ModelWorkers` (`max_values`: None, `max_size`: Some(2062), added: 4537, mode: `MaxEncodedLen`)
-	/// Storage: `Workers::Workers` (r:4 w:4)
+	/// Storage: `Workers::Workers` (r:64 w:4)
 	/// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(184), added: 2659, mode: `MaxEncodedLen`)
 	/// Storage: `Jobs::NextJobId` (r:1 w:1)
 	/// Proof: `Jobs::NextJobId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
@@ -133,16 +133,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `m` is `[3, 4]`.
 	fn start_round(m: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1211 + m * (353 ±0)`
-		//  Estimated: `8679 + m * (2659 ±95)`
-		// Minimum execution time: 270_686_000 picoseconds.
-		Weight::from_parts(97_438_557, 8679)
-			// Standard Error: 3_109_455
-			.saturating_add(Weight::from_parts(72_527_085, 0).saturating_mul(m.into()))
-			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(m.into())))
+		//  Measured:  `9240 + m * (203 ±0)`
+		//  Estimated: `171166 + m * (128 ±95)`
+		// Minimum execution time: 686_063_000 picoseconds.
+		Weight::from_parts(23_281_730, 171166)
+			// Standard Error: 5_915_008
+			.saturating_add(Weight::from_parts(251_864_367, 0).saturating_mul(m.into()))
+			.saturating_add(T::DbWeight::get().reads(64_u64))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(m.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 			.saturating_add(T::DbWeight::get().writes((5_u64).saturating_mul(m.into())))
-			.saturating_add(Weight::from_parts(0, 2659).saturating_mul(m.into()))
+			.saturating_add(Weight::from_parts(0, 128).saturating_mul(m.into()))
 	}
 	/// Storage: `PrivateTraining::MemberJobs` (r:1 w:1)
 	/// Proof: `PrivateTraining::MemberJobs` (`max_values`: None, `max_size`: Some(21), added: 2496, mode: `MaxEncodedLen`)
@@ -153,8 +154,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `309 + m * (589 ±0)`
 		//  Estimated: `6478`
-		// Minimum execution time: 26_557_000 picoseconds.
-		Weight::from_parts(42_960_528, 6478)
+		// Minimum execution time: 32_227_000 picoseconds.
+		Weight::from_parts(49_851_463, 6478)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -167,10 +168,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `803 + m * (100 ±0)`
 		//  Estimated: `6478`
-		// Minimum execution time: 28_553_000 picoseconds.
-		Weight::from_parts(30_876_500, 6478)
-			// Standard Error: 371_447
-			.saturating_add(Weight::from_parts(1_260_800, 0).saturating_mul(m.into()))
+		// Minimum execution time: 35_304_000 picoseconds.
+		Weight::from_parts(44_168_689, 6478)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(m.into())))
@@ -183,10 +182,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `PrivateTraining::PairSeeds` (`max_values`: None, `max_size`: Some(88), added: 2563, mode: `MaxEncodedLen`)
 	fn close_consortium() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1528`
+		//  Measured:  `1895`
 		//  Estimated: `16368`
-		// Minimum execution time: 72_797_000 picoseconds.
-		Weight::from_parts(84_327_000, 16368)
+		// Minimum execution time: 92_249_000 picoseconds.
+		Weight::from_parts(105_916_000, 16368)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
@@ -195,47 +194,47 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measured weights with ParityDb's database weights, for tests and mock runtimes.
 impl WeightInfo for () {
 	fn create_consortium() -> Weight {
-		Weight::from_parts(77_778_000, 3819)
+		Weight::from_parts(96_937_000, 3819)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn commit_data() -> Weight {
-		Weight::from_parts(33_673_000, 6478)
+		Weight::from_parts(46_139_000, 6478)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn commit_seed() -> Weight {
-		Weight::from_parts(37_437_000, 6478)
+		Weight::from_parts(48_255_000, 6478)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_privacy_budget() -> Weight {
-		Weight::from_parts(33_395_000, 6478)
+		Weight::from_parts(38_238_000, 6478)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn start_round(m: u32, ) -> Weight {
-		Weight::from_parts(97_438_557, 8679)
-			.saturating_add(Weight::from_parts(72_527_085, 0).saturating_mul(m.into()))
-			.saturating_add(ParityDbWeight::get().reads((4_u64).saturating_mul(m.into())))
+		Weight::from_parts(23_281_730, 171166)
+			.saturating_add(Weight::from_parts(251_864_367, 0).saturating_mul(m.into()))
+			.saturating_add(ParityDbWeight::get().reads(64_u64))
+			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(m.into())))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 			.saturating_add(ParityDbWeight::get().writes((5_u64).saturating_mul(m.into())))
-			.saturating_add(Weight::from_parts(0, 2659).saturating_mul(m.into()))
+			.saturating_add(Weight::from_parts(0, 128).saturating_mul(m.into()))
 	}
 	fn complete_round(_m: u32, ) -> Weight {
-		Weight::from_parts(42_960_528, 6478)
+		Weight::from_parts(49_851_463, 6478)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn fail_attempt(m: u32, ) -> Weight {
-		Weight::from_parts(30_876_500, 6478)
-			.saturating_add(Weight::from_parts(1_260_800, 0).saturating_mul(m.into()))
+		Weight::from_parts(44_168_689, 6478)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(m.into())))
 	}
 	fn close_consortium() -> Weight {
-		Weight::from_parts(84_327_000, 16368)
+		Weight::from_parts(105_916_000, 16368)
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
