@@ -118,9 +118,9 @@ where
 	(owner, id, workers)
 }
 
-/// A timeout every jobs pallet configuration accepts.
+/// A timeout every configuration accepts: 10 blocks, or the pallet's minimum if longer.
 fn timeout<T: Config>() -> frame_system::pallet_prelude::BlockNumberFor<T> {
-	10u32.into()
+	T::MinRoundTimeout::get().max(10u32.into())
 }
 
 /// A member's output of the most parameters.
@@ -225,7 +225,7 @@ mod benchmarks {
 
 		#[block]
 		{
-			PrivateTrainingPallet::<T>::do_member_refunded(jobs[0].0);
+			PrivateTrainingPallet::<T>::do_member_refunded(jobs[0].0, pallet_jobs::RefundReason::NoResult);
 		}
 
 		assert!(MemberJobs::<T>::iter().next().is_none());

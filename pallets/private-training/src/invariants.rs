@@ -7,9 +7,12 @@ use frame_support::pallet_prelude::*;
 impl<T: Config> Pallet<T> {
 	/// Invariants:
 	/// - per owner, the held deposit is the sum of its consortia's deposits;
-	/// - a consortium has one data slot per member, at least `MinMembers` members, distinct
-	///   excluded members, and at most `MaxAttemptsPerRound` attempts in its round;
-	/// - a running attempt has one output slot per job, its members are distinct and active, and
+	/// - a consortium's id is below [`NextConsortiumId`] (attempt nonces are unique on chain);
+	/// - it has one data slot per member, at least `MinMembers` members of whom at least
+	///   `MinMembers` are not excluded, distinct excluded members, at most `MaxAttemptsPerRound`
+	///   attempts in its round, and `attempts_spent ≥ rounds_completed + round_attempts`;
+	/// - a running attempt has the nonce of the last attempt charged, one job per active member
+	///   (and no other), one output slot per job, each output of the parameters' size, and
 	///   exactly the jobs still awaited are indexed in [`MemberJobs`] (nothing else is);
 	/// - pairs are stored only for existing consortia, between distinct members in order.
 	#[cfg(any(feature = "try-runtime", test))]
@@ -20,7 +23,14 @@ impl<T: Config> Pallet<T> {
 		for (id, consortium) in Consortia::<T>::iter() {
 			let total = per_owner.entry(consortium.owner.clone()).or_default();
 			*total = sp_runtime::Saturating::saturating_add(*total, consortium.deposit);
+			ensure!(id < NextConsortiumId::<T>::get(), "ids are below the next id");
 			ensure!(consortium.data.len() == consortium.members.len(), "one data slot per member");
+			let active = consortium.members.len().saturating_sub(consortium.excluded.len());
+			ensure!(active as u32 >= T::MinMembers::get(), "enough active members");
+			ensure!(
+				consortium.attempts_spent >= consortium.rounds_completed.saturating_add(consortium.round_attempts),
+				"every attempt was charged"
+			);
 			ensure!(consortium.members.len() as u32 >= T::MinMembers::get(), "enough members");
 			ensure!(consortium.round_attempts <= T::MaxAttemptsPerRound::get(), "attempts within the cap");
 			ensure!(
@@ -30,7 +40,15 @@ impl<T: Config> Pallet<T> {
 				"excluded members are distinct members"
 			);
 			let Some(attempt) = consortium.attempt else { continue };
-			ensure!(attempt.jobs.len() == attempt.outputs.len(), "one output slot per job");
+			ensure!(
+				attempt.nonce == Self::nonce(id, consortium.attempts_spent.saturating_sub(1)),
+				"the running attempt has the last charged nonce"
+			);
+			ensure!(attempt.jobs.len() == active && attempt.jobs.len() == attempt.outputs.len(), "one job and slot per active member");
+			ensure!(
+				attempt.outputs.iter().flatten().all(|words| words.len() == consortium.parameters.len()),
+				"outputs are of the parameters' size"
+			);
 			for (i, ((job, member), output)) in attempt.jobs.iter().zip(&attempt.outputs).enumerate() {
 				ensure!(!consortium.excluded.contains(member), "an attempt's members are active");
 				ensure!(!attempt.jobs[..i].iter().any(|(_, m)| m == member), "one job per member");

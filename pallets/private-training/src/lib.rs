@@ -122,9 +122,16 @@ pub mod pallet {
 		/// would be the sum minus its own).
 		#[pallet::constant]
 		type MinMembers: Get<u32>;
-		/// Attempts a round may take before it is abandoned.
+		/// Attempts a round may take before it is abandoned. Each failure a member causes also
+		/// excludes it, so with few members `MinMembers` may end a round first; failures that
+		/// are the chain's (a retired model) exclude nobody and only this cap ends them.
 		#[pallet::constant]
 		type MaxAttemptsPerRound: Get<u32>;
+		/// The shortest deadline an attempt's jobs may have: a member that misses its deadline
+		/// is slashed as a no-show, so the owner must leave time to prove (a member's proof
+		/// takes seconds) and to reach a block.
+		#[pallet::constant]
+		type MinRoundTimeout: Get<BlockNumberFor<Self>>;
 		/// The most parameters of a consortium's model.
 		#[pallet::constant]
 		type MaxParameters: Get<u32>;
@@ -196,6 +203,29 @@ pub mod pallet {
 		pub attempt: Option<Attempt<T>>,
 	}
 
+	/// Why an attempt failed.
+	#[derive(Clone, Copy, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
+	pub enum AttemptFailure {
+		/// A member's job was refunded: declined or no result (the member's doing: it is
+		/// excluded from the round's next attempts), or the chain's (a retired model, a failed
+		/// settlement: nobody is excluded).
+		Refunded(pallet_jobs::RefundReason),
+		/// A member's verified output was not the model's size (no verified proof produces one).
+		MalformedOutput,
+	}
+
+	impl AttemptFailure {
+		/// Whether the member whose job failed is to blame (and sits out the round's next
+		/// attempts).
+		pub fn blames_member(self) -> bool {
+			matches!(
+				self,
+				Self::MalformedOutput |
+					Self::Refunded(pallet_jobs::RefundReason::NoResult | pallet_jobs::RefundReason::Declined)
+			)
+		}
+	}
+
 	/// The two sides of a pair's seed commitment: the lower-indexed member's, the higher's.
 	pub type PairSides = (Option<[u8; 32]>, Option<[u8; 32]>);
 
@@ -242,9 +272,9 @@ pub mod pallet {
 		UpdateReceived { consortium: ConsortiumId, round: u32, member: MemberIndex },
 		/// Every active member's update was verified: `parameters` are the consortium's now.
 		RoundCompleted { consortium: ConsortiumId, round: u32, parameters: ParametersOf<T> },
-		/// A member's job ended without a result: the attempt failed and the member is excluded
-		/// from the round's next attempt.
-		AttemptFailed { consortium: ConsortiumId, round: u32, member: MemberIndex },
+		/// A member's job ended without a usable update, for `failure`: the attempt failed. The
+		/// member sits out the round's next attempts when `excluded` (it was to blame).
+		AttemptFailed { consortium: ConsortiumId, round: u32, member: MemberIndex, failure: AttemptFailure, excluded: bool },
 		/// The round cannot be retried (too few members left, or too many attempts): the next
 		/// attempt starts it again with every member.
 		RoundAbandoned { consortium: ConsortiumId, round: u32 },
@@ -262,6 +292,11 @@ pub mod pallet {
 		NotAMemberCircuit,
 		/// Fewer members than `MinMembers`.
 		TooFewMembers,
+		/// The owner is one of the members: its own directed jobs could never be assigned to
+		/// it (a requester never works its own job).
+		OwnerIsMember,
+		/// The attempt's deadline is shorter than `MinRoundTimeout`.
+		TimeoutTooShort,
 		/// A worker appears twice among the members.
 		DuplicateMember,
 		/// The parameters do not fill the model's output.
@@ -329,6 +364,7 @@ pub mod pallet {
 		/// - Event: [`Event::ConsortiumCreated`].
 		/// - Errors: [`Error::UnknownModel`], [`Error::ModelNotProvable`],
 		///   [`Error::NotAMemberCircuit`], [`Error::TooFewMembers`], [`Error::DuplicateMember`],
+		///   [`Error::OwnerIsMember`],
 		///   [`Error::ParametersLengthMismatch`], [`Error::InvalidNoise`],
 		///   [`Error::InsufficientBalanceForDeposit`], [`Error::ConsortiumIdOverflow`].
 		#[pallet::call_index(0)]
@@ -348,6 +384,7 @@ pub mod pallet {
 		/// quantized records), once.
 		///
 		/// - Origin: signed by a member's worker.
+		/// - Effect: records the commitment; every attempt's job for this member carries it.
 		/// - Event: [`Event::DataCommitted`].
 		/// - Errors: [`Error::UnknownConsortium`], [`Error::NotMember`], [`Error::NotCanonical`],
 		///   [`Error::DataAlreadyCommitted`].
@@ -363,6 +400,7 @@ pub mod pallet {
 		/// pair is then fixed.
 		///
 		/// - Origin: signed by a member's worker.
+		/// - Effect: records the signer's side of the pair `(lower index, higher index)`.
 		/// - Event: [`Event::SeedCommitted`].
 		/// - Errors: [`Error::UnknownConsortium`], [`Error::NotMember`], [`Error::NotAPeer`],
 		///   [`Error::NotCanonical`], [`Error::SeedsAlreadyAgreed`].
@@ -382,6 +420,7 @@ pub mod pallet {
 		/// the members' privacy loss past `(epsilon_micro / 10⁶, delta)`.
 		///
 		/// - Origin: [`Config::BudgetOrigin`] (governance).
+		/// - Effect: replaces the budget (it may be below what is spent: no attempt then starts).
 		/// - Event: [`Event::PrivacyBudgetSet`].
 		/// - Errors: [`Error::UnknownConsortium`], [`Error::InvalidBudget`].
 		#[pallet::call_index(3)]
@@ -402,9 +441,9 @@ pub mod pallet {
 		/// - Origin: signed by the owner.
 		/// - Events: the jobs pallet's `JobSubmitted` and `JobAssigned` per member, then
 		///   [`Event::AttemptStarted`].
-		/// - Errors: [`Error::UnknownConsortium`], [`Error::NotOwner`],
+		/// - Errors: [`Error::UnknownConsortium`], [`Error::NotOwner`], [`Error::TimeoutTooShort`],
 		///   [`Error::AttemptInProgress`], [`Error::DataMissing`], [`Error::SeedsMissing`],
-		///   [`Error::NoBudget`], [`Error::BudgetExhausted`], [`Error::TooFewMembers`], and any
+		///   [`Error::NoBudget`], [`Error::BudgetExhausted`], and any
 		///   error of the jobs pallet's directed submission (a member's worker unavailable, the
 		///   price, the owner's balance): then no job is posted and nothing is charged.
 		#[pallet::call_index(4)]
@@ -439,8 +478,8 @@ impl<T: Config> pallet_jobs::OnJobCompleted<T::AccountId> for Pallet<T> {
 		Self::do_member_completed(job, output);
 	}
 
-	fn on_job_refunded(job: JobId, _model: ModelId, _requester: &T::AccountId, _reason: pallet_jobs::RefundReason) {
-		Self::do_member_refunded(job);
+	fn on_job_refunded(job: JobId, _model: ModelId, _requester: &T::AccountId, reason: pallet_jobs::RefundReason) {
+		Self::do_member_refunded(job, reason);
 	}
 
 	fn weight() -> frame_support::weights::Weight {

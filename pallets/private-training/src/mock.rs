@@ -69,20 +69,23 @@ pub fn complete(id: JobId, output: &[u8]) {
 	<PrivateTraining as pallet_jobs::OnJobCompleted<u64>>::on_job_completed(id, job.model, &job.requester, output);
 }
 
-/// Job `id` ends without a result (declined, or its worker missed the deadline).
+/// Job `id` ends without a result (its worker missed the deadline).
 pub fn refund(id: JobId) {
+	refund_for(id, pallet_jobs::RefundReason::NoResult);
+}
+
+/// Job `id` is refunded for `reason`.
+pub fn refund_for(id: JobId, reason: pallet_jobs::RefundReason) {
 	let job = end_job(id);
-	<PrivateTraining as pallet_jobs::OnJobCompleted<u64>>::on_job_refunded(
-		id,
-		job.model,
-		&job.requester,
-		pallet_jobs::RefundReason::NoResult,
-	);
+	<PrivateTraining as pallet_jobs::OnJobCompleted<u64>>::on_job_refunded(id, job.model, &job.requester, reason);
 }
 
 parameter_types! {
 	pub const MaxParameters: u32 = PARAMETERS as u32;
 }
+
+/// The shortest deadline of an attempt.
+pub const MIN_TIMEOUT: u64 = 3;
 
 /// Held for each consortium.
 pub const DEPOSIT: u64 = 500;
@@ -98,6 +101,7 @@ impl pallet_private_training::Config for Test {
 	type MaxMembers = ConstU32<4>;
 	type MinMembers = ConstU32<3>;
 	type MaxAttemptsPerRound = ConstU32<3>;
+	type MinRoundTimeout = ConstU64<MIN_TIMEOUT>;
 	type MaxParameters = MaxParameters;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]

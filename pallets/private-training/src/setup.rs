@@ -21,6 +21,7 @@ impl<T: Config> Pallet<T> {
 		let terms = T::Models::active_model(model).ok_or(Error::<T>::UnknownModel)?;
 		ensure!(terms.verifying_key.is_some(), Error::<T>::ModelNotProvable);
 		ensure!(members.len() as u32 >= T::MinMembers::get(), Error::<T>::TooFewMembers);
+		ensure!(!members.contains(&owner), Error::<T>::OwnerIsMember);
 		ensure!(
 			members.iter().enumerate().all(|(i, who)| !members[..i].contains(who)),
 			Error::<T>::DuplicateMember
@@ -76,7 +77,7 @@ impl<T: Config> Pallet<T> {
 		let member = Self::member_index(&consortium, &who)?;
 		ensure!(peer != member && (peer as usize) < consortium.members.len(), Error::<T>::NotAPeer);
 		ensure!(is_canonical_scalar(&commitment), Error::<T>::NotCanonical);
-		let pair = (member.min(peer), member.max(peer));
+		let pair = Self::pair_of(member, peer);
 		let mut sides = PairSeeds::<T>::get(id, pair);
 		ensure!(Self::agreed(&sides).is_none(), Error::<T>::SeedsAlreadyAgreed);
 		if member == pair.0 {
@@ -132,6 +133,17 @@ impl<T: Config> Pallet<T> {
 			(Some(low), Some(high)) if low == high => Some(*low),
 			_ => None,
 		}
+	}
+
+	/// The key of the pair of `a` and `b`: `(lower index, higher index)`.
+	pub(crate) fn pair_of(a: MemberIndex, b: MemberIndex) -> (MemberIndex, MemberIndex) {
+		(a.min(b), a.max(b))
+	}
+
+	/// The nonce of a consortium's attempt number `attempt` (counted from 0 over its life):
+	/// unique on the chain, as consortium ids are never reused.
+	pub fn nonce(id: ConsortiumId, attempt: u32) -> u64 {
+		((id as u64) << 32) | attempt as u64
 	}
 
 	/// The most pairs a consortium has.

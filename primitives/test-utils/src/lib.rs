@@ -156,6 +156,13 @@ macro_rules! test_job_market {
 			/// The worker of every directed job, by id.
 			static DIRECTED: core::cell::RefCell<std::collections::BTreeMap<aichain_compute::JobId, u64>> =
 				Default::default();
+			/// Workers that cannot take directed jobs ([`make_unavailable`]).
+			static UNAVAILABLE: core::cell::RefCell<std::collections::BTreeSet<u64>> = Default::default();
+		}
+
+		/// Directed jobs for `worker` are refused from now on (`DirectedWorkerUnavailable`).
+		pub fn make_unavailable(worker: u64) {
+			UNAVAILABLE.with(|unavailable| unavailable.borrow_mut().insert(worker));
 		}
 
 		/// Directed jobs are submitted as zk jobs and remember their worker ([`directed_to`]).
@@ -168,6 +175,9 @@ macro_rules! test_job_market {
 				max_price: u64,
 				timeout: u64,
 			) -> Result<aichain_compute::JobId, sp_runtime::DispatchError> {
+				if UNAVAILABLE.with(|unavailable| unavailable.borrow().contains(&worker)) {
+					return Err(sp_runtime::DispatchError::Other("DirectedWorkerUnavailable"));
+				}
 				let id = <TestJobs as pallet_jobs::JobSubmitter<u64, u64, u64>>::submit_job(
 					requester, model, input, aichain_compute::Tier::Zk, max_price, timeout,
 				)?;
@@ -204,6 +214,7 @@ macro_rules! test_job_market {
 		pub fn clear_jobs() {
 			JOBS.with(|jobs| jobs.borrow_mut().clear());
 			DIRECTED.with(|directed| directed.borrow_mut().clear());
+			UNAVAILABLE.with(|unavailable| unavailable.borrow_mut().clear());
 		}
 	};
 }

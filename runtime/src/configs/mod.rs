@@ -299,6 +299,8 @@ impl pallet_private_training::Config for Runtime {
 	type MaxMembers = ConstU32<4>;
 	type MinMembers = ConstU32<3>;
 	type MaxAttemptsPerRound = ConstU32<3>;
+	/// Two minutes: a member's proof takes seconds; a missed deadline slashes the member.
+	type MinRoundTimeout = ConstU32<20>;
 	/// 128 parameters: a member's job input (651 bytes) and output (512) fit the jobs' limits.
 	type MaxParameters = ConstU32<128>;
 	type WeightInfo = pallet_private_training::weights::SubstrateWeight<Runtime>;

@@ -76,3 +76,27 @@ fn a_directed_job_for_a_worker_that_cannot_take_it_is_refused_and_changes_nothin
 		assert_noop!(submit_directed(ALICE, model, &INPUT), Error::<Test>::DirectedWorkerUnavailable);
 	});
 }
+
+#[test]
+fn a_directed_worker_with_a_rejected_proof_is_slashed_at_the_deadline_and_a_retired_model_slashes_nobody() {
+	run_test(|| {
+		let (model, pk) = zk_model();
+		register_workers(model, &[ALICE, BOB]);
+		// A proof of a wrong output is rejected; the worker stays assigned and then misses the
+		// deadline: slashed, and the job refunded without going to Bob.
+		let job = submit_directed(ALICE, model, &INPUT).unwrap();
+		let honest = test_circuit::byte_sum(&INPUT);
+		let lie = vec![honest[0] ^ 1, honest[1]];
+		assert_ok!(Jobs::submit_result(origin(ALICE), job, output(&lie), test_circuit::prove(&pk, &INPUT, &lie)));
+		run_to_block(1 + DEADLINE);
+		System::assert_last_event(Event::JobRefunded { job, reason: RefundReason::NoResult, amount: PRICE + FEE, fee: 0 }.into());
+		assert_eq!((bond(ALICE), bond(BOB), jobs_held(BOB)), (MIN_BOND - SLASH, MIN_BOND, 0));
+
+		// The model retires while Bob holds a directed job: the chain's failure, nobody slashed.
+		let job = submit_directed(BOB, model, &INPUT).unwrap();
+		assert_ok!(Models::retire_model(origin(OWNER), model));
+		run_to_block(2 + 2 * DEADLINE);
+		System::assert_has_event(Event::JobRefunded { job, reason: RefundReason::ModelUnavailable, amount: PRICE + FEE, fee: 0 }.into());
+		assert_eq!((bond(BOB), jobs_held(BOB)), (MIN_BOND, 0));
+	});
+}

@@ -9,7 +9,7 @@ mod rounds;
 mod setup;
 
 pub(crate) use crate::{
-	mock::*, Consortia, DeltaPerQuintillion, Error, Event, GaussianRounds, HoldReason, MemberJobs, PairSeeds,
+	mock::*, AttemptFailure, Consortia, DeltaPerQuintillion, Error, Event, GaussianRounds, HoldReason, MemberJobs, PairSeeds,
 	PrivacyBudget,
 };
 pub(crate) use aichain_compute::federated::{member_input, role_between, ROLE_ABSENT};
@@ -53,16 +53,26 @@ pub(crate) fn create() -> u32 {
 	crate::NextConsortiumId::<Test>::get() - 1
 }
 
-/// Every member commits its data and both sides of every pair agree.
-pub(crate) fn commit_all(id: u32) {
+/// Every member commits its data.
+pub(crate) fn commit_all_data(id: u32) {
 	for (i, worker) in HOSPITALS.iter().enumerate() {
 		assert_ok!(PrivateTraining::commit_data(origin(*worker), id, data_of(i)));
-		for peer in 0..HOSPITALS.len() {
-			if peer != i {
-				assert_ok!(PrivateTraining::commit_seed(origin(*worker), id, peer as u8, seed_of(i.min(peer), i.max(peer))));
-			}
+	}
+}
+
+/// Both sides of every pair commit the same seed commitment.
+pub(crate) fn commit_all_seeds(id: u32) {
+	for (i, worker) in HOSPITALS.iter().enumerate() {
+		for peer in (0..HOSPITALS.len()).filter(|p| *p != i) {
+			assert_ok!(PrivateTraining::commit_seed(origin(*worker), id, peer as u8, seed_of(i.min(peer), i.max(peer))));
 		}
 	}
+}
+
+/// Every member commits its data and every pair agrees.
+pub(crate) fn commit_all(id: u32) {
+	commit_all_data(id);
+	commit_all_seeds(id);
 }
 
 /// Governance sets a budget of `epsilon` at δ = 10⁻⁵.

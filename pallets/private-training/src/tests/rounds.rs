@@ -22,11 +22,12 @@ fn an_attempt_is_refused_until_everything_is_in_place_and_then_charged() {
 	run_test(|| {
 		let id = create();
 		let start = |who| PrivateTraining::start_round(origin(who), id, PRICE, 5);
+		assert_noop!(PrivateTraining::start_round(origin(OWNER), id + 1, PRICE, 5), Error::<Test>::UnknownConsortium);
 		assert_noop!(start(OUTSIDER), Error::<Test>::NotOwner);
+		// A deadline members could not meet would get them slashed as no-shows.
+		assert_noop!(PrivateTraining::start_round(origin(OWNER), id, PRICE, MIN_TIMEOUT - 1), Error::<Test>::TimeoutTooShort);
 		assert_noop!(start(OWNER), Error::<Test>::DataMissing);
-		for (i, worker) in HOSPITALS.iter().enumerate() {
-			assert_ok!(PrivateTraining::commit_data(origin(*worker), id, data_of(i)));
-		}
+		commit_all_data(id);
 		assert_noop!(start(OWNER), Error::<Test>::SeedsMissing);
 		commit_all_seeds(id);
 		assert_noop!(start(OWNER), Error::<Test>::NoBudget);
@@ -36,18 +37,14 @@ fn an_attempt_is_refused_until_everything_is_in_place_and_then_charged() {
 		set_budget(id, one_attempt);
 		// The market refuses a job (the price): nothing is posted, nothing charged.
 		assert_noop!(PrivateTraining::start_round(origin(OWNER), id, PRICE - 1, 5), sp_runtime::DispatchError::Other("PriceAboveMax"));
+		// Or only the last member's, after three were posted: the whole attempt is undone.
+		make_unavailable(HOSPITALS[3]);
+		assert_noop!(start(OWNER), sp_runtime::DispatchError::Other("DirectedWorkerUnavailable"));
+		clear_jobs();
 		assert_ok!(start(OWNER));
 		assert_eq!(Consortia::<Test>::get(id).unwrap().attempts_spent, 1);
 		assert_noop!(start(OWNER), Error::<Test>::AttemptInProgress);
 	});
-}
-
-fn commit_all_seeds(id: u32) {
-	for (i, worker) in HOSPITALS.iter().enumerate() {
-		for peer in (0..4).filter(|p| *p != i) {
-			assert_ok!(PrivateTraining::commit_seed(origin(*worker), id, peer as u8, seed_of(i.min(peer), i.max(peer))));
-		}
-	}
 }
 
 #[test]
@@ -55,7 +52,7 @@ fn a_round_posts_one_directed_job_per_member_and_adds_the_masked_sum() {
 	run_test(|| {
 		let id = ready();
 		assert_ok!(PrivateTraining::start_round(origin(OWNER), id, PRICE, 5));
-		let nonce = (id as u64) << 32;
+		let nonce = PrivateTraining::nonce(id, 0);
 		let jobs = attempt_jobs(id);
 		assert_eq!(jobs.iter().map(|(_, m)| *m).collect::<Vec<_>>(), vec![0, 1, 2, 3]);
 		for (job, member) in &jobs {
@@ -101,7 +98,8 @@ fn a_dropout_fails_the_attempt_and_the_retry_goes_on_without_it() {
 		let jobs = attempt_jobs(id);
 		complete(jobs[0].0, &masked_output(0, [1, 1, 1], &[0, 1, 2, 3]));
 		refund(jobs[2].0);
-		System::assert_last_event(Event::AttemptFailed { consortium: id, round: 0, member: 2 }.into());
+		let no_result = AttemptFailure::Refunded(pallet_jobs::RefundReason::NoResult);
+		System::assert_last_event(Event::AttemptFailed { consortium: id, round: 0, member: 2, failure: no_result, excluded: true }.into());
 		// The other jobs' late outputs are ignored.
 		complete(jobs[1].0, &masked_output(1, [1, 1, 1], &[0, 1, 2, 3]));
 		let consortium = Consortia::<Test>::get(id).unwrap();
@@ -112,7 +110,7 @@ fn a_dropout_fails_the_attempt_and_the_retry_goes_on_without_it() {
 		assert_ok!(PrivateTraining::start_round(origin(OWNER), id, PRICE, 5));
 		let retry = attempt_jobs(id);
 		assert_eq!(retry.iter().map(|(_, m)| *m).collect::<Vec<_>>(), vec![0, 1, 3]);
-		let nonce = ((id as u64) << 32) | 1;
+		let nonce = PrivateTraining::nonce(id, 1);
 		for (job, member) in &retry {
 			assert_eq!(submitted(*job).input, expected_input(*member as usize, [0; 3], nonce, &[0, 1, 3]));
 		}
@@ -177,8 +175,51 @@ fn an_output_of_the_wrong_size_and_unrelated_jobs_change_nothing() {
 		// A wrong size cannot come from a verified member proof; if it did, the attempt fails
 		// (it must end) and the member sits out the retry.
 		complete(job, &[0; 5]);
-		System::assert_last_event(Event::AttemptFailed { consortium: id, round: 0, member: 0 }.into());
+		System::assert_last_event(
+			Event::AttemptFailed { consortium: id, round: 0, member: 0, failure: AttemptFailure::MalformedOutput, excluded: true }.into(),
+		);
 		let consortium = Consortia::<Test>::get(id).unwrap();
 		assert_eq!((consortium.attempt, consortium.excluded.into_inner()), (None, vec![0]));
+	});
+}
+
+#[test]
+fn a_failure_that_is_the_chains_excludes_nobody_and_the_attempt_cap_ends_the_round() {
+	run_test(|| {
+		let id = ready();
+		let retired = AttemptFailure::Refunded(pallet_jobs::RefundReason::ModelUnavailable);
+		for attempt in 1..=3u32 {
+			assert_ok!(PrivateTraining::start_round(origin(OWNER), id, PRICE, 5));
+			assert_eq!(attempt_jobs(id).len(), 4, "attempt {attempt}: nobody was excluded");
+			refund_for(attempt_jobs(id)[1].0, pallet_jobs::RefundReason::ModelUnavailable);
+			System::assert_has_event(Event::AttemptFailed { consortium: id, round: 0, member: 1, failure: retired, excluded: false }.into());
+		}
+		System::assert_last_event(Event::RoundAbandoned { consortium: id, round: 0 }.into());
+		let consortium = Consortia::<Test>::get(id).unwrap();
+		assert_eq!((consortium.round_attempts, consortium.attempts_spent, consortium.excluded.len()), (0, 3, 0));
+		// A member that declines is to blame, like one that misses its deadline.
+		assert_ok!(PrivateTraining::start_round(origin(OWNER), id, PRICE, 5));
+		refund_for(attempt_jobs(id)[0].0, pallet_jobs::RefundReason::Declined);
+		assert_eq!(Consortia::<Test>::get(id).unwrap().excluded.into_inner(), vec![0]);
+	});
+}
+
+#[test]
+fn a_late_update_of_a_failed_attempt_does_not_count_in_the_retry() {
+	run_test(|| {
+		let id = ready();
+		assert_ok!(PrivateTraining::start_round(origin(OWNER), id, PRICE, 5));
+		let first = attempt_jobs(id);
+		refund(first[3].0);
+		assert_ok!(PrivateTraining::start_round(origin(OWNER), id, PRICE, 5));
+		let retry = attempt_jobs(id);
+		// The old attempt's jobs end during the retry: ignored.
+		complete(first[0].0, &masked_output(0, [9, 9, 9], &[0, 1, 2, 3]));
+		refund(first[1].0);
+		assert_eq!(Consortia::<Test>::get(id).unwrap().attempt.unwrap().jobs.into_inner(), retry);
+		for (job, member) in &retry {
+			complete(*job, &masked_output(*member as usize, [1, 1, 1], &[0, 1, 2]));
+		}
+		assert_eq!(Consortia::<Test>::get(id).unwrap().parameters, parameters([3, 3, 3]));
 	});
 }

@@ -29,6 +29,7 @@ fn a_consortium_that_does_not_fit_the_member_circuit_is_refused() {
 		assert_noop!(create_with(OWNER, OTHER_SIZES, &HOSPITALS, &zero, NOISE), Error::<Test>::NotAMemberCircuit);
 		assert_noop!(create_with(OWNER, MEMBER_MODEL, &HOSPITALS[..2], &zero, NOISE), Error::<Test>::TooFewMembers);
 		assert_noop!(create_with(OWNER, MEMBER_MODEL, &[11, 12, 11], &zero, NOISE), Error::<Test>::DuplicateMember);
+		assert_noop!(create_with(OWNER, MEMBER_MODEL, &[11, 12, OWNER], &zero, NOISE), Error::<Test>::OwnerIsMember);
 		assert_noop!(create_with(OWNER, MEMBER_MODEL, &HOSPITALS, &zero[..2], NOISE), Error::<Test>::ParametersLengthMismatch);
 		let silent = GaussianRounds { sigma_sq: 0, ..NOISE };
 		assert_noop!(create_with(OWNER, MEMBER_MODEL, &HOSPITALS, &zero, silent), Error::<Test>::InvalidNoise);
@@ -102,6 +103,7 @@ fn the_owner_closes_a_consortium_without_a_running_attempt_and_gets_the_deposit_
 		let id = ready();
 		assert_ok!(PrivateTraining::start_round(origin(OWNER), id, PRICE, 5));
 		assert_noop!(PrivateTraining::close_consortium(origin(OUTSIDER), id), Error::<Test>::NotOwner);
+		assert_noop!(PrivateTraining::close_consortium(origin(OWNER), id + 1), Error::<Test>::UnknownConsortium);
 		assert_noop!(PrivateTraining::close_consortium(origin(OWNER), id), Error::<Test>::AttemptInProgress);
 		refund(attempt_jobs(id)[0].0);
 		let before = Balances::balance(&OWNER);
