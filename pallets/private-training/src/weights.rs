@@ -66,8 +66,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1006`
 		//  Estimated: `3819`
-		// Minimum execution time: 81_804_000 picoseconds.
-		Weight::from_parts(96_937_000, 3819)
+		// Minimum execution time: 81_139_000 picoseconds.
+		Weight::from_parts(94_241_000, 3819)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -77,8 +77,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `851`
 		//  Estimated: `6478`
-		// Minimum execution time: 37_057_000 picoseconds.
-		Weight::from_parts(46_139_000, 6478)
+		// Minimum execution time: 32_811_000 picoseconds.
+		Weight::from_parts(42_049_000, 6478)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -90,8 +90,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `931`
 		//  Estimated: `6478`
-		// Minimum execution time: 38_475_000 picoseconds.
-		Weight::from_parts(48_255_000, 6478)
+		// Minimum execution time: 35_564_000 picoseconds.
+		Weight::from_parts(45_330_000, 6478)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -101,8 +101,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `851`
 		//  Estimated: `6478`
-		// Minimum execution time: 32_034_000 picoseconds.
-		Weight::from_parts(38_238_000, 6478)
+		// Minimum execution time: 29_501_000 picoseconds.
+		Weight::from_parts(39_287_000, 6478)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -135,10 +135,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `9240 + m * (203 ±0)`
 		//  Estimated: `171166 + m * (128 ±95)`
-		// Minimum execution time: 686_063_000 picoseconds.
-		Weight::from_parts(23_281_730, 171166)
-			// Standard Error: 5_915_008
-			.saturating_add(Weight::from_parts(251_864_367, 0).saturating_mul(m.into()))
+		// Minimum execution time: 686_608_000 picoseconds.
+		Weight::from_parts(122_368_818, 171166)
+			// Standard Error: 6_821_231
+			.saturating_add(Weight::from_parts(225_661_520, 0).saturating_mul(m.into()))
 			.saturating_add(T::DbWeight::get().reads(64_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(m.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -150,12 +150,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `PrivateTraining::Consortia` (r:1 w:1)
 	/// Proof: `PrivateTraining::Consortia` (`max_values`: None, `max_size`: Some(3013), added: 5488, mode: `MaxEncodedLen`)
 	/// The range of component `m` is `[3, 4]`.
-	fn complete_round(_m: u32, ) -> Weight {
+	fn complete_round(m: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `309 + m * (589 ±0)`
 		//  Estimated: `6478`
-		// Minimum execution time: 32_227_000 picoseconds.
-		Weight::from_parts(49_851_463, 6478)
+		// Minimum execution time: 29_894_000 picoseconds.
+		Weight::from_parts(37_380_389, 6478)
+			// Standard Error: 479_815
+			.saturating_add(Weight::from_parts(447_477, 0).saturating_mul(m.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -168,8 +170,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `803 + m * (100 ±0)`
 		//  Estimated: `6478`
-		// Minimum execution time: 35_304_000 picoseconds.
-		Weight::from_parts(44_168_689, 6478)
+		// Minimum execution time: 33_652_000 picoseconds.
+		Weight::from_parts(22_946_438, 6478)
+			// Standard Error: 760_397
+			.saturating_add(Weight::from_parts(6_427_565, 0).saturating_mul(m.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(m.into())))
@@ -184,8 +188,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1895`
 		//  Estimated: `16368`
-		// Minimum execution time: 92_249_000 picoseconds.
-		Weight::from_parts(105_916_000, 16368)
+		// Minimum execution time: 87_043_000 picoseconds.
+		Weight::from_parts(105_992_000, 16368)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 	}
@@ -194,47 +198,49 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measured weights with ParityDb's database weights, for tests and mock runtimes.
 impl WeightInfo for () {
 	fn create_consortium() -> Weight {
-		Weight::from_parts(96_937_000, 3819)
+		Weight::from_parts(94_241_000, 3819)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn commit_data() -> Weight {
-		Weight::from_parts(46_139_000, 6478)
+		Weight::from_parts(42_049_000, 6478)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn commit_seed() -> Weight {
-		Weight::from_parts(48_255_000, 6478)
+		Weight::from_parts(45_330_000, 6478)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_privacy_budget() -> Weight {
-		Weight::from_parts(38_238_000, 6478)
+		Weight::from_parts(39_287_000, 6478)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn start_round(m: u32, ) -> Weight {
-		Weight::from_parts(23_281_730, 171166)
-			.saturating_add(Weight::from_parts(251_864_367, 0).saturating_mul(m.into()))
+		Weight::from_parts(122_368_818, 171166)
+			.saturating_add(Weight::from_parts(225_661_520, 0).saturating_mul(m.into()))
 			.saturating_add(ParityDbWeight::get().reads(64_u64))
 			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(m.into())))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 			.saturating_add(ParityDbWeight::get().writes((5_u64).saturating_mul(m.into())))
 			.saturating_add(Weight::from_parts(0, 128).saturating_mul(m.into()))
 	}
-	fn complete_round(_m: u32, ) -> Weight {
-		Weight::from_parts(49_851_463, 6478)
+	fn complete_round(m: u32, ) -> Weight {
+		Weight::from_parts(37_380_389, 6478)
+			.saturating_add(Weight::from_parts(447_477, 0).saturating_mul(m.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn fail_attempt(m: u32, ) -> Weight {
-		Weight::from_parts(44_168_689, 6478)
+		Weight::from_parts(22_946_438, 6478)
+			.saturating_add(Weight::from_parts(6_427_565, 0).saturating_mul(m.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(m.into())))
 	}
 	fn close_consortium() -> Weight {
-		Weight::from_parts(105_916_000, 16368)
+		Weight::from_parts(105_992_000, 16368)
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(8_u64))
 	}
