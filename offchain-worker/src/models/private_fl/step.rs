@@ -174,8 +174,10 @@ pub fn masked_update(input: &MemberInput, secrets: &MemberSecrets) -> Result<[u3
 
 /// The sum of all members' outputs, modulo `2^32`, read as signed: the masks cancel, leaving
 /// `Σ update + Σ noise` (which stays far inside `i32`: at most 4 × (C + NOISE_BOUND)).
+/// It is the chain's own sum (`aichain_compute::federated::sum_words`).
 pub fn unmask(outputs: &[[u32; PARAMETERS]]) -> [i32; PARAMETERS] {
-	core::array::from_fn(|j| outputs.iter().fold(0u32, |acc, o| acc.wrapping_add(o[j])) as i32)
+	let sum = aichain_compute::federated::sum_words(outputs.iter().map(|o| &o[..]), PARAMETERS);
+	core::array::from_fn(|j| sum[j])
 }
 
 /// The next parameters: the current ones plus the unmasked sum (saturating at the `i32` range).
