@@ -10,7 +10,8 @@
 //! circom model's `.zkey`) if there is one (zk-tier jobs need it).
 //!
 //! A job for a model the provider does not have makes it read the directory again (at most
-//! every 30 s): a model file added after the node started is served without a restart.
+//! every 30 s per model, so that one model's jobs never delay another's first load): a model
+//! file added after the node started is served without a restart.
 //!
 //! Models are identified by the SHA-256 of their weights file (the training step, which has
 //! no weights, by its circuit id), exactly as the chain records them, so a job runs only on the
@@ -29,6 +30,12 @@
 //! the job's key commitment, opens the input, and has the engine seal the output under the
 //! job key before it is stored or reported ([`aichain_offchain_worker::sealed`]). A key or an
 //! input that does not open is [`EngineError::Refused`]: the provider declines the job.
+//!
+//! Private training: a hospital's memberships are config files in `<chain data>/private-fl/`
+//! (written by the client's `fl-join`), each naming the hospital's data file, which stays on
+//! this machine. The node serves them as one model, the member circuit
+//! ([`models::private_fl::node`]), loaded once the first config exists; the pairwise seeds
+//! come from the node's X25519 key above and each peer's published key.
 
 use aichain_compute::JobId;
 use aichain_engine_host::{ComputeBackend, EngineError, EngineInput, EngineJob, EngineOutput, SealedJobKey};
@@ -116,8 +123,8 @@ pub struct EngineBackend {
 	/// Where the models are, and what loading them needs, to look again for new ones.
 	dir: PathBuf,
 	context: models::LoadContext,
-	/// When the models directory was last read.
-	last_scan: Mutex<Instant>,
+	/// When the models directory was last read for a job of each unknown model.
+	last_scans: Mutex<HashMap<[u8; 32], Instant>>,
 	dishonest: bool,
 	/// Where blob inputs are read, once the node's client exists.
 	blobs: OnceLock<BlobReader>,
@@ -154,13 +161,14 @@ fn input_bytes(reader: Option<&BlobReader>, job: JobId, input: EngineInput) -> R
 	})
 }
 
-/// The models directory is read again, for a job of a model the provider does not have, at
+/// The models directory is read again, for jobs of one model the provider does not have, at
 /// most this often.
 const RESCAN_EVERY: Duration = Duration::from_secs(30);
 
 impl EngineBackend {
-	/// Loads the models of `params` and starts the engine, keeping results in `results_dir`.
-	pub fn start(params: &WorkerParams, results_dir: PathBuf, key_file: &Path) -> Result<Self, StartError> {
+	/// Loads the models of `params` and the private-training memberships in `private_fl_dir`,
+	/// and starts the engine, keeping results in `results_dir`.
+	pub fn start(params: &WorkerParams, results_dir: PathBuf, key_file: &Path, private_fl_dir: PathBuf) -> Result<Self, StartError> {
 		let key = WorkerKey::load_or_create(key_file)
 			.map_err(|source| StartError::Key { path: key_file.to_path_buf(), source })?;
 		let device = match params.worker_device {
@@ -168,7 +176,8 @@ impl EngineBackend {
 			WorkerDevice::Cuda => candle_core::Device::new_cuda(0).map_err(|e| StartError::NoCuda(e.to_string()))?,
 		};
 		let dir = params.worker_models_dir.clone().unwrap_or_else(embedding::models_dir);
-		let context = models::LoadContext { device };
+		let private_fl = models::private_fl::node::PrivateFlContext { dir: private_fl_dir, x25519_secret: key.x25519_secret() };
+		let context = models::LoadContext { device, private_fl: Some(private_fl) };
 		let loaded = models::load_dir(&dir, &context)?;
 		if loaded.is_empty() {
 			return Err(StartError::NoModels(dir));
@@ -186,7 +195,7 @@ impl EngineBackend {
 			models: Mutex::new(models),
 			dir,
 			context,
-			last_scan: Mutex::new(Instant::now()),
+			last_scans: Mutex::new(HashMap::new()),
 			dishonest: params.worker_dishonest,
 			blobs: OnceLock::new(),
 			key,
@@ -201,7 +210,7 @@ impl EngineBackend {
 
 	/// The engine's id of the model with `weights_sha256`. A model the provider does not have
 	/// may have been added to its models directory since it started (a dApp's new model file):
-	/// the directory is read again, at most every [`RESCAN_EVERY`], and new models join the
+	/// the directory is read again, at most every [`RESCAN_EVERY`] per model, and new models join the
 	/// running engine, so serving a new model needs no restart.
 	fn model_id(&self, weights_sha256: &[u8; 32]) -> Option<aichain_compute::ModelId> {
 		let mut models = self.models.lock().ok()?;
@@ -209,11 +218,11 @@ impl EngineBackend {
 			return Some(*id);
 		}
 		{
-			let mut last_scan = self.last_scan.lock().ok()?;
-			if last_scan.elapsed() < RESCAN_EVERY {
+			let mut last_scans = self.last_scans.lock().ok()?;
+			if last_scans.get(weights_sha256).is_some_and(|scanned| scanned.elapsed() < RESCAN_EVERY) {
 				return None;
 			}
-			*last_scan = Instant::now();
+			last_scans.insert(*weights_sha256, Instant::now());
 		}
 		let loaded = match models::load_dir(&self.dir, &self.context) {
 			Ok(loaded) => loaded,

@@ -163,7 +163,8 @@ pub fn new_full<
 		config.offchain_worker.enabled = true;
 		let results_dir = config.data_path.join("compute-results");
 		let key_file = config.data_path.join("provider-x25519.key");
-		let backend = crate::provider::EngineBackend::start(&worker, results_dir, &key_file)
+		let private_fl_dir = config.data_path.join("private-fl");
+		let backend = crate::provider::EngineBackend::start(&worker, results_dir, &key_file, private_fl_dir)
 			.map_err(|e| ServiceError::Other(e.to_string()))?;
 		Some(Arc::new(backend))
 	} else {

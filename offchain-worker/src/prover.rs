@@ -50,6 +50,32 @@ pub fn verifying_key(proving_key: &ProvingKey<Bn254>) -> VerifyingKey {
 	encode::verifying_key(&proving_key.vk)
 }
 
+/// What [`write_keys`] wrote: where the proving key is and the verifying key's file.
+pub struct ModelKeys {
+	/// Where the proving key is (a file, or "in the model's own files").
+	pub proving_key: String,
+	/// The SCALE-encoded verifying key's file, which the model owner registers.
+	pub verifying_key_file: PathBuf,
+	/// Its length in bytes.
+	pub verifying_key_len: usize,
+}
+
+/// The keys of `model` in the models directory `dir`: its proving key (the one it comes with,
+/// or `dir/keys/<weights sha256>.pk`, generated with `rng` if absent) and, always rewritten from
+/// it so that it can never be stale, the verifying key `dir/keys/<weights sha256>.vk`.
+pub fn write_keys<R: RngCore + CryptoRng>(dir: &Path, model: &dyn EngineModel, rng: &mut R) -> Result<ModelKeys> {
+	let cache = KeyCache::new(dir.join("keys"));
+	let sha = model.card().weights_sha256;
+	let (key, proving_key) = match model.bundled_proving_key() {
+		Some(key) => (key?, "in the model's own files".to_owned()),
+		None => (cache.get_or_generate(model, rng)?, cache.path(&sha).display().to_string()),
+	};
+	let encoded = codec::Encode::encode(&verifying_key(&key));
+	let verifying_key_file = cache.path(&sha).with_extension("vk");
+	crate::write_file(&verifying_key_file, &encoded)?;
+	Ok(ModelKeys { proving_key, verifying_key_file, verifying_key_len: encoded.len() })
+}
+
 /// Runs `model` on `input` and proves the result (from its circuit, or the model's own
 /// [`EngineModel::prove`]): returns the output bytes and the proof.
 pub fn prove<R: RngCore + CryptoRng>(

@@ -133,15 +133,18 @@ impl WorkerKey {
 		Self(SecretKey::generate(rng))
 	}
 
+	/// The key pair in `path` (32 bytes, the secret); an error if there is none.
+	pub fn load(path: &Path) -> std::io::Result<Self> {
+		let secret: [u8; 32] = std::fs::read(path)?.try_into().map_err(|_| {
+			std::io::Error::new(std::io::ErrorKind::InvalidData, format!("{}: not a 32-byte key", path.display()))
+		})?;
+		Ok(Self(SecretKey::from(secret)))
+	}
+
 	/// The key pair in `path` (32 bytes, the secret), created there with mode 0600 if absent.
 	pub fn load_or_create(path: &Path) -> std::io::Result<Self> {
-		match std::fs::read(path) {
-			Ok(bytes) => {
-				let secret: [u8; 32] = bytes.try_into().map_err(|_| {
-					std::io::Error::new(std::io::ErrorKind::InvalidData, format!("{}: not a 32-byte key", path.display()))
-				})?;
-				Ok(Self(SecretKey::from(secret)))
-			},
+		match Self::load(path) {
+			Ok(key) => Ok(key),
 			Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
 				let key = Self::generate(&mut rand::rngs::OsRng);
 				if let Some(dir) = path.parent() {
@@ -161,6 +164,12 @@ impl WorkerKey {
 	/// The public key the worker registers.
 	pub fn public(&self) -> [u8; 32] {
 		*self.0.public_key().as_bytes()
+	}
+
+	/// The secret half, for the private-training members' pairwise seeds (X25519 with each
+	/// peer's published key: `models::private_fl::masks::pair_seed`).
+	pub fn x25519_secret(&self) -> [u8; 32] {
+		self.0.to_bytes()
 	}
 
 	/// Opens a job key sealed to this worker and checks it against the job's commitment.
@@ -221,6 +230,13 @@ mod tests {
 		let mut flipped = sealed;
 		flipped[40] ^= 1;
 		assert_eq!(alice.open_key(&flipped, &commitment), Err(SealError::Unreadable));
+	}
+
+	#[test]
+	fn the_x25519_secret_is_the_half_of_the_published_key() {
+		let key = WorkerKey::generate(&mut StdRng::seed_from_u64(5));
+		let public = x25519_dalek::PublicKey::from(&x25519_dalek::StaticSecret::from(key.x25519_secret()));
+		assert_eq!(public.to_bytes(), key.public());
 	}
 
 	#[test]

@@ -121,7 +121,7 @@ fn copy_model(to: &Path) -> PathBuf {
 fn the_models_directory_serves_it_with_its_own_key_and_refuses_tampered_files() {
 	let dir = tempfile::tempdir().unwrap();
 	let folder = copy_model(dir.path());
-	let context = LoadContext { device: candle_core::Device::Cpu };
+	let context = LoadContext::cpu();
 	let loaded = models::load_dir(dir.path(), &context).unwrap();
 	let circom: Vec<_> = loaded.iter().filter(|l| l.model.card().name == "islp-default-logit").collect();
 	assert_eq!(circom.len(), 1);

@@ -154,7 +154,7 @@ fn a_models_directory_loads_every_format_and_skips_bad_files() {
 	let key = prover::KeyCache::new(dir.path().join("keys")).get_or_generate(&model, &mut rng).unwrap();
 	std::fs::write(dir.path().join("corrupt.safetensors"), &bytes[..bytes.len() / 2]).unwrap();
 	std::fs::write(dir.path().join("notes.txt"), b"not a model").unwrap();
-	let loaded = models::load_dir(dir.path(), &LoadContext { device: candle_core::Device::Cpu }).unwrap();
+	let loaded = models::load_dir(dir.path(), &LoadContext::cpu()).unwrap();
 	let names: Vec<&str> = loaded.iter().map(|l| l.model.card().name.as_str()).collect();
 	assert_eq!(names, ["digits-mlp", "mine", "training step"], "the corrupt file is skipped, not fatal");
 	let mine = &loaded[1];

@@ -1,7 +1,7 @@
 //! The client's command line: the global options and every command with its arguments (clap).
 //! What each command does is in `main.rs` and the modules it calls.
 
-use crate::governance;
+use crate::{governance, private_training};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -180,6 +180,9 @@ pub enum Command {
 		#[arg(long, default_value_t = 5)]
 		top: usize,
 	},
+	/// Private federated learning (docs/federated-learning.md).
+	#[command(flatten)]
+	PrivateTraining(private_training::FlCommand),
 	/// Store a file as a blob (pieces and a manifest if it is larger than one); print its CID.
 	Put { file: PathBuf },
 	/// Read the file a CID names from the node's indexed data, checking every piece's hash.

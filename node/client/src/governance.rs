@@ -89,18 +89,26 @@ pub async fn propose_computation(api: &Client, signer: &Keypair, args: ProposeCo
 		]),
 	);
 	let encoded = api.at_current_block().await?.transactions().call_data(&request)?;
-	let origin = match args.track.as_str() {
+	submit_referendum(api, signer, &args.track, encoded).await.map(drop)
+}
+
+/// Submits the SCALE-encoded `call` as a referendum on `track` (`compute`, `model-admin` or
+/// `root`: the call's origin is that track's), places the decision deposit and prints the
+/// referendum's index, which it returns.
+pub(crate) async fn submit_referendum(api: &Client, signer: &Keypair, track: &str, call: Vec<u8>) -> Result<u128> {
+	let origin = match track {
 		"compute" => Value::unnamed_variant("Origins", [Value::unnamed_variant("ComputeRequester", [])]),
+		"model-admin" => Value::unnamed_variant("Origins", [Value::unnamed_variant("ModelAdmin", [])]),
 		"root" => Value::unnamed_variant("system", [Value::unnamed_variant("Root", [])]),
-		other => bail!("--track {other}: compute or root"),
+		other => bail!("--track {other}: compute, model-admin or root"),
 	};
-	let proposal = bounded(api, signer, encoded).await?;
+	let proposal = bounded(api, signer, call).await?;
 	let after_now = Value::unnamed_variant("After", [Value::u128(0)]);
 	let events = submit(api, signer, "Referenda", "submit", vec![origin, proposal, after_now]).await?;
 	let index = number(&find_event(&events, "Referenda", "Submitted")?, "index")?;
 	submit(api, signer, "Referenda", "place_decision_deposit", vec![Value::u128(index)]).await?;
-	println!("referendum {index} submitted on the {} track, decision deposit placed", args.track);
-	Ok(())
+	println!("referendum {index} submitted on the {track} track, decision deposit placed");
+	Ok(index)
 }
 
 /// `clause` as a `Clause` value: `field:I<op>V`, `label=N` or `hash=0x…`.

@@ -24,6 +24,15 @@
 //!   put             FILE
 //!   get             CID [--out FILE]
 //!   search          --rows FILE --query TEXT [--documents FILE] [--top K]
+//!   fl-split        --csv F --out DIR                      (no node)
+//!   fl-keys         --models-dir DIR                       (no node)
+//!   create-consortium --model ID --members SS58,... [--sigma 200]
+//!   fl-join         --consortium N --data F.csv --scales F.json --node-data DIR
+//!   set-privacy-budget --consortium N --epsilon E --delta D [--track model-admin|root]
+//!   start-round     --consortium N [--max-price AIC] [--deadline BLOCKS] [--wait]
+//!   consortium      N [--held-out F.json]
+//!   fl-update       --node-data DIR --consortium N --input HEX   (no node)
+//!   close-consortium N
 //! ```
 //!
 //! `KIND` and `TIER` are the runtime's `ModelKind` and `Tier` variants in kebab case, read from
@@ -36,7 +45,8 @@
 //! by the Groth16 proof for the zk tier) or is refunded, and prints the output. See
 //! `docs/client.md`. The commands' arguments are in `cli.rs`; jobs in `jobs.rs`; the governance
 //! commands in `governance.rs` and `docs/governance.md`; the blob commands in `blobs.rs`, and
-//! `search` in `search.rs` (`docs/data.md`).
+//! `search` in `search.rs` (`docs/data.md`); private federated learning in `private_training.rs`
+//! (`docs/federated-learning.md`).
 
 use anyhow::{anyhow, bail, Context, Result};
 use clap::Parser;
@@ -52,6 +62,7 @@ mod blobs;
 mod cli;
 mod governance;
 mod jobs;
+mod private_training;
 mod sealed;
 mod search;
 mod snarkjs;
@@ -73,6 +84,7 @@ async fn main() -> Result<()> {
 	match &cli.command {
 		Command::VerifySnarkjs { verification_key, proof, public } => return snarkjs::verify(verification_key, proof, public),
 		Command::Search { rows, query, documents, top } => return search::search(rows, query, documents.as_deref(), *top),
+		Command::PrivateTraining(command) if command.is_local() => return private_training::run_local(command),
 		_ => {},
 	}
 	let api = Client::from_url(&cli.url).await.with_context(|| format!("connecting to {}", cli.url))?;
@@ -213,6 +225,7 @@ async fn main() -> Result<()> {
 				);
 			}
 		},
+		Command::PrivateTraining(command) => private_training::run(&api, signer, command).await?,
 		Command::ProposeComputation(args) => governance::propose_computation(&api, &signer()?, args).await?,
 		Command::Vote { referendum, aye, nay: _, balance, conviction } => {
 			governance::vote(&api, &signer()?, referendum, aye, balance, &conviction).await?

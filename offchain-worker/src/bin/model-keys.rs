@@ -17,7 +17,6 @@ use aichain_offchain_worker::{
 	models::{self, EngineModel, LoadContext},
 	prover,
 };
-use codec::Encode;
 use std::path::PathBuf;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -25,30 +24,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 		.nth(1)
 		.map(PathBuf::from)
 		.unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models"));
-	let cache = prover::KeyCache::new(dir.join("keys"));
 	let mut rng = rand::rngs::OsRng;
-	for loaded in models::load_dir(&dir, &LoadContext { device: candle_core::Device::Cpu })? {
+	for loaded in models::load_dir(&dir, &LoadContext::cpu())? {
 		let model: &dyn EngineModel = &*loaded.model;
 		let card = model.card();
 		if !model.is_provable() {
 			println!("{}: not provable, no keys", card.name);
 			continue;
 		}
-		let (key, key_location) = match model.bundled_proving_key() {
-			Some(key) => (key?, "in the model's own files".to_owned()),
-			None => (cache.get_or_generate(model, &mut rng)?, cache.path(&card.weights_sha256).display().to_string()),
-		};
-		let verifying_key = prover::verifying_key(&key).encode();
-		let vk_path = cache.path(&card.weights_sha256).with_extension("vk");
-		std::fs::create_dir_all(cache.path(&card.weights_sha256).parent().expect("a file in the keys folder; qed"))?;
-		std::fs::write(&vk_path, &verifying_key)?;
+		let keys = prover::write_keys(&dir, model, &mut rng)?;
 		match prover::constraint_count(model) {
 			Ok(constraints) => println!("{}: {constraints} constraints", card.name),
 			Err(_) => println!("{}:", card.name),
 		}
-		println!("  proving key:   {key_location}");
-		println!("  verifying key: {} (SCALE, {} bytes)", vk_path.display(), verifying_key.len());
-		println!("  register with: {} --verifying-key-file {}", card.register_arguments(), vk_path.display());
+		println!("  proving key:   {}", keys.proving_key);
+		println!("  verifying key: {} (SCALE, {} bytes)", keys.verifying_key_file.display(), keys.verifying_key_len);
+		println!("  register with: {} --verifying-key-file {}", card.register_arguments(), keys.verifying_key_file.display());
 	}
 	Ok(())
 }

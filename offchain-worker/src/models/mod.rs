@@ -15,7 +15,9 @@
 //! - [`minilm`]: MiniLM-L6 sentence embeddings (not provable);
 //! - [`training_step`]: the provable training step of federated rounds (built in, no file);
 //! - [`circom`]: circom circuits with their snarkjs `.zkey`, proven from their own witness
-//!   generator.
+//!   generator;
+//! - [`private_fl`]: a hospital's member of private federated learning, served from the node's
+//!   membership configs (not from the models directory).
 
 pub mod circom;
 pub mod digits;
@@ -40,6 +42,7 @@ pub const FORMATS: &[&dyn ModelFormat] = &[
 	&minilm::MiniLmFormat,
 	&training_step::TrainingStepFormat,
 	&circom::CircomFormat,
+	&private_fl::node::PrivateFlFormat,
 ];
 
 /// What the chain records of a model, as the engine derives it from the model's files: the
@@ -169,6 +172,15 @@ pub trait ModelFormat: Sync {
 pub struct LoadContext {
 	/// Where candle models run.
 	pub device: candle_core::Device,
+	/// A provider node's private-training memberships (`None`: the node serves none).
+	pub private_fl: Option<private_fl::node::PrivateFlContext>,
+}
+
+impl LoadContext {
+	/// Models on the CPU, no memberships (the key tool, tests).
+	pub fn cpu() -> Self {
+		Self { device: candle_core::Device::Cpu, private_fl: None }
+	}
 }
 
 /// A model loaded with its proving key (zk-tier jobs need one).

@@ -533,6 +533,9 @@ pub mod pallet {
 		KeyAlreadyPosted,
 		/// No keys were given.
 		NoKeys,
+		/// The model is a private-training member's step: only its consortium's rounds post its
+		/// jobs (directed to the member's own worker).
+		DirectedJobsOnly,
 	}
 
 	#[pallet::hooks]

@@ -34,7 +34,14 @@ where
 {
 	fn member_model(input_len: u32, output_len: u32) -> ModelId {
 		let public_inputs = aichain_compute::zk_public_input_count(input_len as usize, output_len as usize);
-		JobMarket::<T>::model(Some(JobMarket::<T>::verifying_key(public_inputs as u32)), input_len, output_len)
+		let key = JobMarket::<T>::verifying_key(public_inputs as u32);
+		let owner: T::AccountId = account("model-owner", 0, 0);
+		<T as pallet_models::Config>::Currency::set_balance(&owner, pallet_models::BalanceOf::<T>::max_value() / 1_000_000u32.into());
+		let spec = pallet_models::ModelSpec {
+			kind: aichain_compute::ModelKind::PrivateTrainingMember,
+			..pallet_models::benchmarking::spec::<T>(Some(key), input_len, output_len)
+		};
+		pallet_models::Pallet::<T>::do_register_model(owner, spec).expect("a funded owner registers a model; qed")
 	}
 
 	fn member_worker(model: ModelId, index: u32) -> T::AccountId {

@@ -288,7 +288,8 @@ pub mod pallet {
 		UnknownModel,
 		/// The model has no verifying key.
 		ModelNotProvable,
-		/// The model's sizes are not the member layout's for these parameters.
+		/// The model is not of kind `PrivateTrainingMember`, or its sizes are not the member
+		/// layout's for these parameters.
 		NotAMemberCircuit,
 		/// Fewer members than `MinMembers`.
 		TooFewMembers,

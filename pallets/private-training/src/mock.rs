@@ -28,11 +28,13 @@ pub const MEMBER_MODEL: ModelId = 1;
 pub const UNPROVABLE: ModelId = 2;
 /// A provable model of other sizes.
 pub const OTHER_SIZES: ModelId = 3;
+/// A provable model of the member layout's sizes, of another kind (a public training step).
+pub const OTHER_KIND: ModelId = 4;
 
 fn terms(verifying_key: Option<[u8; 32]>, max_input_len: u32) -> ModelTerms<u64, u64> {
 	ModelTerms {
 		owner: 99,
-		kind: ModelKind::TrainingStep,
+		kind: ModelKind::PrivateTrainingMember,
 		price: PRICE,
 		royalty_bps: 0,
 		verifying_key,
@@ -53,6 +55,7 @@ impl pallet_models::ModelRegistry<u64, u64> for TestModels {
 			MEMBER_MODEL => Some(terms(Some([7; 32]), layout)),
 			UNPROVABLE => Some(terms(None, layout)),
 			OTHER_SIZES => Some(terms(Some([7; 32]), layout + 1)),
+			OTHER_KIND => Some(ModelTerms { kind: ModelKind::TrainingStep, ..terms(Some([7; 32]), layout) }),
 			_ => None,
 		}
 	}

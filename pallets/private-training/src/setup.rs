@@ -2,7 +2,10 @@
 //! privacy budget, closing it.
 
 use crate::{pallet::*, ConsortiumId, DeltaPerQuintillion, GaussianRounds, MemberIndex, ModelId};
-use aichain_compute::federated::{is_canonical_scalar, member_input_len};
+use aichain_compute::{
+	federated::{is_canonical_scalar, member_input_len},
+	ModelKind,
+};
 use frame_support::{
 	pallet_prelude::*,
 	traits::{fungible::MutateHold, tokens::Precision},
@@ -27,7 +30,11 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::DuplicateMember
 		);
 		ensure!(terms.max_output_len as usize == 4 * parameters.len(), Error::<T>::ParametersLengthMismatch);
-		ensure!(terms.max_input_len as usize == member_input_len(parameters.len()), Error::<T>::NotAMemberCircuit);
+		ensure!(
+			terms.kind == ModelKind::PrivateTrainingMember &&
+				terms.max_input_len as usize == member_input_len(parameters.len()),
+			Error::<T>::NotAMemberCircuit
+		);
 		ensure!(noise.sigma_sq > 0 && noise.sensitivity_sq > 0, Error::<T>::InvalidNoise);
 		let id = NextConsortiumId::<T>::get();
 		let next = id.checked_add(1).ok_or(Error::<T>::ConsortiumIdOverflow)?;

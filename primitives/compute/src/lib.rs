@@ -43,6 +43,12 @@ pub enum ModelKind {
 	Embedding,
 	/// A training step set on a data shard: input global weights and shard, output an update.
 	TrainingStep,
+	/// A private-training member's masked step (`pallet-private-training`, [`federated`]):
+	/// input the global parameters, the round's nonce and the member's commitments, output its
+	/// masked update. Its jobs are only ever the directed jobs of a consortium's rounds: nobody
+	/// else may ask a member to answer (an input under a nonce of the consortium's choosing
+	/// would let a stranger spend the member's answers).
+	PrivateTrainingMember,
 }
 
 /// Why a job's input is not one its model can answer.
@@ -61,8 +67,9 @@ pub enum InputError {
 /// Checks that a model of `kind` accepting at most `max_input_len` bytes can answer `input`,
 /// so that a job the chain accepts is one an honest provider can compute:
 ///
-/// - [`ModelKind::Classifier`] and [`ModelKind::TrainingStep`] are fixed-size networks or
-///   circuits: the input is exactly `max_input_len` bytes;
+/// - [`ModelKind::Classifier`], [`ModelKind::TrainingStep`] and
+///   [`ModelKind::PrivateTrainingMember`] are fixed-size networks or circuits: the input is
+///   exactly `max_input_len` bytes;
 /// - [`ModelKind::Embedding`] takes text: non-empty UTF-8 of at most `max_input_len` bytes.
 ///
 /// A provider that still cannot serve an input (an engine limit the chain does not know)
@@ -75,7 +82,8 @@ pub fn validate_input(kind: ModelKind, max_input_len: u32, input: &[u8]) -> Resu
 		return Err(InputError::TooLong);
 	}
 	match kind {
-		ModelKind::Classifier | ModelKind::TrainingStep if input.len() != max_input_len as usize =>
+		ModelKind::Classifier | ModelKind::TrainingStep | ModelKind::PrivateTrainingMember
+			if input.len() != max_input_len as usize =>
 			Err(InputError::LengthMismatch),
 		ModelKind::Embedding if core::str::from_utf8(input).is_err() => Err(InputError::NotUtf8),
 		_ => Ok(()),

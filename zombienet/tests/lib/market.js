@@ -168,9 +168,9 @@ export async function registerDigitsModel(api, owner) {
 }
 
 /** `worker` (an account whose node runs `--worker`) bonds 100 AIC to serve `models`. */
-export async function registerWorker(api, worker, models) {
+export async function registerWorker(api, worker, models, bond = 100n * UNIT) {
   return expectSuccess(api, await submitFinalized(
-    api, api.tx.workers.registerWorker(100n * UNIT, { cpuCores: 2, memoryMb: 2048, gpu: null }, models), worker),
+    api, api.tx.workers.registerWorker(bond, { cpuCores: 2, memoryMb: 2048, gpu: null }, models), worker),
   'registering the worker');
 }
 

@@ -17,7 +17,7 @@ use super::{
 	circuit::{output_bytes, MemberCircuit},
 	data::{padded, Row},
 	noise::member_noise,
-	step::{data_commitment, masked_update, MemberInput, MemberSecrets},
+	step::{data_commitment, masked_update, update, MemberInput, MemberSecrets},
 	masks::{seed_commitment, Role},
 	circuit_id, INPUT_LEN, MAX_PEERS, OUTPUT_LEN, PARAMETERS,
 };
@@ -50,6 +50,7 @@ pub struct Member {
 	card: ModelCard,
 	rows: Vec<Row>,
 	salt: Fr,
+	data_commitment: Fr,
 	index: usize,
 	peers: Vec<(PeerSeed, Fr)>,
 	noise_key: [u8; 32],
@@ -71,7 +72,7 @@ impl Member {
 	) -> Result<Self> {
 		let card = ModelCard {
 			name: String::from("private federated-learning member"),
-			kind: ModelKind::TrainingStep,
+			kind: ModelKind::PrivateTrainingMember,
 			weights_sha256: circuit_id(),
 			max_input_len: INPUT_LEN as u32,
 			max_output_len: OUTPUT_LEN as u32,
@@ -79,20 +80,60 @@ impl Member {
 		};
 		let peers = peers.iter().map(|p| (*p, seed_commitment(p.seed))).collect();
 		let answered = Mutex::new(BTreeMap::new());
-		Ok(Self { card, rows: padded(rows)?, salt, index, peers, noise_key, sigma_squared, answered })
+		let rows = padded(rows)?;
+		let data_commitment = data_commitment(&rows, salt);
+		Ok(Self { card, rows, salt, data_commitment, index, peers, noise_key, sigma_squared, answered })
+	}
+
+	/// A member with no data and no peers: the circuit's shape, for generating its keys.
+	pub fn shape() -> Result<Self> {
+		Self::new(&[], Fr::from(0u64), 0, &[], [0; 32], 1)
 	}
 
 	/// The commitment to this member's data, published once when it joins.
 	pub fn data_commitment(&self) -> Fr {
-		data_commitment(&self.rows, self.salt)
+		self.data_commitment
+	}
+
+	/// Each peer's index and the commitment to the seed this member shares with it, published
+	/// once when it joins.
+	pub fn seed_commitments(&self) -> Vec<(usize, Fr)> {
+		self.peers.iter().map(|(peer, commitment)| (peer.index, *commitment)).collect()
+	}
+
+	/// This member's clipped update plus its noise for a job `input`, unmasked (what the sum of
+	/// a round adds for it): for its own audit, and for tests that check the chain's sum. An
+	/// error for an input it refuses; the nonce is not logged.
+	pub fn unmasked(&self, input: &[u8]) -> Result<[i32; PARAMETERS]> {
+		let input = MemberInput::decode(input)?;
+		let secrets = self.secrets(&input)?;
+		let update = update(&input.parameters, &secrets.rows);
+		Ok(core::array::from_fn(|j| update[j].wrapping_add(secrets.noise[j])))
+	}
+
+	/// The circuit of `claim` (`None`: its shape), with its witness; an error for a claim this
+	/// member refuses to answer.
+	pub fn claim_circuit(&self, claim: Option<Claim<'_>>) -> Result<MemberCircuit> {
+		let Some(Claim { input, output }) = claim else { return Ok(MemberCircuit::default()) };
+		let (input, secrets, _, _) = self.answer(input)?;
+		let words: [u32; PARAMETERS] = output
+			.chunks_exact(4)
+			.map(|w| u32::from_le_bytes(w.try_into().expect("4 bytes; qed")))
+			.collect::<Vec<_>>()
+			.try_into()
+			.map_err(|_| Error::InputLength { expected: OUTPUT_LEN, got: output.len() })?;
+		Ok(MemberCircuit { input: Some(input), output: Some(words), secrets: Some(secrets) })
 	}
 
 	/// The witness of a job: the rows, the salt, each active slot's seed (found by its
-	/// commitment) and the job's noise. An error for an input this member must not answer: a
-	/// slot that is not one of its peers, a peer twice, a role against the pair's order, fewer
+	/// commitment) and the job's noise. An error for an input this member must not answer:
+	/// another member's data commitment, a slot that is not one of its peers, a peer twice, a role against the pair's order, fewer
 	/// than [`MIN_PEERS`] peers.
 	pub fn secrets(&self, input: &MemberInput) -> Result<MemberSecrets> {
 		let refuse = |why: &str| Error::InvalidInput(format!("private training job refused: {why}"));
+		if input.data_commitment != self.data_commitment {
+			return Err(refuse("not this member's data commitment"));
+		}
 		let mut seeds = [Fr::from(0u64); MAX_PEERS];
 		let mut seen = Vec::with_capacity(MAX_PEERS);
 		for (slot, peer) in seeds.iter_mut().zip(&input.peers) {
@@ -160,18 +201,7 @@ impl EngineModel for Member {
 	}
 
 	fn circuit<'a>(&'a self, claim: Option<Claim<'a>>) -> Option<Synthesizer<'a>> {
-		let circuit = match claim {
-			None => Ok(MemberCircuit::default()),
-			Some(Claim { input, output }) => self.answer(input).and_then(|(input, secrets, _, _)| {
-				let words: [u32; PARAMETERS] = output
-					.chunks_exact(4)
-					.map(|w| u32::from_le_bytes(w.try_into().expect("4 bytes; qed")))
-					.collect::<Vec<_>>()
-					.try_into()
-					.map_err(|_| Error::InputLength { expected: OUTPUT_LEN, got: output.len() })?;
-				Ok(MemberCircuit { input: Some(input), output: Some(words), secrets: Some(secrets) })
-			}),
-		};
+		let circuit = self.claim_circuit(claim);
 		Some(Box::new(move |cs: ConstraintSystemRef<Fr>| circuit.map_err(|_| SynthesisError::Unsatisfiable)?.generate_constraints(cs)))
 	}
 }

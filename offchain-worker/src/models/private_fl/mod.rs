@@ -21,7 +21,8 @@
 //!   Poseidon commitments are public: the masks of a pair cancel in the sum of all members'
 //!   outputs, so the chain learns only `Σ update + Σ noise`.
 //!
-//! The native computation is [`step`], the circuit [`circuit`]. A job's input (public) is the
+//! The native computation is [`step`], the circuit [`circuit`], the member [`member`], and a
+//! provider node's memberships (config files next to its chain data) [`node`]. A job's input (public) is the
 //! current parameters, the round's nonce, the member's data commitment and its peers' seed
 //! commitments and roles ([`step::MemberInput`]); its output is the masked update.
 
@@ -30,6 +31,7 @@ pub mod consortium;
 pub mod data;
 pub mod masks;
 pub mod member;
+pub mod node;
 pub mod noise;
 pub mod poseidon;
 pub mod step;

@@ -2,7 +2,7 @@
 //! workers (or the named worker of a directed job).
 
 use crate::{pallet::*, BlobOutput, Job, JobId, JobStatus, JobTerms, ModelId, RefundReason, Tier};
-use aichain_compute::{blob::BlobRef, InputError};
+use aichain_compute::{blob::BlobRef, InputError, ModelKind};
 use frame_support::{pallet_prelude::*, traits::fungible::MutateHold};
 use frame_system::pallet_prelude::BlockNumberFor;
 use pallet_blobs::BlobRegistry;
@@ -86,8 +86,10 @@ impl<T: Config> Pallet<T> {
 		timeout: BlockNumberFor<T>,
 		directed: Option<T::AccountId>,
 	) -> Result<JobId, DispatchError> {
-		if let Some(worker) = &directed {
-			ensure!(Self::can_take_directed(model, worker, &requester), Error::<T>::DirectedWorkerUnavailable);
+		match &directed {
+			Some(worker) =>
+				ensure!(Self::can_take_directed(model, worker, &requester), Error::<T>::DirectedWorkerUnavailable),
+			None => ensure!(model_terms.kind != ModelKind::PrivateTrainingMember, Error::<T>::DirectedJobsOnly),
 		}
 		// Workers paid in the normal case, and prices reserved for an optimistic dispute.
 		let (workers, reserved): (u32, u32) = match tier {

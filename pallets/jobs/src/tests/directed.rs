@@ -100,3 +100,29 @@ fn a_directed_worker_with_a_rejected_proof_is_slashed_at_the_deadline_and_a_reti
 		assert_eq!((bond(BOB), jobs_held(BOB)), (MIN_BOND, 0));
 	});
 }
+
+#[test]
+fn a_private_training_members_model_takes_only_directed_jobs() {
+	run_test(|| {
+		let key = pallet_zk_verifier::register_for::<Test>(OWNER, test_circuit::setup().1).unwrap();
+		let member_model = register_model(
+			ModelKind::PrivateTrainingMember,
+			Some(key),
+			test_circuit::INPUT_LEN as u32,
+			test_circuit::OUTPUT_LEN as u32,
+		);
+		register_workers(member_model, &[ALICE, BOB]);
+		// A stranger may not make a member answer an input (and a nonce) of its choosing.
+		assert_noop!(
+			Jobs::submit_job(origin(REQUESTER), member_model, input(&INPUT), Tier::Zk, u64::MAX, DEADLINE),
+			Error::<Test>::DirectedJobsOnly
+		);
+		assert_noop!(
+			Jobs::submit_job(origin(REQUESTER), member_model, input(&INPUT), Tier::Redundancy { replicas: 2 }, u64::MAX, DEADLINE),
+			Error::<Test>::DirectedJobsOnly
+		);
+		// Its consortium's directed jobs are posted and paid as usual.
+		let job = submit_directed(BOB, member_model, &INPUT).unwrap();
+		assert_eq!(assigned(job), vec![BOB]);
+	});
+}

@@ -27,6 +27,7 @@ fn a_consortium_that_does_not_fit_the_member_circuit_is_refused() {
 		assert_noop!(create_with(OWNER, 9, &HOSPITALS, &zero, NOISE), Error::<Test>::UnknownModel);
 		assert_noop!(create_with(OWNER, UNPROVABLE, &HOSPITALS, &zero, NOISE), Error::<Test>::ModelNotProvable);
 		assert_noop!(create_with(OWNER, OTHER_SIZES, &HOSPITALS, &zero, NOISE), Error::<Test>::NotAMemberCircuit);
+		assert_noop!(create_with(OWNER, OTHER_KIND, &HOSPITALS, &zero, NOISE), Error::<Test>::NotAMemberCircuit);
 		assert_noop!(create_with(OWNER, MEMBER_MODEL, &HOSPITALS[..2], &zero, NOISE), Error::<Test>::TooFewMembers);
 		assert_noop!(create_with(OWNER, MEMBER_MODEL, &[11, 12, 11], &zero, NOISE), Error::<Test>::DuplicateMember);
 		assert_noop!(create_with(OWNER, MEMBER_MODEL, &[11, 12, OWNER], &zero, NOISE), Error::<Test>::OwnerIsMember);
