@@ -1,6 +1,6 @@
 //! Four validators of a `--chain local` network (Alice, Bob, Charlie, Dave) that are also compute
-//! providers (`--worker`; Dave's node runs with `--worker-dishonest`, reporting a wrong output
-//! for every job, until (j) restarts it honest). Eve is the requester throughout. The offchain workers do all the providers'
+//! providers (`--worker`; Dave's node runs with `--worker-dishonest`: it reports a wrong output
+//! for every job). Eve is the requester throughout. The offchain workers do all the providers'
 //! work; the test only submits jobs and reads the chain:
 //!  (a) a digits job (zk tier) served by Alice and Bob completes with a Groth16 proof verified
 //!      on chain, the right class, and Eve paying exactly the price and the protocol fee;
@@ -35,19 +35,7 @@
 //!      errors; a training step that passes the chain's checks but overflows is refused by every
 //!      provider's engine: each declines it, the job is refunded with Eve paying the fee, and
 //!      nobody is slashed;
-//!  (j) private federated learning (docs/federated-learning.md): the four providers are four
-//!      hospitals holding the breast-cancer records dealt by `fl-split` in files beside their
-//!      nodes; Eve's consortium (`create-consortium`), each hospital's `fl-join`, a privacy
-//!      budget set by a model_admin referendum (`set-privacy-budget`, two votes); round 0: Dave's
-//!      output is not his proven update, his proof is rejected, the attempt fails at its
-//!      deadline (his masked partners' outputs do not unmask) and is retried without him; Dave
-//!      restarts honest; round 1 with all four; round 2: Charlie's node is killed, the attempt
-//!      fails and is retried without him. Each completed round's parameters are exactly the
-//!      previous ones plus the members' Σ(update + noise), which each hospital computes from
-//!      its own files (`fl-update`); held-out accuracy rises; a sixth attempt is refused by the
-//!      budget (BudgetExhausted); no block from the consortium's creation to its close holds a
-//!      patient record, a member's update or a salt;
-//!  (d) a digits job assigned to Charlie, whose node was killed (in (j)): at the deadline Charlie is
+//!  (d) a digits job assigned to Charlie, whose node was killed: at the deadline Charlie is
 //!      slashed and the job reassigned to a second provider key of Alice's node (inserted with
 //!      `author_insertKey`), which completes it; Eve pays exactly one price.
 import { test, after } from 'node:test';
@@ -66,7 +54,6 @@ import {
   registerWorker, testDigit, decodeLogits, waitForJobEvent, waitForEvent, registerVerifyingKey, TRAINING,
   trainingSpec, fourOrNine, encodeShard, encodeParameters, decodeParameters, trainingStep, meanParameters, accuracy,
 } from './lib/market.js';
-import { prepareMemberCircuit, registerMemberModel, privateFederatedLearning } from './lib/private-fl.js';
 
 /** A document for (h): one sentence per line, on unrelated topics, (b)'s sentence among them. */
 const DOCUMENT = [
@@ -116,7 +103,7 @@ const [alice, bob, charlie, dave, eve] = ['//Alice', '//Bob', '//Charlie', '//Da
 const hex = (bytes) => '0x' + Buffer.from(bytes).toString('hex');
 const logs = () => Object.values(nodes).map((n) => `\n--- ${n.name}\n${logTail(n, 15)}`).join('');
 
-test('4 validator-providers: zk, redundancy, a lying provider, a training round, private federated learning, a killed provider', { timeout: 1_500_000 }, async () => {
+test('4 validator-providers: zk, redundancy, a lying provider, a training round, a killed provider', { timeout: 900_000 }, async () => {
   const bootKey = randomBytes(32).toString('hex');
   nodes.alice = await startNode('alice', { nodeKey: bootKey, args: ['--chain', 'local', '--alice', '--worker'] });
   const boot = `/ip4/127.0.0.1/tcp/${nodes.alice.p2pPort}/p2p/${peerIdOf(bootKey)}`;
@@ -124,11 +111,6 @@ test('4 validator-providers: zk, redundancy, a lying provider, a training round,
     const extra = who === 'dave' ? ['--worker-dishonest'] : [];
     nodes[who] = await startNode(who, { args: ['--chain', 'local', `--${who}`, '--worker', ...extra, '--bootnodes', boot] });
   }
-  // (j)'s hospitals' files and the member circuit's keys (made once per machine) while the
-  // network starts.
-  const flDir = mkdtempSync(join(tmpdir(), 'aichain-private-fl-'));
-  const flCircuit = prepareMemberCircuit(nodes.alice, flDir);
-  flCircuit.catch(() => {}); // awaited below: a failure is reported there
   const api = await connect(nodes.alice);
   await waitFor(api, (h) => h.finalized >= 3, 240_000, 'finalized >= 3');
   const free = async (who) => (await api.query.system.account(who.address)).data.free.toBigInt();
@@ -145,10 +127,6 @@ test('4 validator-providers: zk, redundancy, a lying provider, a training round,
 
   // Models: the digits classifier twice (the second only for (d)) and MiniLM, owned by Ferdie.
   const ferdie = keyring.addFromUri('//Ferdie');
-  // The member circuit of (j), registered by Ferdie's stash alongside (before any worker
-  // registers: workers list their models once).
-  const flModel = flCircuit.then((args) => registerMemberModel(nodes.bob, '//Ferdie//stash', args));
-  flModel.catch(() => {}); // awaited below
   const keyId = await registerDigitsKey(api, ferdie);
   const digits = await registerModel(api, ferdie, digitsSpec(keyId));
   const digitsD = await registerModel(api, ferdie, digitsSpec(keyId, 'digits-mlp-v1-d'));
@@ -156,13 +134,10 @@ test('4 validator-providers: zk, redundancy, a lying provider, a training round,
   // The same weights as a document embedder: one row per line of a blob input, into a blob (h).
   const minilmBatch = await registerModel(api, ferdie, { ...minilmSpec(), name: 'all-minilm-l6-v2-batch' });
   const training = await registerModel(api, ferdie, trainingSpec(await registerVerifyingKey(api, ferdie, TRAINING.sha256)));
-  const fl = await flModel;
-  // Charlie and Dave bond 200 AIC: each is slashed in (j) and once more later, and must stay
-  // above the 100 AIC minimum to be assigned (d)'s job and (j)'s rounds.
   await Promise.all([
-    registerWorker(api, alice, [digits, minilm, minilmBatch, training, fl]),
-    registerWorker(api, bob, [digits, minilm, minilmBatch, training, fl]),
-    registerWorker(api, charlie, [digitsD, training, fl], 200n * UNIT),
+    registerWorker(api, alice, [digits, minilm, minilmBatch, training]),
+    registerWorker(api, bob, [digits, minilm, minilmBatch, training]),
+    registerWorker(api, charlie, [digitsD, training]),
   ]);
 
   // (a) zk digits job.
@@ -283,7 +258,7 @@ test('4 validator-providers: zk, redundancy, a lying provider, a training round,
   console.log(`# (i) sealed job ${iJob}: ${corpus.length} paragraphs (${Buffer.byteLength(corpus.join('\n'))} bytes) sealed, embedded by Alice and Bob, agreed byte for byte, opened by Eve in ${iSeconds.toFixed(0)} s from submission; no paragraph or row of plaintext in the ${scanned} blocks ${scanFrom}..${iBlock + 1}; search:\n${iSearch.trim()}`);
 
   // (c) Dave, the liar, joins MiniLM; a 3-replica job draws Alice, Bob and Dave.
-  await registerWorker(api, dave, [minilm, fl], 200n * UNIT);
+  await registerWorker(api, dave, [minilm]);
   const daveBond = await bond(dave);
   const c = await submitJob(minilm, sentence, { Redundancy: { replicas: 3 } }, 10n * UNIT, 20);
   const cDone = await completion(c.job);
@@ -357,10 +332,6 @@ test('4 validator-providers: zk, redundancy, a lying provider, a training round,
   assert.equal(await free(eve), eveBeforeF - trainingFee - feePaid(api, f.result), 'and nothing else');
   assert.deepEqual(await Promise.all(providers.map(bond)), bondsBefore, 'no provider is slashed');
   console.log(`# (f) bad jobs refused at submission; job ${f.job} declined by every provider, refunded in block ${fBlock}`);
-
-  // (j) Private federated learning (lib/private-fl.js): four hospitals, three rounds, a lying
-  // member, a dropout, the budget, a scan of every block.
-  await privateFederatedLearning({ api, nodes, fl, flDir, eve, hospitals: [alice, bob, charlie, dave], logs, bond });
 
   // (d) Charlie's node dies; a job of the model only he serves is assigned to him anyway
   // (his heartbeat is fresh). Alice joins that model; at the deadline the job moves to her.

@@ -170,9 +170,9 @@ export async function privateFederatedLearning({ api, nodes, fl, flDir, eve, hos
   };
 
   // Round 0: Dave's output is not his proven update, so his proof is rejected.
-  const daveBondJ = await bond(dave);
+  const daveBondJ = await bond(hospitals[3]);
   await failed(await attempt('round 0'), 3);
-  assert.ok(await bond(dave) < daveBondJ, 'Dave is slashed');
+  assert.ok(await bond(hospitals[3]) < daveBondJ, 'Dave is slashed');
   // Dave's node restarts honest while the round is retried without him.
   const { basePath: daveBase, rpcPort: daveRpc, p2pPort: daveP2p, nodeKey: daveKey, args: daveArgs } = nodes.dave;
   await kill(nodes.dave);
