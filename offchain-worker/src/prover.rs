@@ -84,14 +84,21 @@ pub fn prove<R: RngCore + CryptoRng>(
 	input: &[u8],
 	rng: &mut R,
 ) -> Result<(Vec<u8>, Proof)> {
-	model.check_input(input)?;
-	let output = model.run(input)?;
-	let claim = Claim { input, output: &output };
-	let proof = match model.prove(proving_key, claim, rng) {
-		Some(proof) => proof?,
-		None => encode::proof(&Groth16::<Bn254>::prove(proving_key, circuit(model, Some(claim))?, rng)?),
-	};
-	Ok((output, proof))
+	// arkworks' gadgets open a tracing span per operation that records its operands, their
+	// constraint system included, with `Debug`. Under a node's subscriber that formats the
+	// whole system at every multiplication: quadratic in the circuit's size (a 75,603-constraint
+	// member circuit never finished in a node, while it proves in 2 s without). Proofs therefore
+	// run with no subscriber.
+	tracing::subscriber::with_default(tracing::subscriber::NoSubscriber::default(), || {
+		model.check_input(input)?;
+		let output = model.run(input)?;
+		let claim = Claim { input, output: &output };
+		let proof = match model.prove(proving_key, claim, rng) {
+			Some(proof) => proof?,
+			None => encode::proof(&Groth16::<Bn254>::prove(proving_key, circuit(model, Some(claim))?, rng)?),
+		};
+		Ok((output, proof))
+	})
 }
 
 /// The number of constraints of `model`'s circuit.
