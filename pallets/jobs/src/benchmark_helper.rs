@@ -27,6 +27,10 @@ where
 		pallet_zk_verifier::SimulatedKeys::<T>::register(public_inputs)
 	}
 
+	fn seeded_verifying_key(public_inputs: u32, seed: u32) -> KeyId {
+		pallet_zk_verifier::SimulatedKeys::<T>::register_seeded(public_inputs, seed)
+	}
+
 	fn model(verifying_key: Option<KeyId>, max_input_len: u32, max_output_len: u32) -> ModelId {
 		let owner: T::AccountId = account("model-owner", 0, 0);
 		<T as pallet_models::Config>::Currency::set_balance(
@@ -38,6 +42,10 @@ where
 	}
 
 	fn worker(model: ModelId, index: u32) -> T::AccountId {
+		Self::worker_for_models(alloc::vec![model], index)
+	}
+
+	fn worker_for_models(models: alloc::vec::Vec<ModelId>, index: u32) -> T::AccountId {
 		let worker: T::AccountId = account("worker", index, 0);
 		<T as pallet_workers::Config>::Currency::set_balance(
 			&worker,
@@ -48,9 +56,9 @@ where
 			// Far above the minimum, so that slashing in a benchmark never makes it ineligible.
 			<T as pallet_workers::Config>::MinBond::get().saturating_mul(1000u32.into()),
 			pallet_workers::Capabilities { cpu_cores: 8, memory_mb: 16_384, gpu: None },
-			BoundedVec::truncate_from(alloc::vec![model]),
+			BoundedVec::truncate_from(models),
 		)
-		.expect("a funded worker registers for an active model; qed");
+		.expect("a funded worker registers for active models; qed");
 		worker
 	}
 
@@ -94,5 +102,9 @@ where
 
 	fn max_workers_per_model() -> u32 {
 		<T as pallet_workers::Config>::MaxWorkersPerModel::get()
+	}
+
+	fn max_models_per_worker() -> u32 {
+		<T as pallet_workers::Config>::MaxModelsPerWorker::get()
 	}
 }

@@ -7,7 +7,8 @@
 //! slashed and replaced, or all of which are assigned.
 //!
 //! zk proofs come from [`aichain_zk::simulate`] (valid Groth16 proofs made with the trapdoor of
-//! a benchmark key), so the verifier does the work it does for a prover's proof.
+//! a benchmark key), so the verifier does the work it does for a prover's proof. A batch of
+//! results is benchmarked per distinct key and per result sharing a key.
 
 use super::*;
 use crate::{commitment_of, BenchmarkHelper, Pallet as JobsPallet};
@@ -271,6 +272,55 @@ mod benchmarks {
 		_(RawOrigin::Signed(worker), job, output, proof);
 
 		assert!(!Jobs::<T>::contains_key(job));
+		Ok(())
+	}
+
+	/// One worker's batch: `k` results each under its own model and key (the worker serves `k`
+	/// models) and `s` more under the first key, each of the largest statement and from its
+	/// own requester (no payment write is shared); the batch verifies and every job is paid.
+	#[benchmark]
+	fn submit_results(
+		k: Linear<1, { T::BenchmarkHelper::max_models_per_worker() }>,
+		s: Linear<0, { T::MaxResultsPerCall::get() }>,
+	) -> Result<(), BenchmarkError> {
+		let (max_in, max_out) = (T::MaxInputLen::get(), T::MaxOutputLen::get());
+		let public_inputs = zk_public_input_count(max_in as usize, max_out as usize) as u32;
+		let models: alloc::vec::Vec<(ModelId, u32)> = (1..=k)
+			.map(|seed| {
+				let key = T::BenchmarkHelper::seeded_verifying_key(public_inputs, seed);
+				(T::BenchmarkHelper::model(Some(key), max_in, max_out), seed)
+			})
+			.collect();
+		let worker = T::BenchmarkHelper::worker_for_models(models.iter().map(|(model, _)| *model).collect(), 0);
+		let input = largest_input::<T>();
+		let output = largest_output::<T>();
+		let statement = aichain_compute::zk_public_inputs(&input, &output);
+		let mut results = alloc::vec::Vec::new();
+		for i in 0..k + s {
+			let (model, seed) = models[i.min(k - 1) as usize];
+			let requester: T::AccountId = account("requester", i, 0);
+			T::Currency::set_balance(&requester, BalanceOf::<T>::max_value() / 1_000_000u32.into());
+			let job = JobsPallet::<T>::do_submit_job(
+				requester,
+				model,
+				input.clone(),
+				Tier::Zk,
+				BalanceOf::<T>::max_value(),
+				T::MaxDeadline::get(),
+			)?;
+			assert_eq!(assignees::<T>(job), alloc::vec![worker.clone()]);
+			let proof = aichain_zk::simulate::proof_for(&statement, seed as u64, i);
+			results.push(ZkResult { job, output: output.clone(), proof });
+		}
+		let jobs: alloc::vec::Vec<JobId> = results.iter().map(|r| r.job).collect();
+
+		#[block]
+		{
+			let work = JobsPallet::<T>::do_submit_results(worker, results)?;
+			assert_eq!((work.keys, work.fallback), (k, frame_support::weights::Weight::zero()));
+		}
+
+		assert!(jobs.iter().all(|job| !Jobs::<T>::contains_key(job)));
 		Ok(())
 	}
 

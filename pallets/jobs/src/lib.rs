@@ -128,7 +128,7 @@ pub mod weights;
 
 pub use aichain_compute::{JobId, ModelId, Tier};
 pub use pallet::*;
-pub use features::BLOB_DESCRIPTOR_LEN;
+pub use features::{BatchWork, BLOB_DESCRIPTOR_LEN};
 pub use types::*;
 pub use weights::WeightInfo;
 
@@ -141,10 +141,18 @@ pub trait BenchmarkHelper<AccountId> {
 	/// Registers a trapdoor-simulated Groth16 key (`aichain_zk::simulate`, seed 1) with
 	/// `public_inputs` inputs.
 	fn verifying_key(public_inputs: u32) -> pallet_zk_verifier::KeyId;
+	/// Registers the trapdoor-simulated key of `seed` (seed 1 is [`Self::verifying_key`]'s;
+	/// each seed a different key) with `public_inputs` inputs.
+	fn seeded_verifying_key(public_inputs: u32, seed: u32) -> pallet_zk_verifier::KeyId;
 	/// Registers an active model with the given key and sizes.
 	fn model(verifying_key: Option<pallet_zk_verifier::KeyId>, max_input_len: u32, max_output_len: u32) -> ModelId;
 	/// Registers (and funds) worker number `index` for `model`, bonded far above the minimum.
 	fn worker(model: ModelId, index: u32) -> AccountId;
+	/// Registers (and funds) worker number `index` for every model of `models` (at most
+	/// [`Self::max_models_per_worker`]), bonded far above the minimum.
+	fn worker_for_models(models: alloc::vec::Vec<ModelId>, index: u32) -> AccountId;
+	/// The most models one worker can serve.
+	fn max_models_per_worker() -> u32;
 	/// Lets `model` take blob inputs of up to `max_input_len` bytes.
 	fn allow_blob_inputs(model: ModelId, max_input_len: u64);
 	/// A kept blob of `size` bytes, kept for far longer than any job; returns its hash.
@@ -282,6 +290,10 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxReassignments: Get<u32>;
 
+		/// Most results one [`Pallet::submit_results`] call may carry.
+		#[pallet::constant]
+		type MaxResultsPerCall: Get<u32>;
+
 		/// Optimistic tier: blocks during which a proposed result may be challenged.
 		#[pallet::constant]
 		type ChallengePeriod: Get<BlockNumberFor<Self>>;
@@ -386,6 +398,10 @@ pub mod pallet {
 		JobAssigned { job: JobId, workers: Vec<T::AccountId>, deadline: BlockNumberFor<T> },
 		/// A zk result did not verify; the job is unchanged and the worker's failures grew.
 		ResultRejected { job: JobId, worker: T::AccountId, reason: VerifyError },
+		/// A result of a batch was not checked ([`Pallet::submit_results`]): `error` is what
+		/// [`Pallet::submit_result`] would have failed with (or [`Error::DuplicateResult`]).
+		/// The job is unchanged.
+		ResultSkipped { job: JobId, worker: T::AccountId, error: DispatchError },
 		/// A redundancy worker committed to its output.
 		ResultCommitted { job: JobId, worker: T::AccountId },
 		/// Every worker committed; reveals are due by `deadline`.
@@ -536,6 +552,10 @@ pub mod pallet {
 		/// The model is a private-training member's step: only its consortium's rounds post its
 		/// jobs (directed to the member's own worker).
 		DirectedJobsOnly,
+		/// A batch of results was empty.
+		NoResults,
+		/// A batch carried a second result for the same job (the second is skipped).
+		DuplicateResult,
 	}
 
 	#[pallet::hooks]
@@ -860,6 +880,33 @@ pub mod pallet {
 		) -> DispatchResult {
 			let requester = ensure_signed(origin)?;
 			Self::do_post_job_keys(requester, job, keys)
+		}
+
+		/// Submits several zk results of one worker, verified together in one pairing check
+		/// (jobs of any models: keys may differ).
+		///
+		/// - Origin: signed by the worker assigned to every job of the batch.
+		/// - Effect: each result is checked as [`Pallet::submit_result`] checks it; one that
+		///   fails those checks (or repeats a job of the batch) is skipped and its job is
+		///   unchanged. The proofs of the others are verified at once. If the batch verifies,
+		///   every job is completed and paid. If not, each proof is verified alone: a valid one
+		///   completes its job, a false one is rejected as by [`Pallet::submit_result`] (the
+		///   worker's failure count grows). The fee is for the worst case (every result under
+		///   its own key, a failed batch verified again one by one) and what was not done is
+		///   refunded: a batch that verifies pays the benchmarked batch weight, per result and
+		///   per distinct key.
+		/// - Events: per result, [`Event::JobCompleted`], [`Event::ResultRejected`] or
+		///   [`Event::ResultSkipped`].
+		/// - Errors: [`Error::NoResults`].
+		#[pallet::call_index(12)]
+		#[pallet::weight(Pallet::<T>::submit_results_max_weight(results.len() as u32))]
+		pub fn submit_results(
+			origin: OriginFor<T>,
+			results: BoundedVec<ZkResult<OutputOf<T>>, T::MaxResultsPerCall>,
+		) -> DispatchResultWithPostInfo {
+			let worker = ensure_signed(origin)?;
+			let work = Self::do_submit_results(worker, results.into_inner())?;
+			Ok(Some(work.weight::<T>()).into())
 		}
 	}
 }

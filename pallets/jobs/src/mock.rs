@@ -138,6 +138,7 @@ impl pallet_jobs::Config for Test {
 	type MaxJobsPerBlock = ConstU32<4>;
 	type MaxPendingJobs = ConstU32<3>;
 	type MaxReassignments = ConstU32<1>;
+	type MaxResultsPerCall = ConstU32<8>;
 	type ChallengePeriod = ConstU64<CHALLENGE_PERIOD>;
 	type DisputeReplicas = ConstU32<3>;
 	type ChallengeBond = ConstU64<500>;

@@ -48,7 +48,13 @@ impl ConstraintSynthesizer<Fr> for ByteSum {
 
 /// Sets up the model's keys (seeded); returns the proving key and the chain's verifying key.
 pub fn setup() -> (ProvingKey<Bn254>, VerifyingKey) {
-	let mut rng = StdRng::seed_from_u64(42);
+	setup_with_seed(42)
+}
+
+/// Sets up keys of the same circuit from another `seed`: another key, under which the first
+/// key's proofs do not verify.
+pub fn setup_with_seed(seed: u64) -> (ProvingKey<Bn254>, VerifyingKey) {
+	let mut rng = StdRng::seed_from_u64(seed);
 	let (pk, vk) = Groth16::<Bn254>::setup(ByteSum { input: None, claimed_output: None }, &mut rng)
 		.expect("the circuit synthesizes; qed");
 	(pk, encode::verifying_key(&vk))

@@ -342,3 +342,15 @@ pub trait DirectedJobSubmitter<AccountId, Balance, BlockNumber> {
 	/// The most one [`DirectedJobSubmitter::submit_directed_job`] may weigh.
 	fn submit_directed_weight() -> frame_support::weights::Weight;
 }
+
+/// One zk result of a batch ([`crate::Pallet::submit_results`]): the job, the claimed output
+/// and its Groth16 proof, as [`crate::Pallet::submit_result`] takes them.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
+pub struct ZkResult<Output> {
+	/// The job.
+	pub job: crate::JobId,
+	/// The output.
+	pub output: Output,
+	/// The proof of `output` for the job's input.
+	pub proof: aichain_zk::Proof,
+}

@@ -30,12 +30,15 @@ const STORAGE_PREFIX: &[u8] = b"aichain/provider/";
 /// How long one run may hold the lock before another run may take it over.
 const LOCK_MILLIS: u64 = 20_000;
 
+/// A zk result of the jobs pallet of `T`.
+type ZkResultOf<T> = pallet_jobs::ZkResult<pallet_jobs::OutputOf<T>>;
+
 /// Something the provider sends or does once per (job, worker), claimed in offchain storage.
 #[derive(Clone, Copy, Debug, Encode)]
 pub(crate) enum Action {
 	/// Hand the job to the engine.
 	HandOver,
-	/// `submit_result` with a proof (zk).
+	/// A zk result with its proof, sent in the worker's batch (`submit_results`).
 	Submit,
 	/// `commit_result` (redundancy, optimistic dispute).
 	Commit,
@@ -77,14 +80,31 @@ impl<T: Config> Pallet<T> {
 			Self::heartbeat_if_due(worker, now);
 			Self::publish_encryption_key(worker, now);
 		}
-		// Each worker's own open jobs, from the jobs pallet's index: no scan of all jobs.
+		// Each worker's own open jobs, from the jobs pallet's index: no scan of all jobs. Its
+		// zk results of this run go in batches, each verified on chain in one pairing check.
 		for worker in &workers {
+			let mut zk_results = Vec::new();
 			for job_id in pallet_jobs::WorkerJobs::<T>::iter_key_prefix(&worker.account) {
 				let Some(job) = pallet_jobs::Jobs::<T>::get(job_id) else { continue };
 				if let Some(assignment) = job.assignments.iter().find(|a| a.worker == worker.account) {
-					Self::advance_job(worker, job_id, &job, assignment, now);
+					Self::advance_job(worker, job_id, &job, assignment, now, &mut zk_results);
 				}
 			}
+			Self::send_zk_results(worker, zk_results);
+		}
+	}
+
+	/// Sends `results` (each already claimed) in calls of at most `MaxResultsPerCall`; the
+	/// claims of a call that cannot be sent are cleared, so the next run retries them.
+	fn send_zk_results(worker: &LocalWorker<T>, results: Vec<ZkResultOf<T>>) {
+		let limit = <T as pallet_jobs::Config>::MaxResultsPerCall::get().max(1) as usize;
+		for chunk in results.chunks(limit) {
+			let jobs: Vec<JobId> = chunk.iter().map(|result| result.job).collect();
+			let claims: Vec<Vec<u8>> = jobs.iter().map(|job| claim_key(Action::Submit, *job, &worker.account)).collect();
+			let results = BoundedVec::truncate_from(chunk.to_vec());
+			Self::send_claimed(worker, &claims, &alloc::format!("the results of jobs {jobs:?}"), pallet_jobs::Call::<T>::submit_results {
+				results,
+			});
 		}
 	}
 
@@ -125,6 +145,7 @@ impl<T: Config> Pallet<T> {
 		job: &JobOf<T>,
 		assignment: &Assignment<T::AccountId>,
 		now: BlockNumberFor<T>,
+		zk_results: &mut Vec<ZkResultOf<T>>,
 	) {
 		let action = match job.status {
 			JobStatus::Assigned if job.commits_and_reveals() && assignment.commitment.is_none() => Action::Commit,
@@ -163,11 +184,9 @@ impl<T: Config> Pallet<T> {
 					log::warn!(target: LOG_TARGET, "job {job_id}: zk job without a proof from the engine");
 					return;
 				};
-				Self::send_once(worker, action, job_id, now, pallet_jobs::Call::<T>::submit_result {
-					job: job_id,
-					output,
-					proof,
-				})
+				if claim_now::<T>(&claim_key(action, job_id, &worker.account), now) {
+					zk_results.push(pallet_jobs::ZkResult { job: job_id, output, proof });
+				}
 			},
 			Action::Commit => {
 				let commitment = pallet_jobs::commitment_of(job_id, &worker.account, &output, &salt());
@@ -296,14 +315,25 @@ impl<T: Config> Pallet<T> {
 		if !claim_now::<T>(&claim, now) {
 			return;
 		}
+		Self::send_claimed(worker, &[claim], &alloc::format!("job {job_id}: {action:?}"), call);
+	}
+
+	/// Signs and sends `call` from `worker`; if it cannot be sent, clears `claims` so that the
+	/// next run sends again.
+	fn send_claimed<LocalCall: Clone>(worker: &LocalWorker<T>, claims: &[Vec<u8>], what: &str, call: LocalCall)
+	where
+		T: CreateSignedTransaction<LocalCall>,
+	{
 		let sent = Signer::<T, T::AuthorityId>::all_accounts()
 			.with_filter(vec![worker.public.clone()])
 			.send_signed_transaction(|_| call.clone());
 		if sent.iter().any(|(_, result)| result.is_ok()) {
-			log::info!(target: LOG_TARGET, "job {job_id}: sent {action:?} from {:?}", worker.account);
+			log::info!(target: LOG_TARGET, "sent {what} from {:?}", worker.account);
 		} else {
-			log::warn!(target: LOG_TARGET, "job {job_id}: could not send {action:?}; retrying next block");
-			StorageValueRef::persistent(&claim).clear();
+			log::warn!(target: LOG_TARGET, "could not send {what}; retrying next block");
+			for claim in claims {
+				StorageValueRef::persistent(claim).clear();
+			}
 		}
 	}
 }

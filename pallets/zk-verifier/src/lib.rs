@@ -60,6 +60,13 @@ pub trait Verifier {
 	/// Changes no storage.
 	fn verify(key_id: &KeyId, proof: &Proof, public_inputs: &[ScalarBytes]) -> Result<(), VerifyError>;
 
+	/// Verifies many statements `(key_id, proof, public_inputs)` in one pairing check
+	/// ([`aichain_zk::batch_verify_prepared`]); keys may differ and repeat. `Ok(())` means every
+	/// proof verifies. An error says only that some key is unknown or some statement is
+	/// malformed or false, not which: [`Verifier::verify`] each to find it. Changes no storage.
+	/// Its weight is the caller's to benchmark (it reads each distinct key once).
+	fn batch_verify(statements: &[(KeyId, &Proof, &[ScalarBytes])]) -> Result<(), VerifyError>;
+
 	/// Number of public inputs of a registered key, or `None` for an unknown key.
 	fn public_inputs_of(key_id: &KeyId) -> Option<u32>;
 
@@ -218,6 +225,7 @@ pub mod pallet {
 				E::EmptyVerifyingKey => Error::EmptyVerifyingKey,
 				E::EmptyBatch | E::ProofRejected => Error::ProofRejected,
 				E::TooLarge => Error::TooManyPublicInputs,
+				E::KeyIndexOutOfRange => Error::MalformedEncoding,
 			}
 		}
 	}
@@ -424,6 +432,28 @@ pub mod pallet {
 		) -> Result<(), VerifyError> {
 			let prepared = PreparedKeys::<T>::get(key_id).ok_or(VerifyError::UnknownKey)?;
 			T::Backend::verify_prepared(&prepared, proof, public_inputs).map_err(VerifyError::Invalid)
+		}
+
+		fn batch_verify(statements: &[(KeyId, &Proof, &[ScalarBytes])]) -> Result<(), VerifyError> {
+			use alloc::vec::Vec;
+			let mut key_ids: Vec<KeyId> = Vec::new();
+			let mut batch = Vec::with_capacity(statements.len());
+			for (key_id, proof, inputs) in statements {
+				let key = match key_ids.iter().position(|k| k == key_id) {
+					Some(index) => index,
+					None => {
+						key_ids.push(*key_id);
+						key_ids.len() - 1
+					},
+				};
+				batch.push(aichain_zk::PreparedStatement { key: key as u32, proof: (*proof).clone(), inputs: inputs.to_vec() });
+			}
+			let keys = key_ids
+				.iter()
+				.map(|key_id| PreparedKeys::<T>::get(key_id).ok_or(VerifyError::UnknownKey))
+				.collect::<Result<Vec<_>, _>>()?;
+			let keys: Vec<&[u8]> = keys.iter().map(|key| &key[..]).collect();
+			T::Backend::batch_verify_prepared(&keys, &batch).map_err(VerifyError::Invalid)
 		}
 
 		fn public_inputs_of(key_id: &KeyId) -> Option<u32> {

@@ -210,3 +210,36 @@ fn false_or_malformed_statements_are_rejected_and_change_nothing() {
 		);
 	});
 }
+
+#[test]
+fn a_batch_under_registered_keys_verifies_only_when_every_proof_does() {
+	run_test(|| {
+		let (pk1, key1) = setup(4, 1);
+		let (pk2, key2) = setup(2, 2);
+		let (id1, id2) = (key_id(&key1), key_id(&key2));
+		assert_ok!(ZkVerifier::register_verifying_key(origin(ALICE), key1));
+		assert_ok!(ZkVerifier::register_verifying_key(origin(ALICE), key2));
+		let statements: Vec<_> = (0..3u64)
+			.flat_map(|w| [(id1, prove(&pk1, 3 + w, w)), (id2, prove(&pk2, 5 + w, w))])
+			.collect();
+		let batch = |s: &[([u8; 32], (aichain_zk::Proof, Vec<ScalarBytes>))]| {
+			let items: Vec<_> = s.iter().map(|(id, (proof, inputs))| (*id, proof, &inputs[..])).collect();
+			<ZkVerifier as Verifier>::batch_verify(&items)
+		};
+		assert_eq!(batch(&statements), Ok(()));
+
+		// One changed input of one statement fails the whole batch, which verifies alone.
+		let mut changed = statements.clone();
+		changed[3].1 .1[0].0[0] ^= 1;
+		assert_eq!(batch(&changed), Err(VerifyError::Invalid(aichain_zk::Error::ProofRejected)));
+		// A statement under an unregistered key.
+		let mut unknown = statements.clone();
+		unknown[5].0 = [7; 32];
+		assert_eq!(batch(&unknown), Err(VerifyError::UnknownKey));
+		// A proof filed under the other key.
+		let mut misfiled = statements.clone();
+		misfiled[0].0 = id2;
+		assert!(batch(&misfiled).is_err());
+		assert_eq!(batch(&[]), Err(VerifyError::Invalid(aichain_zk::Error::EmptyBatch)));
+	});
+}

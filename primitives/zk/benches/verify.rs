@@ -1,11 +1,16 @@
 //! Native Groth16 verification speed: one proof for 1, 4 and 16 public inputs, with the key
 //! given in full (`aichain_zk`) and prepared as the pallet stores it (`prepared`); batches of 1, 8
-//! and 64 proofs (reported per batch: divide by the size for the per-proof cost); and, as the
-//! baseline measured in the same run, arkworks' own `Groth16::verify_proof` on the same proof.
+//! and 64 proofs (reported per batch: divide by the size for the per-proof cost); batches under
+//! prepared keys (the chain's batch path: 1, 8 and 64 proofs of 4 inputs under one key, and 64
+//! proofs of 52 inputs under 1, 8 and 64 keys); and, as the baseline measured in the same run,
+//! arkworks' own `Groth16::verify_proof` on the same proof.
 //!
 //! `cargo bench -p aichain-zk --features testing --bench verify`
 
-use aichain_zk::{batch_verify, prepare, simulate, verify, verify_prepared, BatchItem};
+use aichain_zk::{
+	batch_verify, batch_verify_prepared, prepare, simulate, verify, verify_prepared, BatchItem, PreparedStatement,
+	PreparedVerifyingKey,
+};
 use ark_bn254::Bn254;
 use ark_groth16::Groth16;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
@@ -64,5 +69,33 @@ fn batch(c: &mut Criterion) {
 	group.finish();
 }
 
-criterion_group!(benches, single, batch);
+/// `size` trapdoor statements with `inputs` inputs spread round-robin over `keys` keys.
+fn prepared_batch_of(size: u32, inputs: u32, keys: u32) -> (Vec<PreparedVerifyingKey>, Vec<PreparedStatement>) {
+	let prepared = (0..keys).map(|k| prepare(&simulate::verifying_key(inputs, 1 + k as u64)).unwrap()).collect();
+	let statements = (0..size)
+		.map(|s| {
+			let key = s % keys;
+			let (_, proof, inputs) = simulate::statement(inputs, 1 + key as u64, s);
+			PreparedStatement { key, proof, inputs }
+		})
+		.collect();
+	(prepared, statements)
+}
+
+fn prepared_batch(c: &mut Criterion) {
+	let mut group = c.benchmark_group("batch_verify_prepared");
+	group.sample_size(10);
+	let cases = [(1u32, 4u32, 1u32), (8, 4, 1), (64, 4, 1), (64, 52, 1), (64, 52, 8), (64, 52, 64)];
+	for (size, inputs, keys) in cases {
+		let (prepared, statements) = prepared_batch_of(size, inputs, keys);
+		group.throughput(Throughput::Elements(size as u64));
+		let id = BenchmarkId::from_parameter(format!("{size}x{inputs}in/{keys}keys"));
+		group.bench_with_input(id, &statements, |b, statements| {
+			b.iter(|| batch_verify_prepared(&prepared, statements).unwrap())
+		});
+	}
+	group.finish();
+}
+
+criterion_group!(benches, single, batch, prepared_batch);
 criterion_main!(benches);

@@ -36,6 +36,8 @@ pub enum Error {
 	/// The proof is well-formed but does not verify for this key and these public inputs
 	/// (for a batch: at least one proof of the batch does not verify).
 	ProofRejected,
+	/// A statement of a prepared batch named a key the batch does not carry.
+	KeyIndexOutOfRange,
 }
 
 impl Error {
@@ -53,6 +55,7 @@ impl Error {
 			Error::EmptyBatch => "empty batch",
 			Error::TooLarge => "more work than one runtime API call may do",
 			Error::ProofRejected => "proof rejected",
+			Error::KeyIndexOutOfRange => "statement names a key outside the batch",
 		}
 	}
 }

@@ -12,7 +12,7 @@
 //! [`Groth16Backend`] lets a pallet choose: [`NativeHost`] (the host function) or [`PureWasm`]
 //! (the same verification compiled into the runtime, kept as the tested fallback).
 
-use crate::{BatchItem, Error, PreparedVerifyingKey, Proof, ScalarBytes, VerifyingKey};
+use crate::{BatchItem, Error, PreparedStatement, PreparedVerifyingKey, Proof, ScalarBytes, VerifyingKey};
 use alloc::vec::Vec;
 use codec::Encode;
 use sp_runtime_interface::{
@@ -59,6 +59,23 @@ pub trait Groth {
 		let (proof, inputs) = decode_exact::<(Proof, Vec<ScalarBytes>)>(statement)?;
 		crate::verify_prepared(&key, &proof, &inputs)
 	}
+
+	/// Verifies a batch under prepared keys: `keys` is the SCALE encoding of a `Vec` of stored
+	/// keys (each the SCALE-encoded [`PreparedVerifyingKey`] made by [`crate::prepare`]),
+	/// `statements` of a `Vec<`[`PreparedStatement`]`>`. Same errors as
+	/// [`crate::batch_verify_prepared`], plus [`Error::MalformedEncoding`].
+	fn batch_verify_prepared_bn254(
+		keys: PassFatPointerAndRead<&[u8]>,
+		statements: PassFatPointerAndRead<&[u8]>,
+	) -> AllocateAndReturnByCodec<Result<(), Error>> {
+		let keys = decode_keys(&decode_exact::<Vec<Vec<u8>>>(keys)?)?;
+		crate::batch_verify_prepared(&keys, &decode_exact::<Vec<PreparedStatement>>(statements)?)
+	}
+}
+
+/// Decodes stored prepared keys.
+fn decode_keys<K: AsRef<[u8]>>(keys: &[K]) -> Result<Vec<PreparedVerifyingKey>, Error> {
+	keys.iter().map(|key| decode_exact::<PreparedVerifyingKey>(key.as_ref())).collect()
 }
 
 /// Decodes `T` from all of `bytes`.
@@ -82,6 +99,9 @@ pub trait Groth16Backend {
 	/// Verifies one proof under a key from [`Groth16Backend::prepare`], given as its SCALE
 	/// encoding (as a pallet stores it); see [`crate::verify_prepared`].
 	fn verify_prepared(key: &[u8], proof: &Proof, inputs: &[ScalarBytes]) -> Result<(), Error>;
+	/// Verifies many proofs under keys from [`Groth16Backend::prepare`], given as stored; see
+	/// [`crate::batch_verify_prepared`].
+	fn batch_verify_prepared(keys: &[&[u8]], statements: &[PreparedStatement]) -> Result<(), Error>;
 }
 
 /// Verification in the node, through the [`groth`] host functions.
@@ -105,6 +125,10 @@ impl Groth16Backend for NativeHost {
 		// The stored key crosses as it is stored, without being decoded in the runtime.
 		groth::verify_prepared_bn254(key, &(proof, inputs).encode())
 	}
+
+	fn batch_verify_prepared(keys: &[&[u8]], statements: &[PreparedStatement]) -> Result<(), Error> {
+		groth::batch_verify_prepared_bn254(&keys.encode(), &statements.encode())
+	}
 }
 
 /// Verification compiled into the caller (in the runtime: pure wasm).
@@ -126,5 +150,9 @@ impl Groth16Backend for PureWasm {
 	fn verify_prepared(key: &[u8], proof: &Proof, inputs: &[ScalarBytes]) -> Result<(), Error> {
 		let key = decode_exact::<PreparedVerifyingKey>(key)?;
 		crate::verify_prepared(&key, proof, inputs)
+	}
+
+	fn batch_verify_prepared(keys: &[&[u8]], statements: &[PreparedStatement]) -> Result<(), Error> {
+		crate::batch_verify_prepared(&decode_keys(keys)?, statements)
 	}
 }

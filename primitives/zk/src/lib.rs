@@ -28,6 +28,7 @@ pub mod decode;
 mod error;
 pub mod host;
 pub mod prepared;
+mod prepared_batch;
 pub mod runtime_api;
 #[cfg(feature = "std")]
 pub mod snarkjs;
@@ -41,4 +42,5 @@ mod verify;
 pub use error::Error;
 pub use types::{G1Bytes, G2Bytes, Proof, ScalarBytes, VerifyingKey};
 pub use prepared::{prepare, verify_prepared, PreparedVerifyingKey};
+pub use prepared_batch::{batch_verify_prepared, PreparedStatement};
 pub use verify::{batch_verify, verify, BatchItem, DecodedKey, DecodedProof};

@@ -116,15 +116,16 @@ fn stored_point<P: SWCurveConfig>(bytes: &[u8]) -> Result<Affine<P>, Error> {
 }
 
 /// A prepared key read back into curve points.
-struct LoadedKey {
-	alpha_beta: Fq12,
-	gamma_neg_g2: G2Affine,
-	delta_neg_g2: G2Affine,
-	gamma_abc_g1: Vec<G1Affine>,
+pub(crate) struct LoadedKey {
+	pub(crate) alpha_beta: Fq12,
+	pub(crate) gamma_neg_g2: G2Affine,
+	pub(crate) delta_neg_g2: G2Affine,
+	pub(crate) gamma_abc_g1: Vec<G1Affine>,
 }
 
 impl LoadedKey {
-	fn load(key: &PreparedVerifyingKey) -> Result<Self, Error> {
+	/// Reads `key` back, checking each stored point as [`stored_point`] does.
+	pub(crate) fn load(key: &PreparedVerifyingKey) -> Result<Self, Error> {
 		if key.gamma_abc_g1.is_empty() {
 			return Err(Error::EmptyVerifyingKey);
 		}

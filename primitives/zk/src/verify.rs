@@ -142,8 +142,14 @@ fn batch_weights(items: &[BatchItem]) -> Vec<Fr> {
 	for item in items {
 		item.using_encoded(|bytes| transcript.update(bytes));
 	}
+	weights_from_transcript(transcript, items.len())
+}
+
+/// `count` 128-bit weights drawn from a transcript of a whole batch:
+/// `rᵢ = SHA-256(transcript ‖ i)[..16]`, never 0. Changing any byte of the batch changes them all.
+pub(crate) fn weights_from_transcript(transcript: Sha256, count: usize) -> Vec<Fr> {
 	let seed = transcript.finalize();
-	(0..items.len() as u32)
+	(0..count as u32)
 		.map(|i| {
 			let digest = Sha256::new().chain_update(seed).chain_update(i.to_le_bytes()).finalize();
 			let weight = u128::from_le_bytes(digest[..16].try_into().expect("16 bytes; qed"));

@@ -8,6 +8,10 @@ import { join } from 'node:path';
 import { connect, errorName, kill, runClient, startNode, submitFinalized, waitFor } from './chain.js';
 import { ROOT, UNIT, decodeParameters, encodeParameters, expectSuccess, findEvent, waitForEvent } from './market.js';
 
+/** Each attempt's deadline: the runtime's `MinRoundTimeout` (10 blocks), the shortest an owner
+ * may give; a failed attempt (a lying or dead member) ends there. */
+const ROUND_DEADLINE = 10;
+
 /** The providers' shared models directory (where the member circuit's proving key goes). */
 export const MODELS_DIR = process.env.AICHAIN_MODELS_DIR ?? join(homedir(), '.cache/aichain/models');
 
@@ -131,7 +135,7 @@ export async function privateFederatedLearning({ api, nodes, fl, flDir, eve, hos
   /** One attempt: started by Eve, each member's `update + noise` computed by its own hospital. */
   const attempt = async (label) => {
     const t0 = Date.now();
-    const started = expectSuccess(api, await submitFinalized(api, api.tx.privateTraining.startRound(consortium, 2n * UNIT, 20), eve), label);
+    const started = expectSuccess(api, await submitFinalized(api, api.tx.privateTraining.startRound(consortium, 2n * UNIT, ROUND_DEADLINE), eve), label);
     const event = findEvent(started, 'privateTraining', 'AttemptStarted').data;
     const jobs = event.jobs.map(([job, member]) => [job.toNumber(), member.toNumber()]);
     const at = await api.at(started.blockHash);
@@ -196,7 +200,7 @@ export async function privateFederatedLearning({ api, nodes, fl, flDir, eve, hos
   const record = await consortiumRecord();
   assert.deepEqual([record.roundsCompleted.toNumber(), record.attemptsSpent.toNumber()], [3, 5]);
   // A sixth attempt would take ε past the budget (5.13 > 4.7).
-  assert.equal(errorName(api, await submitFinalized(api, api.tx.privateTraining.startRound(consortium, 2n * UNIT, 20), eve)), 'privateTraining.BudgetExhausted');
+  assert.equal(errorName(api, await submitFinalized(api, api.tx.privateTraining.startRound(consortium, 2n * UNIT, ROUND_DEADLINE), eve)), 'privateTraining.BudgetExhausted');
   const jClosed = expectSuccess(api, await submitFinalized(api, api.tx.privateTraining.closeConsortium(consortium), eve), 'closing the consortium');
   assert.equal(findEvent(jClosed, 'privateTraining', 'ConsortiumClosed').data.depositReleased.toBigInt(), 10n * UNIT, 'the deposit is released');
   // No block holds a patient record, a member's update, or a salt.

@@ -28,3 +28,6 @@ mod submit;
 mod try_state;
 /// zk tier: results with Groth16 proofs.
 mod zk;
+/// zk tier in batches: one worker's results verified in one pairing check.
+mod zk_batch;
+pub use zk_batch::BatchWork;

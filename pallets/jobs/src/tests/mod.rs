@@ -15,6 +15,7 @@ mod redundancy;
 mod sealed;
 mod submission;
 mod zk;
+mod zk_batch;
 
 pub(crate) use crate::{
 	commitment_of, mock::*, test_circuit, Deadlines, DisputeVerdict, Error, Event, HoldReason, JobStatus,

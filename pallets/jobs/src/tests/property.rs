@@ -41,6 +41,9 @@ enum Action {
 	PostKeys { job: u8, worker: u8, all: bool, outsider: bool },
 	Cancel { job: u8, who: u8 },
 	SubmitResult { job: u8, honest: bool },
+	/// One worker's batch of its zk jobs (`lies`: bit `i` makes the `i`-th a lie), with a
+	/// repeated result and another worker's job if asked.
+	SubmitResults { worker: u8, lies: u8, duplicate: bool, foreign: bool },
 	/// One worker commits, or (`all`) every worker of the job.
 	Commit { job: u8, worker: u8, output: u8, copy: bool, all: bool },
 	/// One worker reveals, or (`all`) every worker of the job.
@@ -66,6 +69,8 @@ fn action() -> impl Strategy<Value = Action> {
 			.prop_map(|(job, worker, all, outsider)| Action::PostKeys { job, worker, all, outsider }),
 		1 => (any::<u8>(), any::<u8>()).prop_map(|(job, who)| Action::Cancel { job, who }),
 		2 => (any::<u8>(), any::<bool>()).prop_map(|(job, honest)| Action::SubmitResult { job, honest }),
+		2 => (any::<u8>(), any::<u8>(), proptest::bool::weighted(0.2), proptest::bool::weighted(0.2))
+			.prop_map(|(worker, lies, duplicate, foreign)| Action::SubmitResults { worker, lies, duplicate, foreign }),
 		4 => (any::<u8>(), any::<u8>(), 0u8..3, any::<bool>(), any::<bool>()).prop_map(|(job, worker, output, copy, all)| {
 			Action::Commit { job, worker, output, copy, all }
 		}),
@@ -239,6 +244,33 @@ fn apply(action: &Action, models: &[u32], memory: &mut Memory) {
 				Jobs::submit_result(origin(job.assignments[0].worker), id, output(&claimed), proof)
 			},
 			_ => Ok(()),
+		},
+		Action::SubmitResults { worker, lies, duplicate, foreign } => {
+			let worker = WORKERS[worker as usize % WORKERS.len()];
+			let zk_jobs: Vec<_> = JobsStorage::<Test>::iter()
+				.filter(|(_, job)| job.tier == Tier::Zk && !job.assignments.is_empty())
+				.collect();
+			let mut batch: Vec<(JobId, crate::JobOf<Test>)> =
+				zk_jobs.iter().filter(|(_, job)| job.assignments[0].worker == worker).cloned().collect();
+			if foreign {
+				batch.extend(zk_jobs.iter().find(|(_, job)| job.assignments[0].worker != worker).cloned());
+			}
+			if duplicate {
+				batch.extend(batch.first().cloned());
+			}
+			let (pk, _) = keys();
+			let results: Vec<_> = batch
+				.iter()
+				.take(<<Test as crate::Config>::MaxResultsPerCall as Get<u32>>::get() as usize)
+				.enumerate()
+				.map(|(i, (id, job))| {
+					let honest = test_circuit::byte_sum(&job.input);
+					let claimed = if lies >> (i % 8) & 1 == 1 { vec![honest[0] ^ 1, honest[1]] } else { honest };
+					let proof = test_circuit::prove(pk, &job.input, &claimed);
+					crate::ZkResult { job: *id, output: output(&claimed), proof }
+				})
+				.collect();
+			Jobs::submit_results(origin(worker), results.try_into().unwrap()).map(|_| ()).map_err(|e| e.error)
 		},
 		Action::Commit { job, worker, output: out, copy, all } => match open_job(job) {
 			Some((id, job)) if !job.assignments.is_empty() => {
