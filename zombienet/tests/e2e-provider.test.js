@@ -36,7 +36,7 @@ import { startNode, connect, stop, waitFor, submitFinalized, feePaid, logTail } 
 import {
   UNIT, DIGITS_PRICE, DIGITS_ROYALTY_BPS, DIGITS_SHA256, ROOT, findEvent, registerDigitsModel, registerWorker, testDigit,
   decodeLogits, waitForJobEvent, LENDING, encodeBorrower, registerLendingModel, registerMarketRiskModel, nyseDays,
-  encodeMarketDays, expectSuccess, waitForEvent,
+  encodeMarketDays, expectSuccess, waitForEvent, resultJobs,
 } from './lib/market.js';
 
 let node;
@@ -126,8 +126,8 @@ test('dev provider node: a digits job is run, proven by the offchain worker, ver
   assert.equal(info.failed.toNumber(), 0);
   assert.equal(info.activeJobs.toNumber(), 0);
 
-  // Exactly once: over the job's blocks and five more, Alice's node sent one `submit_result`
-  // and no transaction of hers failed.
+  // Exactly once: over the job's blocks and five more, Alice's node sent the job's result once
+  // (in a `submit_results` batch) and no transaction of hers failed.
   const submittedAt = (await api.rpc.chain.getHeader(submitted.blockHash)).number.toNumber();
   await waitFor(api, (h) => h.best >= doneBlock + 5, 60_000, 'five blocks after completion');
   let results = 0;
@@ -136,13 +136,13 @@ test('dev provider node: a digits job is run, proven by the offchain worker, ver
     const [block, events] = await Promise.all([api.rpc.chain.getBlock(hash), (await api.at(hash)).query.system.events()]);
     block.block.extrinsics.forEach((x, i) => {
       if (!x.isSigned || x.signer.toString() !== alice.address) return;
-      if (x.method.section === 'jobs' && x.method.method === 'submitResult') results++;
+      if (resultJobs(x).includes(job)) results++;
       const failed = events.find(({ event, phase }) => phase.isApplyExtrinsic && phase.asApplyExtrinsic.toNumber() === i &&
         event.section === 'system' && event.method === 'ExtrinsicFailed');
       assert.equal(failed, undefined, `Alice's ${x.method.section}.${x.method.method} in block ${n} succeeds`);
     });
   }
-  assert.equal(results, 1, 'one submit_result transaction');
+  assert.equal(results, 1, 'one transaction carrying the result');
 });
 
 test('the command-line client (subxt): register a model, submit a job from a file, print its verified output, list', { timeout: 300_000 }, async () => {
@@ -200,13 +200,12 @@ test('the command-line client (subxt): register a model, submit a job from a fil
     'a bad job fails with the runtime error name');
 });
 
-test('a dropped submit_result is sent again after ResendAfter blocks, once', { timeout: 300_000 }, async () => {
+test('a dropped zk result is sent again after ResendAfter blocks, once', { timeout: 300_000 }, async () => {
   assert.ok(digitsModel !== undefined, 'the first test registered the digits model');
   const keyring = new Keyring({ type: 'sr25519' });
   const [alice, bob] = ['//Alice', '//Bob'].map((u) => keyring.addFromUri(u));
   const resendAfter = api.consts.provider.resendAfter.toNumber();
-  const isResult = (x, job) => x.isSigned && x.signer.toString() === alice.address &&
-    x.method.section === 'jobs' && x.method.method === 'submitResult' && x.method.args[0].toNumber() === job;
+  const isResult = (x, job) => x.isSigned && x.signer.toString() === alice.address && resultJobs(x).includes(job);
 
   // The result is removed from the pool as soon as the offchain worker sends it. Block
   // production may include it first (a race this test cannot control): then try another job.
@@ -237,7 +236,7 @@ test('a dropped submit_result is sent again after ResendAfter blocks, once', { t
     }
     if (droppedAt === undefined) await waitForJobEvent(api, job, ['JobCompleted'], 60_000);
   }
-  assert.ok(droppedAt !== undefined, 'a submit_result was caught in the pool and removed');
+  assert.ok(droppedAt !== undefined, 'the result was caught in the pool and removed');
 
   const [done, doneBlock] = await waitForJobEvent(api, job, ['JobCompleted', 'JobRefunded'], 180_000,
     () => `; node log:\n${logTail(node, 40)}`);
@@ -249,7 +248,7 @@ test('a dropped submit_result is sent again after ResendAfter blocks, once', { t
     const block = await api.rpc.chain.getBlock(await api.rpc.chain.getBlockHash(n));
     included += block.block.extrinsics.filter((x) => isResult(x, job)).length;
   }
-  assert.equal(included, 1, 'exactly one submit_result for the job was included');
+  assert.equal(included, 1, 'exactly one transaction carrying the job\'s result was included');
   console.log(`# dropped at block ${droppedAt}, resent and completed in block ${doneBlock} (ResendAfter ${resendAfter})`);
 });
 

@@ -1,8 +1,9 @@
 //! `audit-job ID`: re-checks a completed zk-tier job from chain data alone, on this machine.
 //!
 //! It walks finalized blocks back from the head and finds
-//! 1. the `Jobs.submit_result` transaction whose events include `Jobs.JobCompleted` for the job:
-//!    the accepted output and its Groth16 proof;
+//! 1. the `Jobs.submit_result` transaction, or the `Jobs.submit_results` batch carrying the job
+//!    (its first result for the job: a repeat is skipped), whose events include
+//!    `Jobs.JobCompleted` for the job: the accepted output and its Groth16 proof;
 //! 2. the `Jobs.submit_job` transaction whose events include `Jobs.JobSubmitted` for the job: the
 //!    model and the input the requester posted;
 //! 3. the model's verifying key as registered (`Models.Models` → its key id →
@@ -31,6 +32,33 @@ struct Completed {
 	block: u64,
 	output: Vec<u8>,
 	proof: Proof,
+}
+
+/// A result of a `submit_results` batch as the runtime encodes it (`pallet_jobs::ZkResult`).
+type BatchResult = (u64, Vec<u8>, Proof);
+
+/// The raw SCALE bytes of the argument `name` of an extrinsic's call.
+fn raw_argument(ext: &Extrinsic<'_>, name: &str) -> Result<Vec<u8>> {
+	ext.iter_call_data_fields()
+		.find(|f| f.name() == name)
+		.map(|f| f.bytes().to_vec())
+		.ok_or_else(|| anyhow!("no argument {name}"))
+}
+
+/// The output and proof `ext` submitted for `job`, if it is a zk result call carrying the job.
+fn submitted_result(ext: &Extrinsic<'_>, args: &Value, job: u64) -> Result<Option<(Vec<u8>, Proof)>> {
+	match ext.call_name() {
+		"submit_result" if argument(args, "job")?.as_u128() == Some(job.into()) => {
+			let output = bytes(Some(&argument(args, "output")?)).context("the output's bytes")?;
+			let proof = Proof::decode(&mut &raw_argument(ext, "proof")?[..]).context("decoding the proof")?;
+			Ok(Some((output, proof)))
+		},
+		"submit_results" => {
+			let results = Vec::<BatchResult>::decode(&mut &raw_argument(ext, "results")?[..]).context("decoding the batch")?;
+			Ok(results.into_iter().find(|(id, _, _)| *id == job).map(|(_, output, proof)| (output, proof)))
+		},
+		_ => Ok(None),
+	}
 }
 
 /// The named argument `name` of an extrinsic's call, decoded with the metadata.
@@ -69,18 +97,12 @@ pub async fn audit_job(api: &Client, job: u64, max_blocks: u64) -> Result<()> {
 			}
 			let args = ext.decode_call_data_fields_unchecked_as::<Value>()?;
 			match (ext.call_name(), &completed) {
-				("submit_result", None) if argument(&args, "job")?.as_u128() == Some(job.into()) => {
+				(call @ ("submit_result" | "submit_results"), None) => {
+					let Some((output, proof)) = submitted_result(&ext, &args, job)? else { continue };
 					if !has_job_event(&ext, "JobCompleted", job).await? {
 						continue;
 					}
-					let output = bytes(Some(&argument(&args, "output")?)).context("the output's bytes")?;
-					let proof_bytes = ext
-						.iter_call_data_fields()
-						.find(|f| f.name() == "proof")
-						.map(|f| f.bytes().to_vec())
-						.context("the proof argument")?;
-					let proof = Proof::decode(&mut &proof_bytes[..]).context("decoding the proof")?;
-					println!("block {n}: submit_result of job {job} accepted (JobCompleted): output {} bytes", output.len());
+					println!("block {n}: {call} of job {job} accepted (JobCompleted): output {} bytes", output.len());
 					completed = Some(Completed { block: n, output, proof });
 				},
 				("submit_job", Some(_)) => {

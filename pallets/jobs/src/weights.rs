@@ -274,9 +274,52 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
+	/// Storage: `Jobs::Jobs` (r:80 w:80)
+	/// Proof: `Jobs::Jobs` (`max_values`: None, `max_size`: Some(5032), added: 7507, mode: `MaxEncodedLen`)
+	/// Storage: `ZkVerifier::PreparedKeys` (r:16 w:0)
+	/// Proof: `ZkVerifier::PreparedKeys` (`max_values`: None, `max_size`: Some(4836), added: 7311, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:80 w:80)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(229), added: 2704, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:83 w:83)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Workers::Workers` (r:1 w:1)
+	/// Proof: `Workers::Workers` (`max_values`: None, `max_size`: Some(184), added: 2659, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::WorkRecords` (r:1 w:1)
+	/// Proof: `Rewards::WorkRecords` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::ActiveEra` (r:1 w:0)
+	/// Proof: `Rewards::ActiveEra` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Rewards::CurrentEraPoints` (r:1 w:1)
+	/// Proof: `Rewards::CurrentEraPoints` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Training::ShardJobs` (r:80 w:0)
+	/// Proof: `Training::ShardJobs` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
+	/// Storage: `ComputeGovernance::RequestOfJob` (r:80 w:0)
+	/// Proof: `ComputeGovernance::RequestOfJob` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
+	/// Storage: `PrivateTraining::MemberJobs` (r:80 w:0)
+	/// Proof: `PrivateTraining::MemberJobs` (`max_values`: None, `max_size`: Some(21), added: 2496, mode: `MaxEncodedLen`)
+	/// Storage: `Jobs::Deadlines` (r:0 w:80)
+	/// Proof: `Jobs::Deadlines` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// Storage: `Jobs::WorkerJobs` (r:0 w:80)
+	/// Proof: `Jobs::WorkerJobs` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// The range of component `k` is `[1, 16]`.
+	/// The range of component `s` is `[0, 64]`.
 	fn submit_results(k: u32, s: u32, ) -> Weight {
-		// PLACEHOLDER: replaced by the benchmark's output.
-		Weight::from_parts(2_359_500_000, 8799).saturating_mul((k + s).into())
+		// Proof Size summary in bytes:
+		//  Measured:  `1126 + k * (5562 ±0) + s * (1412 ±0)`
+		//  Estimated: `8799 + k * (7507 ±0) + s * (7507 ±0)`
+		// Minimum execution time: 48_996_214_000 picoseconds.
+		Weight::from_parts(8_424_723_072, 8799)
+			// Standard Error: 56_455_989
+			.saturating_add(Weight::from_parts(3_457_900_937, 0).saturating_mul(k.into()))
+			// Standard Error: 13_637_691
+			.saturating_add(Weight::from_parts(680_002_134, 0).saturating_mul(s.into()))
+			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().reads((7_u64).saturating_mul(k.into())))
+			.saturating_add(T::DbWeight::get().reads((6_u64).saturating_mul(s.into())))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
+			.saturating_add(T::DbWeight::get().writes((5_u64).saturating_mul(k.into())))
+			.saturating_add(T::DbWeight::get().writes((5_u64).saturating_mul(s.into())))
+			.saturating_add(Weight::from_parts(0, 7507).saturating_mul(k.into()))
+			.saturating_add(Weight::from_parts(0, 7507).saturating_mul(s.into()))
 	}
 	/// Storage: `Jobs::Jobs` (r:1 w:1)
 	/// Proof: `Jobs::Jobs` (`max_values`: None, `max_size`: Some(5032), added: 7507, mode: `MaxEncodedLen`)
@@ -564,8 +607,17 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().writes(10_u64))
 	}
 	fn submit_results(k: u32, s: u32, ) -> Weight {
-		// PLACEHOLDER: replaced by the benchmark's output.
-		Weight::from_parts(2_359_500_000, 8799).saturating_mul((k + s).into())
+		Weight::from_parts(8_424_723_072, 8799)
+			.saturating_add(Weight::from_parts(3_457_900_937, 0).saturating_mul(k.into()))
+			.saturating_add(Weight::from_parts(680_002_134, 0).saturating_mul(s.into()))
+			.saturating_add(ParityDbWeight::get().reads(7_u64))
+			.saturating_add(ParityDbWeight::get().reads((7_u64).saturating_mul(k.into())))
+			.saturating_add(ParityDbWeight::get().reads((6_u64).saturating_mul(s.into())))
+			.saturating_add(ParityDbWeight::get().writes(6_u64))
+			.saturating_add(ParityDbWeight::get().writes((5_u64).saturating_mul(k.into())))
+			.saturating_add(ParityDbWeight::get().writes((5_u64).saturating_mul(s.into())))
+			.saturating_add(Weight::from_parts(0, 7507).saturating_mul(k.into()))
+			.saturating_add(Weight::from_parts(0, 7507).saturating_mul(s.into()))
 	}
 	fn commit_result(r: u32, ) -> Weight {
 		Weight::from_parts(24_976_603, 8497)

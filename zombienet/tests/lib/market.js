@@ -168,6 +168,18 @@ export async function registerDigitsModel(api, owner) {
 }
 
 /** `worker` (an account whose node runs `--worker`) bonds 100 AIC to serve `models`. */
+/** The zk result calls (`jobs.submitResult`, `jobs.submitResults`) among a block's
+ * extrinsics. */
+export function isResultCall(x) {
+  return x.method.section === 'jobs' && (x.method.method === 'submitResult' || x.method.method === 'submitResults');
+}
+
+/** The jobs whose results a zk result extrinsic carries: its job, or its batch's jobs. */
+export function resultJobs(x) {
+  if (!isResultCall(x)) return [];
+  return x.method.method === 'submitResult' ? [x.method.args[0].toNumber()] : x.method.args[0].map((r) => r.job.toNumber());
+}
+
 export async function registerWorker(api, worker, models, bond = 100n * UNIT) {
   return expectSuccess(api, await submitFinalized(
     api, api.tx.workers.registerWorker(bond, { cpuCores: 2, memoryMb: 2048, gpu: null }, models), worker),
