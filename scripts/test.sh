@@ -17,15 +17,16 @@ bash "$ROOT/scripts/fetch-models.sh"
 source "$ROOT/scripts/env.sh"
 cd "$ROOT"
 
-echo "== cargo tests"
+echo "== cargo tests (build and fetch took ${SECONDS} s)"
 # The client is tested on its own (and against a node below), so that its dependencies'
 # features do not change, and rebuild, everything else (see scripts/build.sh).
 cargo test --release --locked --workspace --exclude aichain-client --features aichain-zk/testing,aichain-runtime/fast-runtime
 cargo test --release --locked -p aichain-client
 
-echo "== network tests (node binary: $NODE_BIN)"
+echo "== network tests (node binary: $NODE_BIN; ${SECONDS} s so far)"
 cd zombienet
 npm test
 
-echo "== zombienet: 4 validators, one restarted"
+echo "== zombienet: 4 validators, one restarted (${SECONDS} s so far)"
 PATH="$(dirname "$NODE_BIN"):$PATH" npm run zombienet
+echo "== all tests passed in ${SECONDS} s"
