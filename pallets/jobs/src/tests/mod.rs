@@ -133,6 +133,20 @@ pub(crate) fn assigned(job: u64) -> Vec<u64> {
 	JobsStorage::<Test>::get(job).unwrap().assignments.iter().map(|a| a.worker).collect()
 }
 
+/// The event of a zk job completed with `out` by `ALICE`, paid the test model's price.
+pub(crate) fn zk_completed(job: u64, out: &[u8]) -> RuntimeEvent {
+	Event::JobCompleted {
+		job,
+		output: output(out),
+		workers: vec![ALICE],
+		worker_payment: PRICE - ROYALTY,
+		royalty: ROYALTY,
+		fee: FEE,
+		refund: 0,
+	}
+	.into()
+}
+
 pub(crate) fn jobs_held(worker: u64) -> u32 {
 	WorkersStorage::<Test>::get(worker).unwrap().active_jobs
 }

@@ -20,18 +20,7 @@ fn zk_job_is_paid_to_worker_owner_and_pot_exactly_after_a_valid_proof() {
 		let out = test_circuit::byte_sum(&INPUT);
 		assert_ok!(Jobs::submit_result(origin(ALICE), job, output(&out), test_circuit::prove(&pk, &INPUT, &out)));
 
-		System::assert_last_event(
-			Event::JobCompleted {
-				job,
-				output: output(&out),
-				workers: vec![ALICE],
-				worker_payment: PRICE - ROYALTY,
-				royalty: ROYALTY,
-				fee: FEE,
-				refund: 0,
-			}
-			.into(),
-		);
+		System::assert_last_event(zk_completed(job, &out));
 		assert_eq!(escrowed(REQUESTER), 0);
 		assert_eq!(free(REQUESTER), requester_before - PRICE - FEE);
 		assert_eq!(free(ALICE), alice_before + PRICE - ROYALTY);
