@@ -70,11 +70,12 @@ aichain_test_utils::test_job_market! {
 }
 
 /// Job `id` completes with `output`: its requester pays [`PRICE`] to [`WORKER`] and the jobs
-/// pallet's hook is called, as after a verified result.
-pub fn complete(id: JobId, output: &[u8]) {
+/// pallet's hook is called, as after a verified result; returns the weight the hook reports it
+/// used.
+pub fn complete(id: JobId, output: &[u8]) -> frame_support::weights::Weight {
 	let job = end_job(id);
 	Balances::transfer(&job.requester, &WORKER, PRICE, Preservation::Preserve).expect("the request was funded");
-	<ComputeGovernance as pallet_jobs::OnJobCompleted<u64>>::on_job_completed(id, job.model, &job.requester, output);
+	<ComputeGovernance as pallet_jobs::OnJobCompleted<u64>>::on_job_completed(id, job.model, &job.requester, output)
 }
 
 /// Job `id` ends without a result: everything stays with its requester.

@@ -642,16 +642,23 @@ pub mod pallet {
 		/// - Effect: builds the public inputs from the job's input and `output` and verifies
 		///   `proof` against the model's key. Valid: pays worker, model owner and fee collector,
 		///   refunds any remainder, removes the job, calls `OnJobCompleted`. Invalid: the job is
-		///   unchanged, the worker's failure count grows.
+		///   unchanged, the worker's failure count grows. Refunds what the completion hook did not
+		///   use of its worst case.
 		/// - Events: [`Event::JobCompleted`], or [`Event::ResultRejected`].
 		/// - Errors: [`Error::UnknownJob`], [`Error::JobAlreadyFinished`], [`Error::WrongTier`],
 		///   [`Error::WrongPhase`], [`Error::NotAssignedWorker`], [`Error::OutputLengthMismatch`].
 		#[pallet::call_index(2)]
 		// Benchmarked with the largest statement, Groth16 verification included.
 		#[pallet::weight(T::WeightInfo::submit_result().saturating_add(T::OnJobCompleted::weight()))]
-		pub fn submit_result(origin: OriginFor<T>, job: JobId, output: OutputOf<T>, proof: Proof) -> DispatchResult {
+		pub fn submit_result(
+			origin: OriginFor<T>,
+			job: JobId,
+			output: OutputOf<T>,
+			proof: Proof,
+		) -> DispatchResultWithPostInfo {
 			let worker = ensure_signed(origin)?;
-			Self::do_submit_result(worker, job, output, proof)
+			let hook = Self::do_submit_result(worker, job, output, proof)?;
+			Ok(Some(T::WeightInfo::submit_result().saturating_add(hook)).into())
 		}
 
 		/// Commits to the output of a redundancy-tier job.

@@ -87,12 +87,22 @@ std::thread_local! {
 	pub static COMPLETED: std::cell::RefCell<Vec<(u64, u32, u64, Vec<u8>)>> = Default::default();
 }
 
+/// The most [`RecordCompleted`] declares it may use per job.
+pub const HOOK_WORST: frame_support::weights::Weight = frame_support::weights::Weight::from_parts(5_000_000, 1_000);
+/// What [`RecordCompleted`] reports it used per job, so that calls can refund the rest.
+pub const HOOK_USED: frame_support::weights::Weight = frame_support::weights::Weight::from_parts(1_000_000, 100);
+
 /// Records every completed job (what governance or a training round would act on).
 pub struct RecordCompleted;
 
 impl crate::OnJobCompleted<u64> for RecordCompleted {
-	fn on_job_completed(job: u64, model: u32, requester: &u64, output: &[u8]) {
+	fn on_job_completed(job: u64, model: u32, requester: &u64, output: &[u8]) -> frame_support::weights::Weight {
 		COMPLETED.with(|c| c.borrow_mut().push((job, model, *requester, output.to_vec())));
+		HOOK_USED
+	}
+
+	fn weight() -> frame_support::weights::Weight {
+		HOOK_WORST
 	}
 }
 

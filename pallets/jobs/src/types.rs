@@ -264,8 +264,15 @@ pub enum DisputeVerdict {
 /// act on verified results through this. Implemented for tuples, so several pallets can follow
 /// the jobs they posted (each ignores the jobs it did not post).
 pub trait OnJobCompleted<AccountId> {
-	/// `job` of `requester` on `model` completed with `output`.
-	fn on_job_completed(job: aichain_compute::JobId, model: ModelId, requester: &AccountId, output: &[u8]);
+	/// `job` of `requester` on `model` completed with `output`. Returns the weight it used, at
+	/// most [`OnJobCompleted::weight`] (a job that is not the implementor's costs a lookup), which
+	/// a call may refund the rest of.
+	fn on_job_completed(
+		job: aichain_compute::JobId,
+		model: ModelId,
+		requester: &AccountId,
+		output: &[u8],
+	) -> frame_support::weights::Weight;
 
 	/// `job` of `requester` on `model` ended without an accepted output, for `reason`; its
 	/// escrow (less the fee when the reason keeps it) was returned to the requester.
@@ -284,8 +291,15 @@ pub trait OnJobCompleted<AccountId> {
 /// Every member of the tuple is told, in order; the weight is the sum of theirs.
 #[impl_trait_for_tuples::impl_for_tuples(8)]
 impl<AccountId> OnJobCompleted<AccountId> for Tuple {
-	fn on_job_completed(job: aichain_compute::JobId, model: ModelId, requester: &AccountId, output: &[u8]) {
-		for_tuples!( #( Tuple::on_job_completed(job, model, requester, output); )* );
+	fn on_job_completed(
+		job: aichain_compute::JobId,
+		model: ModelId,
+		requester: &AccountId,
+		output: &[u8],
+	) -> frame_support::weights::Weight {
+		let mut used = frame_support::weights::Weight::zero();
+		for_tuples!( #( used = used.saturating_add(Tuple::on_job_completed(job, model, requester, output)); )* );
+		used
 	}
 
 	fn on_job_refunded(job: aichain_compute::JobId, model: ModelId, requester: &AccountId, reason: RefundReason) {

@@ -475,8 +475,14 @@ pub mod pallet {
 }
 
 impl<T: Config> pallet_jobs::OnJobCompleted<T::AccountId> for Pallet<T> {
-	fn on_job_completed(job: JobId, _model: ModelId, _requester: &T::AccountId, output: &[u8]) {
+	fn on_job_completed(job: JobId, _model: ModelId, _requester: &T::AccountId, output: &[u8]) -> frame_support::weights::Weight {
+		// Most completed jobs are no member's: for them, the lookup is all.
+		use frame_support::traits::Get;
+		if !MemberJobs::<T>::contains_key(job) {
+			return T::DbWeight::get().reads(1);
+		}
 		Self::do_member_completed(job, output);
+		<Self as pallet_jobs::OnJobCompleted<T::AccountId>>::weight()
 	}
 
 	fn on_job_refunded(job: JobId, _model: ModelId, _requester: &T::AccountId, reason: pallet_jobs::RefundReason) {

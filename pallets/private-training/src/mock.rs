@@ -66,10 +66,11 @@ aichain_test_utils::test_job_market! {
 	accepts: |_, max_price| if max_price < PRICE { Err(DispatchError::Other("PriceAboveMax")) } else { Ok(()) },
 }
 
-/// Job `id` completes with `output`, as the jobs pallet reports it after verifying its proof.
-pub fn complete(id: JobId, output: &[u8]) {
+/// Job `id` completes with `output`, as the jobs pallet reports it after verifying its proof;
+/// returns the weight the hook reports it used.
+pub fn complete(id: JobId, output: &[u8]) -> frame_support::weights::Weight {
 	let job = end_job(id);
-	<PrivateTraining as pallet_jobs::OnJobCompleted<u64>>::on_job_completed(id, job.model, &job.requester, output);
+	<PrivateTraining as pallet_jobs::OnJobCompleted<u64>>::on_job_completed(id, job.model, &job.requester, output)
 }
 
 /// Job `id` ends without a result (its worker missed the deadline).

@@ -147,10 +147,14 @@ fn other_jobs_and_outputs_that_are_not_parameters_change_nothing() {
 	run_test(|| {
 		let training = create(&[1, 2, 3]);
 		let jobs = start(training, 1);
-		// A job of someone else's (not a shard job) completing.
-		<Training as pallet_jobs::OnJobCompleted<u64>>::on_job_completed(7, TRAINING_MODEL, &OTHER, &[0; 12]);
-		// An output of the wrong size is dropped: the round can no longer complete.
-		complete(jobs[0], &[1, 2, 3]);
+		// A job of someone else's (not a shard job) completing: a lookup is all it costs.
+		let used = <Training as pallet_jobs::OnJobCompleted<u64>>::on_job_completed(7, TRAINING_MODEL, &OTHER, &[0; 12]);
+		assert_eq!(used, <<Test as frame_system::Config>::DbWeight as frame_support::traits::Get<frame_support::weights::RuntimeDbWeight>>::get().reads(1));
+		// An output of the wrong size is dropped: the round can no longer complete. A shard job
+		// is charged the hook's worst case.
+		let worst = <Training as pallet_jobs::OnJobCompleted<u64>>::weight();
+		assert!(worst.ref_time() > 0);
+		assert_eq!(complete(jobs[0], &[1, 2, 3]), worst);
 		assert_eq!(current_parameters(training), vec![1, 2, 3]);
 		assert_eq!(ShardJobs::<Test>::iter().count(), 0);
 		// ...and the next round abandons it.

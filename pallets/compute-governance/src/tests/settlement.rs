@@ -17,7 +17,9 @@ fn council_requests_risk_mode() {
 fn the_predicate_on_the_verified_output_selects_the_call_run_with_the_requesting_origin() {
 	run_test(|| {
 		council_requests_risk_mode();
-		complete(500, &output(&[250]));
+		let worst = <ComputeGovernance as pallet_jobs::OnJobCompleted<u64>>::weight();
+		assert!(worst.ref_time() > 0);
+		assert_eq!(complete(500, &output(&[250])), worst, "a request's job is charged the worst case");
 		// What the job did not spend (400 + 1 − PRICE) is back in the treasury at once.
 		assert_eq!(Balances::balance(&TREASURY), TREASURY_FUNDS - PRICE);
 		assert_eq!(Balances::balance(&ComputeGovernance::request_account(0)), 0);
@@ -86,7 +88,8 @@ fn a_call_needing_more_privilege_than_the_requesting_origin_fails_with_bad_origi
 fn jobs_this_pallet_did_not_post_are_ignored() {
 	run_test(|| {
 		council_requests_risk_mode();
-		<ComputeGovernance as pallet_jobs::OnJobCompleted<u64>>::on_job_completed(9, MODEL, &OUTSIDER, &output(&[250]));
+		let used = <ComputeGovernance as pallet_jobs::OnJobCompleted<u64>>::on_job_completed(9, MODEL, &OUTSIDER, &output(&[250]));
+		assert_eq!(used, <<Test as frame_system::Config>::DbWeight as frame_support::traits::Get<frame_support::weights::RuntimeDbWeight>>::get().reads(1), "a lookup is all");
 		assert!(Requests::<Test>::get(0).is_some());
 		assert_eq!(governance_events().len(), 1);
 	});

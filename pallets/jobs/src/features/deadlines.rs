@@ -123,7 +123,7 @@ impl<T: Config> Pallet<T> {
 			JobStatus::Revealing => Self::finish_redundancy(id, job),
 			JobStatus::Challengeable => {
 				let proposal = job.proposal.clone().ok_or(Error::<T>::WrongPhase)?;
-				Self::complete(id, job, proposal.output, alloc::vec![proposal.worker])
+				Self::complete(id, job, proposal.output, alloc::vec![proposal.worker]).map(|_| ())
 			},
 			JobStatus::Assigned if !Self::model_serviceable(&job) => {
 				Self::release_assignees(id, &job);

@@ -97,7 +97,7 @@ impl<T: Config> Pallet<T> {
 			(DisputeVerdict::ProposalOverturned, slashed)
 		};
 		Self::deposit_event(Event::DisputeSettled { job: id, verdict, slashed });
-		Self::complete(id, job, output, winners)
+		Self::complete(id, job, output, winners).map(|_| ())
 	}
 
 	/// Moves `amount` of `challenger`'s bond to `to` (released if `to` is the challenger, a

@@ -119,7 +119,7 @@ impl<T: Config> Pallet<T> {
 				let upheld = agreement.agree(&proposed, &output);
 				Self::settle_dispute(id, job, upheld, proposer, challenge, winners, output)
 			},
-			_ => Self::complete(id, job, output, winners),
+			_ => Self::complete(id, job, output, winners).map(|_| ()),
 		}
 	}
 }

@@ -50,13 +50,13 @@ impl<T: Config> Pallet<T> {
 	/// Pays an accepted output from escrow — each of `winners` its price minus the royalty, the
 	/// model owner the royalties, the fee collector the fee — refunds the rest (and anything
 	/// the currency refused to pay) to the requester, removes the job and calls
-	/// `OnJobCompleted`.
+	/// `OnJobCompleted`; returns the weight the completion hook used.
 	pub(crate) fn complete(
 		id: JobId,
 		job: JobOf<T>,
 		output: OutputOf<T>,
 		winners: Vec<T::AccountId>,
-	) -> DispatchResult {
+	) -> Result<Weight, DispatchError> {
 		let terms = &job.terms;
 		let royalty_each = Permill::from_parts(terms.royalty_bps as u32 * 100) * terms.price_per_worker;
 		let worker_payment = terms.price_per_worker.saturating_sub(royalty_each);
@@ -78,9 +78,9 @@ impl<T: Config> Pallet<T> {
 			T::Currency::release(&HoldReason::JobEscrow.into(), &job.requester, refund, Precision::Exact)?;
 		}
 		Self::remove_job(id, &job);
-		T::OnJobCompleted::on_job_completed(id, job.model, &job.requester, &output);
+		let hook = T::OnJobCompleted::on_job_completed(id, job.model, &job.requester, &output);
 		Self::deposit_event(Event::JobCompleted { job: id, output, workers: winners, worker_payment, royalty, fee, refund });
-		Ok(())
+		Ok(hook)
 	}
 
 	/// Returns the escrow of `job` to its requester — all of it, or all but the fee when the

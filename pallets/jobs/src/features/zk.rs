@@ -4,7 +4,7 @@
 use crate::{pallet::*, JobId, JobStatus, Tier};
 use aichain_zk::{Proof, ScalarBytes};
 use alloc::vec::Vec;
-use frame_support::pallet_prelude::*;
+use frame_support::{pallet_prelude::*, weights::Weight};
 use pallet_workers::WorkerRegistry;
 use pallet_zk_verifier::{KeyId, Verifier, VerifyError};
 
@@ -18,7 +18,12 @@ pub(crate) struct ZkStatement<T: Config> {
 
 impl<T: Config> Pallet<T> {
 	/// Verifies and settles a zk result; see [`Pallet::submit_result`].
-	pub fn do_submit_result(worker: T::AccountId, id: JobId, output: OutputOf<T>, proof: Proof) -> DispatchResult {
+	pub fn do_submit_result(
+		worker: T::AccountId,
+		id: JobId,
+		output: OutputOf<T>,
+		proof: Proof,
+	) -> Result<Weight, DispatchError> {
 		let statement = Self::zk_statement(&worker, id, &output)?;
 		let verdict = T::Verifier::verify(&statement.key, &proof, &statement.public_inputs);
 		Self::settle_zk_result(id, statement.job, output, worker, verdict)
@@ -42,14 +47,15 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Ends a checked zk result by its proof's `verdict`: a valid proof completes the job; a
-	/// false one leaves it unchanged and counts as the worker's failure.
+	/// false one leaves it unchanged and counts as the worker's failure. Returns the weight the
+	/// completion hook used.
 	pub(crate) fn settle_zk_result(
 		id: JobId,
 		job: JobOf<T>,
 		output: OutputOf<T>,
 		worker: T::AccountId,
 		verdict: Result<(), VerifyError>,
-	) -> DispatchResult {
+	) -> Result<Weight, DispatchError> {
 		match verdict {
 			Ok(()) => Self::complete(id, job, output, alloc::vec![worker]),
 			Err(reason) => {
@@ -58,7 +64,7 @@ impl<T: Config> Pallet<T> {
 					T::Workers::record_failure(&worker);
 				}
 				Self::deposit_event(Event::ResultRejected { job: id, worker, reason });
-				Ok(())
+				Ok(Weight::zero())
 			},
 		}
 	}

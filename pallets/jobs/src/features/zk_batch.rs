@@ -21,12 +21,14 @@ pub struct BatchWork {
 	pub keys: u32,
 	/// The weight of verifying each proof alone after the batch failed, if it did.
 	pub fallback: Weight,
+	/// The weight the completion hooks used.
+	pub hooks: Weight,
 }
 
 impl BatchWork {
 	/// The weight of this work (see [`Pallet::submit_results_weight`]).
 	pub fn weight<T: Config>(&self) -> Weight {
-		Pallet::<T>::submit_results_weight(self.results, self.keys, self.fallback)
+		Pallet::<T>::submit_results_weight(self.results, self.keys, self.hooks.saturating_add(self.fallback))
 	}
 }
 
@@ -55,7 +57,7 @@ impl<T: Config> Pallet<T> {
 		let mut keys: Vec<KeyId> = checked.iter().map(|(_, s, _, _)| s.key).collect();
 		keys.sort_unstable();
 		keys.dedup();
-		let mut work = BatchWork { results: count, keys: keys.len() as u32, fallback: Weight::zero() };
+		let mut work = BatchWork { results: count, keys: keys.len() as u32, fallback: Weight::zero(), hooks: Weight::zero() };
 		if checked.is_empty() {
 			return Ok(work);
 		}
@@ -80,20 +82,19 @@ impl<T: Config> Pallet<T> {
 				work.fallback = work.fallback.saturating_add(T::Verifier::verify_weight(inputs));
 				T::Verifier::verify(&statement.key, &proof, &statement.public_inputs)
 			};
-			Self::settle_zk_result(id, job, output, worker.clone(), verdict)?;
+			let hook = Self::settle_zk_result(id, job, output, worker.clone(), verdict)?;
+			work.hooks = work.hooks.saturating_add(hook);
 		}
 		Ok(work)
 	}
 
 	/// The weight of a batch of `results` results whose verified statements used `keys`
-	/// distinct keys, plus `fallback` (the proofs verified alone after the batch failed): the
-	/// benchmarked [`crate::WeightInfo::submit_results`] with `keys` results under their own
-	/// key and the rest sharing one, and each result's completion hook.
-	pub fn submit_results_weight(results: u32, keys: u32, fallback: Weight) -> Weight {
+	/// distinct keys, plus `extra` (the completion hooks, and the proofs verified alone after
+	/// the batch failed): the benchmarked [`crate::WeightInfo::submit_results`] with `keys`
+	/// results under their own key and the rest sharing one.
+	pub fn submit_results_weight(results: u32, keys: u32, extra: Weight) -> Weight {
 		let keys = keys.min(results);
-		T::WeightInfo::submit_results(keys, results - keys)
-			.saturating_add(T::OnJobCompleted::weight().saturating_mul(results as u64))
-			.saturating_add(fallback)
+		T::WeightInfo::submit_results(keys, results - keys).saturating_add(extra)
 	}
 
 	/// The most a batch of `results` results can weigh: each under its own key, the batch
@@ -103,7 +104,7 @@ impl<T: Config> Pallet<T> {
 			T::MaxInputLen::get() as usize,
 			T::MaxOutputLen::get() as usize,
 		) as u32;
-		let fallback = T::Verifier::verify_weight(largest).saturating_mul(results as u64);
-		Self::submit_results_weight(results, results, fallback)
+		let per_result = T::Verifier::verify_weight(largest).saturating_add(T::OnJobCompleted::weight());
+		Self::submit_results_weight(results, results, per_result.saturating_mul(results as u64))
 	}
 }

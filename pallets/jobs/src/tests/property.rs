@@ -242,6 +242,8 @@ fn apply(action: &Action, models: &[u32], memory: &mut Memory) {
 				let claimed = if honest { honest_output.clone() } else { vec![honest_output[0] ^ 1, honest_output[1]] };
 				let proof = test_circuit::prove(pk, &job.input, &claimed);
 				Jobs::submit_result(origin(job.assignments[0].worker), id, output(&claimed), proof)
+					.map(drop)
+					.map_err(|e| e.error)
 			},
 			_ => Ok(()),
 		},
@@ -270,7 +272,7 @@ fn apply(action: &Action, models: &[u32], memory: &mut Memory) {
 					crate::ZkResult { job: *id, output: output(&claimed), proof }
 				})
 				.collect();
-			Jobs::submit_results(origin(worker), results.try_into().unwrap()).map(|_| ()).map_err(|e| e.error)
+			Jobs::submit_results(origin(worker), results.try_into().unwrap()).map(drop).map_err(|e| e.error)
 		},
 		Action::Commit { job, worker, output: out, copy, all } => match open_job(job) {
 			Some((id, job)) if !job.assignments.is_empty() => {

@@ -18,9 +18,11 @@ fn zk_job_is_paid_to_worker_owner_and_pot_exactly_after_a_valid_proof() {
 		System::assert_has_event(Event::JobAssigned { job, workers: vec![ALICE], deadline: 1 + DEADLINE }.into());
 
 		let out = test_circuit::byte_sum(&INPUT);
-		assert_ok!(Jobs::submit_result(origin(ALICE), job, output(&out), test_circuit::prove(&pk, &INPUT, &out)));
+		let post = Jobs::submit_result(origin(ALICE), job, output(&out), test_circuit::prove(&pk, &INPUT, &out)).unwrap();
 
 		System::assert_last_event(zk_completed(job, &out));
+		// Charged: the verification and what the completion hook used, not its worst case.
+		assert_eq!(post.actual_weight, Some(<() as crate::WeightInfo>::submit_result() + HOOK_USED));
 		assert_eq!(escrowed(REQUESTER), 0);
 		assert_eq!(free(REQUESTER), requester_before - PRICE - FEE);
 		assert_eq!(free(ALICE), alice_before + PRICE - ROYALTY);
@@ -53,7 +55,8 @@ fn a_malicious_zk_result_is_rejected_pays_nothing_and_counts_as_a_failure() {
 		let lie = vec![honest[0].wrapping_add(1), honest[1]];
 
 		// A proof made for a wrong output (the circuit is unsatisfied, the proof is invalid).
-		assert_ok!(Jobs::submit_result(origin(ALICE), job, output(&lie), test_circuit::prove(&pk, &INPUT, &lie)));
+		let post = Jobs::submit_result(origin(ALICE), job, output(&lie), test_circuit::prove(&pk, &INPUT, &lie)).unwrap();
+		assert_eq!(post.actual_weight, Some(<() as crate::WeightInfo>::submit_result()), "no hook ran");
 		System::assert_last_event(
 			Event::ResultRejected {
 				job,

@@ -71,8 +71,9 @@ fn a_batch_of_valid_results_of_two_models_pays_every_job_exactly() {
 		assert_eq!((free(REQUESTER), escrowed(REQUESTER)), (requester, 0));
 		let worker = WorkersStorage::<Test>::get(ALICE).unwrap();
 		assert_eq!((worker.completed, worker.failed, worker.active_jobs), (3, 0, 0));
-		// Charged: three results under two keys, no fallback; declared: the worst case.
-		assert_eq!(charged(&call, post), Jobs::submit_results_weight(3, 2, Weight::zero()));
+		// Charged: three results under two keys, no fallback, and what the three completion
+		// hooks used; declared: the worst case.
+		assert_eq!(charged(&call, post), Jobs::submit_results_weight(3, 2, HOOK_USED * 3));
 		assert_eq!(call.get_dispatch_info().call_weight, Jobs::submit_results_max_weight(3));
 		assert!(Jobs::submit_results_max_weight(3).all_gte(Jobs::submit_results_weight(3, 3, Weight::zero())));
 	});
@@ -104,9 +105,9 @@ fn one_false_proof_in_a_batch_is_found_rejected_and_charged_to_its_worker_alone(
 		assert_eq!(escrowed(REQUESTER), requester_escrow - 2 * (PRICE + FEE));
 		let worker = WorkersStorage::<Test>::get(ALICE).unwrap();
 		assert_eq!((worker.completed, worker.failed, worker.active_jobs), (2, 1, 1));
-		// The fee covers the three proofs verified again, one by one.
+		// The fee covers the three proofs verified again, one by one, and the two jobs' hooks.
 		let fallback = <ZkVerifier as Verifier>::verify_weight(aichain_compute::zk_public_input_count(4, 2) as u32) * 3;
-		assert_eq!(charged(&call, post), Jobs::submit_results_weight(3, 1, fallback));
+		assert_eq!(charged(&call, post), Jobs::submit_results_weight(3, 1, fallback + HOOK_USED * 2));
 
 		// Alice may still prove the job honestly before its deadline.
 		assert_ok!(Jobs::submit_results(origin(ALICE), batch(vec![result(jobs[1], &pk, &DATA[1], false)])));

@@ -169,12 +169,15 @@ fn an_output_of_the_wrong_size_and_unrelated_jobs_change_nothing() {
 		assert_ok!(PrivateTraining::start_round(origin(OWNER), id, PRICE, 5));
 		let before = Consortia::<Test>::get(id).unwrap();
 		let (job, _) = attempt_jobs(id)[0];
-		<PrivateTraining as pallet_jobs::OnJobCompleted<u64>>::on_job_completed(999, MEMBER_MODEL, &OWNER, &[0; 12]);
+		let used = <PrivateTraining as pallet_jobs::OnJobCompleted<u64>>::on_job_completed(999, MEMBER_MODEL, &OWNER, &[0; 12]);
+		assert_eq!(used, <<Test as frame_system::Config>::DbWeight as frame_support::traits::Get<frame_support::weights::RuntimeDbWeight>>::get().reads(1), "a lookup is all");
 		<PrivateTraining as pallet_jobs::OnJobCompleted<u64>>::on_job_refunded(999, MEMBER_MODEL, &OWNER, pallet_jobs::RefundReason::NoResult);
 		assert_eq!(Consortia::<Test>::get(id).unwrap(), before);
 		// A wrong size cannot come from a verified member proof; if it did, the attempt fails
 		// (it must end) and the member sits out the retry.
-		complete(job, &[0; 5]);
+		let worst = <PrivateTraining as pallet_jobs::OnJobCompleted<u64>>::weight();
+		assert!(worst.ref_time() > 0);
+		assert_eq!(complete(job, &[0; 5]), worst, "a member's job is charged the worst case");
 		System::assert_last_event(
 			Event::AttemptFailed { consortium: id, round: 0, member: 0, failure: AttemptFailure::MalformedOutput, excluded: true }.into(),
 		);
