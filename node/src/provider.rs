@@ -55,6 +55,12 @@ use std::{
 /// Reads the bytes a node indexed under a content hash (`BlockBackend::indexed_transaction`).
 pub type BlobReader = Arc<dyn Fn(&[u8; 32]) -> Option<Vec<u8>> + Send + Sync>;
 
+/// The engine's default thread count: the cores this process may use (1 if unknown), so that
+/// a burst of zk jobs keeps every core proving.
+fn default_worker_threads() -> usize {
+	std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
 /// The `--worker` flag family.
 #[derive(Debug, Clone, clap::Args)]
 pub struct WorkerParams {
@@ -68,9 +74,9 @@ pub struct WorkerParams {
 	#[arg(long, value_name = "PATH", requires = "worker")]
 	pub worker_models_dir: Option<PathBuf>,
 
-	/// Jobs run at the same time (each proof or embedding uses candle's and arkworks' own
-	/// threads too).
-	#[arg(long, value_name = "COUNT", default_value_t = 2, requires = "worker")]
+	/// Jobs run at the same time; default: one per core, as each Groth16 proof runs on one
+	/// thread (candle's embeddings share one pool of a thread per core across the jobs).
+	#[arg(long, value_name = "COUNT", default_value_t = default_worker_threads(), requires = "worker")]
 	pub worker_threads: usize,
 
 	/// Jobs queued at most; more are refused until the queue drains (the runtime hands them
