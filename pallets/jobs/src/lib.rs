@@ -901,7 +901,7 @@ pub mod pallet {
 		///   worker's failure count grows). The fee is for the worst case (every result under
 		///   its own key, a failed batch verified again one by one) and what was not done is
 		///   refunded: a batch that verifies pays the benchmarked batch weight, per result and
-		///   per distinct key.
+		///   per distinct key, plus what each completion hook reports it used.
 		/// - Events: per result, [`Event::JobCompleted`], [`Event::ResultRejected`] or
 		///   [`Event::ResultSkipped`].
 		/// - Errors: [`Error::NoResults`].
