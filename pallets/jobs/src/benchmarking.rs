@@ -81,8 +81,29 @@ fn submit_redundancy_by<T: Config>(
 where
 	T::Currency: Mutate<T::AccountId>,
 {
-	let tier = Tier::Redundancy { replicas: replicas as u8 };
+	submit_largest::<T>(who, model, Tier::Redundancy { replicas: replicas as u8 }, timeout)
+}
+
+/// Submits a job of `tier` on `model` with the largest input, the highest price and `timeout`
+/// blocks a phase.
+fn submit_largest<T: Config>(
+	who: &T::AccountId,
+	model: ModelId,
+	tier: Tier,
+	timeout: BlockNumberFor<T>,
+) -> Result<JobId, BenchmarkError>
+where
+	T::Currency: Mutate<T::AccountId>,
+{
 	Ok(JobsPallet::<T>::do_submit_job(who.clone(), model, largest_input::<T>(), tier, BalanceOf::<T>::max_value(), timeout)?)
+}
+
+/// Submits a zk job on `model` with the largest input and the longest timeout.
+fn submit_zk<T: Config>(who: &T::AccountId, model: ModelId) -> Result<JobId, BenchmarkError>
+where
+	T::Currency: Mutate<T::AccountId>,
+{
+	submit_largest::<T>(who, model, Tier::Zk, T::MaxDeadline::get())
 }
 
 /// Submits an optimistic job on `model`.
@@ -90,15 +111,7 @@ fn submit_optimistic<T: Config>(who: &T::AccountId, model: ModelId) -> Result<Jo
 where
 	T::Currency: Mutate<T::AccountId>,
 {
-	let deadline = T::MaxDeadline::get();
-	Ok(JobsPallet::<T>::do_submit_job(
-		who.clone(),
-		model,
-		largest_input::<T>(),
-		Tier::Optimistic,
-		BalanceOf::<T>::max_value(),
-		deadline,
-	)?)
+	submit_largest::<T>(who, model, Tier::Optimistic, T::MaxDeadline::get())
 }
 
 /// Notes extrinsic `index` as one ending with `bytes` (a blob reveal's data), as the
@@ -257,14 +270,7 @@ mod benchmarks {
 		let worker = T::BenchmarkHelper::worker(model, 0);
 		let caller = requester::<T>();
 		let input = largest_input::<T>();
-		let job = JobsPallet::<T>::do_submit_job(
-			caller,
-			model,
-			input.clone(),
-			Tier::Zk,
-			BalanceOf::<T>::max_value(),
-			T::MaxDeadline::get(),
-		)?;
+		let job = submit_zk::<T>(&caller, model)?;
 		let output = largest_output::<T>();
 		let proof = aichain_zk::simulate::proof_for(&aichain_compute::zk_public_inputs(&input, &output), 1, 0);
 
@@ -300,14 +306,7 @@ mod benchmarks {
 			let (model, seed) = models[i.min(k - 1) as usize];
 			let requester: T::AccountId = account("requester", i, 0);
 			T::Currency::set_balance(&requester, BalanceOf::<T>::max_value() / 1_000_000u32.into());
-			let job = JobsPallet::<T>::do_submit_job(
-				requester,
-				model,
-				input.clone(),
-				Tier::Zk,
-				BalanceOf::<T>::max_value(),
-				T::MaxDeadline::get(),
-			)?;
+			let job = submit_zk::<T>(&requester, model)?;
 			assert_eq!(assignees::<T>(job), alloc::vec![worker.clone()]);
 			let proof = aichain_zk::simulate::proof_for(&statement, seed as u64, i);
 			results.push(ZkResult { job, output: output.clone(), proof });
@@ -502,14 +501,7 @@ mod benchmarks {
 		for i in 0..T::BenchmarkHelper::max_workers_per_model() {
 			T::BenchmarkHelper::worker(model, i);
 		}
-		let job = JobsPallet::<T>::do_submit_job(
-			requester::<T>(),
-			model,
-			largest_input::<T>(),
-			Tier::Zk,
-			BalanceOf::<T>::max_value(),
-			T::MaxDeadline::get(),
-		)?;
+		let job = submit_zk::<T>(&requester::<T>(), model)?;
 		let worker = assignees::<T>(job)[0].clone();
 
 		#[extrinsic_call]
