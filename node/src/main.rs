@@ -12,5 +12,7 @@ mod rpc;
 mod service;
 
 fn main() -> sc_cli::Result<()> {
+	// Before any thread starts (the compute engine's candle reads it on every product).
+	aichain_offchain_worker::threads::pin_candle_threads();
 	command::run()
 }

@@ -6,7 +6,7 @@
 
 use aichain_compute::blob::RowOutputShape;
 use aichain_offchain_worker::models::{digits::mlp, minilm::embedding};
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{criterion_group, Criterion, Throughput};
 
 /// Sentences of 8 to 15 words, as a typical embedding job would send (shared with
 /// `minilm_torch.py`).
@@ -31,4 +31,10 @@ fn embedding(c: &mut Criterion) {
 }
 
 criterion_group!(benches, embedding);
-criterion_main!(benches);
+
+/// `criterion_main!` with candle's thread count pinned first, as the node's `main` does.
+fn main() {
+	aichain_offchain_worker::threads::pin_candle_threads();
+	benches();
+	Criterion::default().configure_from_args().final_summary();
+}

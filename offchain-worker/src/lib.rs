@@ -11,7 +11,8 @@
 //!   lending-risk model in [`tabular`];
 //! - [`prover`]: Groth16 key generation, the on-disk proving-key cache and proving, for every
 //!   provable model through its circuit;
-//! - [`engine`]: the API the node calls: a bounded queue, a thread pool, results persisted.
+//! - [`engine`]: the API the node calls: a bounded queue, a thread pool, results persisted;
+//! - [`threads`]: candle's thread count, fixed once at start (`main` calls it).
 //!
 //! The R1CS gadgets and the chain's public-input layout of a zk job are in `aichain-zk-circuits`.
 //! The engine runs natively in the node, never in the runtime.
@@ -24,6 +25,7 @@ pub mod models;
 pub mod prover;
 pub mod sealed;
 pub mod tabular;
+pub mod threads;
 
 /// Everything that can go wrong in the engine.
 #[derive(Debug, thiserror::Error)]
