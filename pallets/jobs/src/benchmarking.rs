@@ -68,20 +68,12 @@ fn submit_redundancy<T: Config>(who: &T::AccountId, model: ModelId, replicas: u3
 where
 	T::Currency: Mutate<T::AccountId>,
 {
-	submit_redundancy_by::<T>(who, model, replicas, T::MaxDeadline::get())
+	submit_largest::<T>(who, model, redundancy(replicas), T::MaxDeadline::get())
 }
 
-/// Submits a redundancy job of `replicas` workers on `model` with `timeout` blocks a phase.
-fn submit_redundancy_by<T: Config>(
-	who: &T::AccountId,
-	model: ModelId,
-	replicas: u32,
-	timeout: BlockNumberFor<T>,
-) -> Result<JobId, BenchmarkError>
-where
-	T::Currency: Mutate<T::AccountId>,
-{
-	submit_largest::<T>(who, model, Tier::Redundancy { replicas: replicas as u8 }, timeout)
+/// The redundancy tier of `replicas` workers.
+fn redundancy(replicas: u32) -> Tier {
+	Tier::Redundancy { replicas: replicas as u8 }
 }
 
 /// Submits a job of `tier` on `model` with the largest input, the highest price and `timeout`
@@ -418,7 +410,7 @@ mod benchmarks {
 		for i in 0..n {
 			let (model, _) = plain_model::<T>(0);
 			workers_for::<T>(model, i * listed, listed);
-			jobs.push(submit_redundancy_by::<T>(&caller, model, replicas, One::one())?);
+			jobs.push(submit_largest::<T>(&caller, model, redundancy(replicas), One::one())?);
 		}
 		let due = frame_system::Pallet::<T>::block_number().saturating_add(One::one());
 		frame_system::Pallet::<T>::set_block_number(due);
