@@ -32,4 +32,4 @@ for pallet in "${pallets[@]}"; do
     --output "$dir/src/weights.rs"
 done
 # The benchmark build replaced the node binary: rebuild the normal one.
-cargo build --release --locked -p aichain-node --features fast-runtime
+bash scripts/build.sh >/dev/null

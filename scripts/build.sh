@@ -8,9 +8,8 @@ bash "$ROOT/scripts/setup.sh"
 # shellcheck source=env.sh
 source "$ROOT/scripts/env.sh"
 cd "$ROOT"
-# `fast-runtime`: governance periods of a few blocks (dev networks and tests; see
-# docs/governance.md). A production build leaves it out.
-cargo build --release --locked -p aichain-node --features fast-runtime >&2
+# The whole workspace but the client, with the tests' features (see WORKSPACE_FEATURES in env.sh).
+cargo build --release --locked --workspace --exclude aichain-client --features "$WORKSPACE_FEATURES" >&2
 # The client on its own: built together, subxt's features of shared crates (scale-info's
 # `docs`, `decode`) would unify into the node's and rebuild all of it.
 cargo build --release --locked -p aichain-client >&2

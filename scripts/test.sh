@@ -8,7 +8,7 @@
 #     a dev provider node proving digits and lending-risk jobs (requested from polkadot.js,
 #     aichain-client and Python), audited by aichain-client, snarkjs files through the client,
 #     a 4-validator network losing and regaining a validator, and zombienet's test of the
-#     4-validator network (native provider), in two lanes (scripts/network-tests.sh).
+#     4-validator network (native provider), in three lanes (scripts/network-tests.sh).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bash "$ROOT/scripts/build.sh" >/dev/null
@@ -20,7 +20,8 @@ cd "$ROOT"
 echo "== cargo tests (build and fetch took ${SECONDS} s)"
 # The client is tested on its own (and against a node below), so that its dependencies'
 # features do not change, and rebuild, everything else (see scripts/build.sh).
-cargo test --release --locked --workspace --exclude aichain-client --features aichain-zk/testing,aichain-runtime/fast-runtime
+# The same features as the node's build (scripts/env.sh), so only the test targets compile here.
+cargo test --release --locked --workspace --exclude aichain-client --features "$WORKSPACE_FEATURES"
 cargo test --release --locked -p aichain-client
 
 echo "== network tests (node binary: $NODE_BIN; ${SECONDS} s so far)"

@@ -50,8 +50,8 @@ import { startNode, connect, stop, kill, waitFor, submitFinalized, feePaid, peer
 import { cidOf } from './lib/ipfs.js';
 import { paragraphs } from './lib/corpus.js';
 import {
-  UNIT, DIGITS_PRICE, findEvent, expectSuccess, registerDigitsKey, registerModel, digitsSpec, minilmSpec,
-  registerWorker, testDigit, decodeLogits, waitForJobEvent, waitForEvent, registerVerifyingKey, TRAINING,
+  UNIT, DIGITS_PRICE, findEvent, expectSuccess, DIGITS_SHA256, registerModels, digitsSpec, minilmSpec,
+  registerWorker, testDigit, decodeLogits, waitForJobEvent, waitForEvent, registerVerifyingKeys, TRAINING,
   trainingSpec, fourOrNine, encodeShard, encodeParameters, decodeParameters, trainingStep, meanParameters, accuracy,
 } from './lib/market.js';
 
@@ -127,13 +127,14 @@ test('4 validator-providers: zk, redundancy, a lying provider, a training round,
 
   // Models: the digits classifier twice (the second only for (d)) and MiniLM, owned by Ferdie.
   const ferdie = keyring.addFromUri('//Ferdie');
-  const keyId = await registerDigitsKey(api, ferdie);
-  const digits = await registerModel(api, ferdie, digitsSpec(keyId));
-  const digitsD = await registerModel(api, ferdie, digitsSpec(keyId, 'digits-mlp-v1-d'));
-  const minilm = await registerModel(api, ferdie, minilmSpec());
-  // The same weights as a document embedder: one row per line of a blob input, into a blob (h).
-  const minilmBatch = await registerModel(api, ferdie, { ...minilmSpec(), name: 'all-minilm-l6-v2-batch' });
-  const training = await registerModel(api, ferdie, trainingSpec(await registerVerifyingKey(api, ferdie, TRAINING.sha256)));
+  // Each group is sent at once and shares a block (one wait for finality per group).
+  const [keyId, trainingKeyId] = await registerVerifyingKeys(api, ferdie, [DIGITS_SHA256, TRAINING.sha256]);
+  const [digits, digitsD, minilm, minilmBatch, training] = await registerModels(api, ferdie, [
+    digitsSpec(keyId), digitsSpec(keyId, 'digits-mlp-v1-d'), minilmSpec(),
+    // The same weights as a document embedder: one row per line of a blob input, into a blob (h).
+    { ...minilmSpec(), name: 'all-minilm-l6-v2-batch' },
+    trainingSpec(trainingKeyId),
+  ]);
   await Promise.all([
     registerWorker(api, alice, [digits, minilm, minilmBatch, training]),
     registerWorker(api, bob, [digits, minilm, minilmBatch, training]),

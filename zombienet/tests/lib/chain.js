@@ -86,8 +86,12 @@ export function logTail(node, lines = 20) {
   return readFileSync(node.logFile, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
 }
 
-/** Connects a polkadot.js client to a node, retrying until its RPC server answers. */
-export async function connect(node, timeoutMs = 60_000) {
+/**
+ * Connects a polkadot.js client to a node, retrying until its RPC server answers. The default
+ * wait is long because a node compiles the runtime before it serves RPC, and in CI's lanes
+ * (scripts/network-tests.sh) up to nine nodes start at once on two cores.
+ */
+export async function connect(node, timeoutMs = 180_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const ok = await new Promise((resolve) => {
@@ -149,11 +153,14 @@ export async function stop(node) {
   rmSync(node.basePath, { recursive: true, force: true });
 }
 
-/** Signs and submits `tx`, resolving when its block is finalized with its events. */
-export function submitFinalized(api, tx, signer) {
+/**
+ * Signs and submits `tx`, resolving when its block is finalized with its events. `options` are
+ * polkadot.js' signing options (`{ nonce }` for transactions sent together: submitAllFinalized).
+ */
+export function submitFinalized(api, tx, signer, options = {}) {
   return new Promise((resolve, reject) => {
     let unsub;
-    tx.signAndSend(signer, ({ status, events, dispatchError }) => {
+    tx.signAndSend(signer, options, ({ status, events, dispatchError }) => {
       if (status.isInvalid || status.isDropped || status.isUsurped) {
         unsub?.();
         reject(new Error(`transaction ${status.type}`));
@@ -163,6 +170,16 @@ export function submitFinalized(api, tx, signer) {
       }
     }).then((u) => { unsub = u; }, reject);
   });
+}
+
+/**
+ * Submits `txs` from one signer at once, with consecutive nonces (so they can share a block),
+ * and resolves with their finalized results in the same order: one wait for finality instead of
+ * one per transaction.
+ */
+export async function submitAllFinalized(api, txs, signer) {
+  const first = (await api.rpc.system.accountNextIndex(signer.address)).toNumber();
+  return Promise.all(txs.map((tx, i) => submitFinalized(api, tx, signer, { nonce: first + i })));
 }
 
 /** The fee a submitted transaction paid (its `TransactionFeePaid` event). */

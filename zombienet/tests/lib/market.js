@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { submitFinalized } from './chain.js';
+import { submitAllFinalized, submitFinalized } from './chain.js';
 
 export const UNIT = 10n ** 12n;
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -30,16 +30,29 @@ export function expectSuccess(api, result, what) {
 /** SHA-256 of all-MiniLM-L6-v2's model.safetensors (scripts/fetch-models.sh checks it). */
 export const MINILM_SHA256 = '53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db';
 
+/** The call registering the committed Groth16 verifying key of the model with `sha256`. */
+function registerVerifyingKeyCall(api, sha256) {
+  const vk = readFileSync(join(ROOT, `offchain-worker/models/keys/${sha256}.vk`));
+  return api.tx.zkVerifier.registerVerifyingKey('0x' + vk.toString('hex'));
+}
+
+/** The key id a finalized `register_verifying_key` reports. */
+function registeredKeyId(api, result) {
+  return findEvent(expectSuccess(api, result, 'registering the verifying key'), 'zkVerifier', 'VerifyingKeyRegistered').data.keyId;
+}
+
 /**
  * `owner` registers the committed Groth16 verifying key of the model with `sha256`
  * (offchain-worker/models/keys/<sha256>.vk); returns its key id.
  */
 export async function registerVerifyingKey(api, owner, sha256) {
-  const vk = readFileSync(join(ROOT, `offchain-worker/models/keys/${sha256}.vk`));
-  const keyReg = expectSuccess(api,
-    await submitFinalized(api, api.tx.zkVerifier.registerVerifyingKey('0x' + vk.toString('hex')), owner),
-    'registering the verifying key');
-  return findEvent(keyReg, 'zkVerifier', 'VerifyingKeyRegistered').data.keyId;
+  return registeredKeyId(api, await submitFinalized(api, registerVerifyingKeyCall(api, sha256), owner));
+}
+
+/** `owner` registers the verifying keys of the models with `sha256s` at once; returns their ids. */
+export async function registerVerifyingKeys(api, owner, sha256s) {
+  const results = await submitAllFinalized(api, sha256s.map((sha256) => registerVerifyingKeyCall(api, sha256)), owner);
+  return results.map((result) => registeredKeyId(api, result));
 }
 
 /** `owner` registers the digits circuit's Groth16 verifying key; returns its key id. */
@@ -47,11 +60,20 @@ export function registerDigitsKey(api, owner) {
   return registerVerifyingKey(api, owner, DIGITS_SHA256);
 }
 
+/** The model id a finalized `register_model` of `spec` reports. */
+function registeredModelId(api, result, spec) {
+  return findEvent(expectSuccess(api, result, `registering model ${spec.name}`), 'models', 'ModelRegistered').data.model.toNumber();
+}
+
 /** `owner` registers a model; returns its id. */
 export async function registerModel(api, owner, spec) {
-  const modelReg = expectSuccess(api, await submitFinalized(api, api.tx.models.registerModel(spec), owner),
-    `registering model ${spec.name}`);
-  return findEvent(modelReg, 'models', 'ModelRegistered').data.model.toNumber();
+  return registeredModelId(api, await submitFinalized(api, api.tx.models.registerModel(spec), owner), spec);
+}
+
+/** `owner` registers the models of `specs` at once; returns their ids in the same order. */
+export async function registerModels(api, owner, specs) {
+  const results = await submitAllFinalized(api, specs.map((spec) => api.tx.models.registerModel(spec)), owner);
+  return results.map((result, i) => registeredModelId(api, result, specs[i]));
 }
 
 /** The digits classifier (zk-provable with key `keyId`: 64-byte input, ten i32 logits out). */
