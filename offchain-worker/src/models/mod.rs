@@ -13,12 +13,15 @@
 //! - [`fixed_mlp`]: any fixed-point feed-forward network read from a safetensors file, with a
 //!   circuit built from the file (the model kind dApp developers bring their own models in);
 //! - [`minilm`]: MiniLM-L6 sentence embeddings (not provable);
+//! - [`char_lm`]: a character-level transformer language model and its local training (the
+//!   model of distributed training rounds; not yet served as a format);
 //! - [`training_step`]: the provable training step of federated rounds (built in, no file);
 //! - [`circom`]: circom circuits with their snarkjs `.zkey`, proven from their own witness
 //!   generator;
 //! - [`private_fl`]: a hospital's member of private federated learning, served from the node's
 //!   membership configs (not from the models directory).
 
+pub mod char_lm;
 pub mod circom;
 pub mod digits;
 pub mod fixed_mlp;
