@@ -4,7 +4,7 @@
 #   1. `cargo bench -p aichain-offchain-worker --bench char_lm` (criterion median of 10 AdamW
 #      steps of 16 × 64 characters);
 #   2. offchain-worker/benches/char_lm_torch.py (the same model, batch and optimizer in PyTorch),
-#      in the virtual environment of scripts/bench-minilm.sh (~/.cache/aichain/torch-venv);
+#      in the virtual environment of scripts/torch-venv.sh;
 # then prints both in tokens per second and the ratio of candle's time to PyTorch's.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,15 +13,10 @@ bash "$ROOT/scripts/fetch-models.sh"
 source "$ROOT/scripts/env.sh"
 cd "$ROOT"
 PLAYS="${AICHAIN_DATA_DIR:-$HOME/.cache/aichain/data}/shakespeare"
-VENV="$HOME/.cache/aichain/torch-venv"
-if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import torch' 2>/dev/null; then
-  echo "[bench-char-lm] installing torch into $VENV" >&2
-  python3 -m venv "$VENV"
-  "$VENV/bin/pip" install --quiet torch
-fi
+TORCH_PYTHON="$(bash scripts/torch-venv.sh)"
 
 cargo bench --locked -p aichain-offchain-worker --bench char_lm -- --noplot
-torch_json="$("$VENV/bin/python" offchain-worker/benches/char_lm_torch.py "$PLAYS")"
+torch_json="$("$TORCH_PYTHON" offchain-worker/benches/char_lm_torch.py "$PLAYS")"
 python3 - "$CARGO_TARGET_DIR/criterion/char_lm/train_10_steps_batch16/new/estimates.json" "$torch_json" <<'PY'
 import json, sys
 with open(sys.argv[1]) as f:

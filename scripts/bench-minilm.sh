@@ -2,8 +2,8 @@
 # MiniLM-L6 embedding speed, candle against PyTorch, in one run on this machine:
 #   1. `cargo bench -p aichain-offchain-worker --bench embedding` (criterion medians);
 #   2. offchain-worker/benches/minilm_torch.py (transformers' BertModel on the same weights,
-#      sentences and batches), in a virtual environment with torch and transformers from PyPI
-#      (~/.cache/aichain/torch-venv, created on first use);
+#      sentences and batches), in the virtual environment of scripts/torch-venv.sh
+#      (torch and transformers from PyPI, created on first use);
 # then prints both medians, the ratio candle / PyTorch per batch size, and the cosine between
 # the two implementations' embeddings of the first sentence.
 set -euo pipefail
@@ -13,15 +13,10 @@ bash "$ROOT/scripts/fetch-models.sh"
 source "$ROOT/scripts/env.sh"
 cd "$ROOT"
 MODEL_DIR="${AICHAIN_MODELS_DIR:-$HOME/.cache/aichain/models}/all-minilm-l6-v2"
-VENV="$HOME/.cache/aichain/torch-venv"
-if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import torch, transformers' 2>/dev/null; then
-  echo "[bench-minilm] installing torch and transformers into $VENV" >&2
-  python3 -m venv "$VENV"
-  "$VENV/bin/pip" install --quiet torch transformers
-fi
+TORCH_PYTHON="$(bash scripts/torch-venv.sh)"
 
 cargo bench --locked -p aichain-offchain-worker --bench embedding -- --noplot
-torch_json="$("$VENV/bin/python" offchain-worker/benches/minilm_torch.py "$MODEL_DIR")"
+torch_json="$("$TORCH_PYTHON" offchain-worker/benches/minilm_torch.py "$MODEL_DIR")"
 first_sentence="$(head -1 offchain-worker/benches/sentences.txt)"
 cargo run --quiet --release --locked -p aichain-offchain-worker --bin embed -- "$first_sentence" > /tmp/candle-embedding.json
 
