@@ -113,6 +113,15 @@ impl CharLmConfig {
 		self.tensors().iter().map(TensorSpec::len).sum()
 	}
 
+	/// Checks that a flat vector (parameters, a change, the outer momentum: `what`) of `len`
+	/// values fits this model.
+	pub fn check_length(&self, what: &'static str, len: usize) -> Result<()> {
+		if len != self.parameter_count() {
+			return Err(Error::Malformed { what, detail: format!("{len} values, the model has {}", self.parameter_count()) });
+		}
+		Ok(())
+	}
+
 	/// Fresh parameters from `seed` (ChaCha8, Box–Muller normals): the same seed gives the same
 	/// vector on every machine.
 	pub fn initial_parameters(&self, seed: u64) -> Vec<f32> {

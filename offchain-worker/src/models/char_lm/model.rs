@@ -54,12 +54,7 @@ impl CharLm {
 	/// The model of `config` with `parameters` (the flat vector of [`CharLmConfig::tensors`]).
 	pub fn from_parameters(config: CharLmConfig, parameters: &[f32], device: &Device) -> Result<Self> {
 		config.validate()?;
-		if parameters.len() != config.parameter_count() {
-			return Err(Error::Malformed {
-				what: "character model parameters",
-				detail: format!("{} values, the config has {}", parameters.len(), config.parameter_count()),
-			});
-		}
+		config.check_length("character model parameters", parameters.len())?;
 		let mut vars = Vec::new();
 		let mut offset = 0;
 		for tensor in config.tensors() {

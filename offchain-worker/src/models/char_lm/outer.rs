@@ -19,19 +19,11 @@ pub struct QuantizedUpdate {
 	pub values: Vec<i8>,
 }
 
-/// Checks that a parameter vector fits `config`.
-fn check_length(config: &CharLmConfig, what: &'static str, len: usize) -> Result<()> {
-	if len != config.parameter_count() {
-		return Err(Error::Malformed { what, detail: format!("{len} values, the model has {}", config.parameter_count()) });
-	}
-	Ok(())
-}
-
 impl QuantizedUpdate {
 	/// The change from `global` to `local`, quantized.
 	pub fn between(config: &CharLmConfig, global: &[f32], local: &[f32]) -> Result<Self> {
-		check_length(config, "global parameters", global.len())?;
-		check_length(config, "local parameters", local.len())?;
+		config.check_length("global parameters", global.len())?;
+		config.check_length("local parameters", local.len())?;
 		let (mut scales, mut values, mut offset) = (Vec::new(), Vec::with_capacity(global.len()), 0);
 		for tensor in config.tensors() {
 			let range = offset..offset + tensor.len();
@@ -133,10 +125,10 @@ pub fn outer_step(
 	changes: &[Vec<f32>],
 	optimizer: &OuterOptimizer,
 ) -> Result<OuterStep> {
-	check_length(config, "global parameters", global.len())?;
-	check_length(config, "outer momentum", momentum.len())?;
+	config.check_length("global parameters", global.len())?;
+	config.check_length("outer momentum", momentum.len())?;
 	for change in changes {
-		check_length(config, "parameter change", change.len())?;
+		config.check_length("parameter change", change.len())?;
 	}
 	let rejected = outliers(changes, optimizer.outlier_factor);
 	let kept: Vec<&Vec<f32>> = changes.iter().enumerate().filter(|(i, _)| !rejected.contains(i)).map(|(_, c)| c).collect();
