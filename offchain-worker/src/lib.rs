@@ -101,6 +101,16 @@ pub enum Error {
 /// The engine's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// BLAKE2b-256 of the concatenation of `parts`: the chain's content hash (blobs, commitments).
+pub fn blake2b_256(parts: &[&[u8]]) -> [u8; 32] {
+	use blake2::Digest;
+	let mut hasher = blake2::Blake2b::<blake2::digest::consts::U32>::new();
+	for part in parts {
+		hasher.update(part);
+	}
+	hasher.finalize().into()
+}
+
 /// Reads a whole file, naming it in the error.
 pub(crate) fn read_file(path: &std::path::Path) -> Result<Vec<u8>> {
 	std::fs::read(path).map_err(|source| Error::Io { path: path.to_owned(), source })

@@ -15,7 +15,7 @@
 //!   reading them. The nonce repeats only for the same plaintext under the same key, which then
 //!   gives the same ciphertext: it reveals only that two outputs are equal.
 
-use blake2::Digest;
+use crate::blake2b_256;
 use chacha20poly1305::{
 	aead::{Aead, KeyInit, Payload},
 	XChaCha20Poly1305, XNonce,
@@ -48,14 +48,6 @@ pub enum SealError {
 /// The commitment to a job key recorded on chain: `BLAKE2b-256("aichain/job-key" ‖ K)`.
 pub fn key_commitment(key: &[u8; 32]) -> [u8; 32] {
 	blake2b_256(&[b"aichain/job-key", key])
-}
-
-fn blake2b_256(parts: &[&[u8]]) -> [u8; 32] {
-	let mut hasher = blake2::Blake2b::<blake2::digest::consts::U32>::new();
-	for part in parts {
-		hasher.update(part);
-	}
-	hasher.finalize().into()
 }
 
 fn cipher(key: &[u8; 32]) -> XChaCha20Poly1305 {

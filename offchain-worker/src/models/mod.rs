@@ -13,8 +13,9 @@
 //! - [`fixed_mlp`]: any fixed-point feed-forward network read from a safetensors file, with a
 //!   circuit built from the file (the model kind dApp developers bring their own models in);
 //! - [`minilm`]: MiniLM-L6 sentence embeddings (not provable);
-//! - [`char_lm`]: a character-level transformer language model and its local training (the
-//!   model of distributed training rounds; not yet served as a format);
+//! - [`char_lm`]: a character-level transformer language model trained in DiLoCo rounds: its
+//!   shard tasks (local training, blob output) and outer tasks (the outer step, inline output),
+//!   served when the plays it trains on are installed;
 //! - [`training_step`]: the provable training step of federated rounds (built in, no file);
 //! - [`circom`]: circom circuits with their snarkjs `.zkey`, proven from their own witness
 //!   generator;
@@ -43,6 +44,7 @@ pub const FORMATS: &[&dyn ModelFormat] = &[
 	&digits::DigitsFormat,
 	&fixed_mlp::FixedMlpFormat,
 	&minilm::MiniLmFormat,
+	&char_lm::CharLmFormat,
 	&training_step::TrainingStepFormat,
 	&circom::CircomFormat,
 	&private_fl::node::PrivateFlFormat,

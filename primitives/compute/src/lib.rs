@@ -6,6 +6,7 @@
 //! - ids ([`ModelId`], [`JobId`]), [`ModelKind`], the verification [`Tier`] of a job;
 //! - jobs over blobs: [`blob::BlobRef`], the row-output format, and the [`sketch`] by which
 //!   replicas of a large output are compared;
+//! - [`diloco`]: the task files and outputs of a DiLoCo language-model training's rounds;
 //! - [`privacy`]: the `(ε, δ)` spent by rounds of a discrete Gaussian mechanism (Rényi-DP
 //!   accounting in integers, the same on every node);
 //! - [`zk_public_inputs`]: the public inputs of a zk-tier job, built **on chain** from what the
@@ -19,6 +20,7 @@ extern crate alloc;
 
 pub mod blob;
 pub mod cid;
+pub mod diloco;
 pub mod federated;
 pub mod privacy;
 pub mod sketch;
