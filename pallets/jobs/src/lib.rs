@@ -778,14 +778,8 @@ pub mod pallet {
 		///   [`Error::UnknownInputBlob`], [`Error::InputBlobTooLarge`],
 		///   [`Error::InputBlobExpiresTooSoon`], [`Error::InvalidReplicas`],
 		///   [`Error::PriceAboveMax`], [`Error::InsufficientBalance`], [`Error::PendingQueueFull`].
-		// The benchmark submits to a model with blob inputs only; a blob-output model adds the
-		// `BlobOutputs` write. Both are charged here, with the removals at the job's end
-		// (its input, its output limits, one sketch per worker at most).
 		#[pallet::call_index(8)]
-		#[pallet::weight(
-			T::WeightInfo::submit_blob_job(T::MaxReplicas::get())
-				.saturating_add(T::DbWeight::get().writes(3 + T::MaxReplicas::get() as u64))
-		)]
+		#[pallet::weight(Pallet::<T>::submit_blob_job_weight())]
 		pub fn submit_blob_job(
 			origin: OriginFor<T>,
 			model: ModelId,

@@ -336,6 +336,26 @@ pub trait JobSubmitter<AccountId, Balance, BlockNumber> {
 	}
 }
 
+/// How other pallets (a DiLoCo training's rounds) post a job over a **blob input**, with exactly
+/// the checks and escrow of [`crate::Pallet::submit_blob_job`]: a blob-output job when the
+/// model answers with blobs, else an inline one.
+pub trait BlobJobSubmitter<AccountId, Balance, BlockNumber> {
+	/// Submits a job of `requester`, who pays, over the kept blob `input`; returns its id.
+	/// Errors: those of [`crate::Pallet::submit_blob_job`] (`UnknownInputBlob` when `input` is
+	/// not kept).
+	fn submit_blob_job(
+		requester: AccountId,
+		model: ModelId,
+		input: [u8; 32],
+		tier: Tier,
+		max_price: Balance,
+		timeout: BlockNumber,
+	) -> Result<aichain_compute::JobId, sp_runtime::DispatchError>;
+
+	/// The most one [`BlobJobSubmitter::submit_blob_job`] may weigh.
+	fn submit_blob_weight() -> frame_support::weights::Weight;
+}
+
 /// How other pallets post a zk job for **one named worker** (a private training's member, whose
 /// node alone holds the data): the checks and escrow of [`crate::Pallet::submit_job`], then the
 /// job is assigned to `worker` at once, or not created. It is never given to another worker: a

@@ -152,6 +152,26 @@ macro_rules! test_job_market {
 			}
 		}
 
+		/// Blob jobs are submitted as any job, their input the blob's hash.
+		impl pallet_jobs::BlobJobSubmitter<u64, u64, u64> for TestJobs {
+			fn submit_blob_job(
+				requester: u64,
+				model: aichain_compute::ModelId,
+				input: [u8; 32],
+				tier: aichain_compute::Tier,
+				max_price: u64,
+				timeout: u64,
+			) -> Result<aichain_compute::JobId, sp_runtime::DispatchError> {
+				<TestJobs as pallet_jobs::JobSubmitter<u64, u64, u64>>::submit_job(
+					requester, model, input.to_vec(), tier, max_price, timeout,
+				)
+			}
+
+			fn submit_blob_weight() -> frame_support::weights::Weight {
+				frame_support::weights::Weight::zero()
+			}
+		}
+
 		thread_local! {
 			/// The worker of every directed job, by id.
 			static DIRECTED: core::cell::RefCell<std::collections::BTreeMap<aichain_compute::JobId, u64>> =

@@ -54,6 +54,15 @@ impl<T: Config> Pallet<T> {
 		Self::create_job(requester, model, model_terms, input, Some(blob_input), blob_output, tier, max_price, timeout, None)
 	}
 
+	/// The weight of [`Pallet::submit_blob_job`]: the benchmark submits to a model with blob
+	/// inputs only; a blob-output model adds the `BlobOutputs` write. Both are charged, with the
+	/// removals at the job's end (its input, its output limits, one sketch per worker at most).
+	pub fn submit_blob_job_weight() -> Weight {
+		use crate::weights::WeightInfo;
+		T::WeightInfo::submit_blob_job(T::MaxReplicas::get())
+			.saturating_add(T::DbWeight::get().writes(3 + T::MaxReplicas::get() as u64))
+	}
+
 	/// The most blocks a job with phases of `timeout` blocks lives when no backlog of due
 	/// phases delays it: pending, `MaxReassignments + 2` working phases, a reveal phase, and
 	/// the challenge window (see the crate's documentation, "Every job ends").

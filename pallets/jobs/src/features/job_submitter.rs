@@ -1,8 +1,9 @@
 //! [`JobSubmitter`]: how other pallets (training rounds, governance) post and follow jobs, with
 //! exactly the checks and escrow of [`Pallet::submit_job`]; [`DirectedJobSubmitter`]: zk jobs
-//! for one named worker (a hospital's own node, which alone holds the data).
+//! for one named worker (a hospital's own node, which alone holds the data);
+//! [`BlobJobSubmitter`]: jobs over blob inputs (a DiLoCo training's shard and outer tasks).
 
-use crate::{pallet::*, DirectedJobSubmitter, JobId, JobSubmitter, ModelId, Tier};
+use crate::{pallet::*, BlobJobSubmitter, DirectedJobSubmitter, JobId, JobSubmitter, ModelId, Tier};
 use alloc::vec::Vec;
 use frame_support::{pallet_prelude::*, BoundedVec};
 use frame_system::pallet_prelude::BlockNumberFor;
@@ -46,5 +47,22 @@ impl<T: Config> DirectedJobSubmitter<T::AccountId, BalanceOf<T>, BlockNumberFor<
 	fn submit_directed_weight() -> Weight {
 		use crate::weights::WeightInfo;
 		T::WeightInfo::submit_directed_job()
+	}
+}
+
+impl<T: Config> BlobJobSubmitter<T::AccountId, BalanceOf<T>, BlockNumberFor<T>> for Pallet<T> {
+	fn submit_blob_job(
+		requester: T::AccountId,
+		model: ModelId,
+		input: [u8; 32],
+		tier: Tier,
+		max_price: BalanceOf<T>,
+		timeout: BlockNumberFor<T>,
+	) -> Result<JobId, DispatchError> {
+		Self::do_submit_blob_job(requester, model, input, tier, max_price, timeout)
+	}
+
+	fn submit_blob_weight() -> Weight {
+		Self::submit_blob_job_weight()
 	}
 }
