@@ -20,7 +20,7 @@ cargo build --release --locked -p aichain-node --features runtime-benchmarks
 BENCH_BIN="$CARGO_TARGET_DIR/release/aichain-node"
 
 pallets=("$@")
-[ ${#pallets[@]} -gt 0 ] || pallets=(pallet_zk_verifier pallet_models pallet_workers pallet_jobs pallet_rewards pallet_training pallet_private_training pallet_compute_governance pallet_blobs)
+[ ${#pallets[@]} -gt 0 ] || pallets=(pallet_zk_verifier pallet_models pallet_workers pallet_jobs pallet_rewards pallet_training pallet_diloco pallet_private_training pallet_compute_governance pallet_blobs)
 for pallet in "${pallets[@]}"; do
   dir="pallets/$(echo "${pallet#pallet_}" | tr _ -)"
   echo "== benchmarking $pallet into $dir/src/weights.rs"

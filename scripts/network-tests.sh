@@ -4,8 +4,10 @@
 #  - lane 2: the light dev-node tests and the 4-validator network (e2e-market, e2e-transfer,
 #    network), then zombienet's own 4-validator finality test (0001-finality.zndsl, native
 #    provider), which mostly wait for blocks;
-#  - lane 3: the 4 hospitals of private federated learning (network-private-fl), which mostly
-#    waits for its rounds' blocks (a member's proof is a few seconds of a 10-block deadline);
+#  - lane 3: the trainings on 4 validator-providers (network-training): the 4 hospitals of
+#    private federated learning, which mostly wait for their rounds' blocks (a member's proof
+#    is a few seconds of a 10-block deadline), then a DiLoCo language-model training on the
+#    same nodes;
 #  then the 4 validator-providers (network-providers) alone, as they prove and embed on every
 #  node.
 # Lanes' times in CI on 2 cores: ~790 s, ~920 s and ~490 s when run one after the other. Each
@@ -15,19 +17,19 @@
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../zombienet"
 provider_report="$(mktemp)"
-private_fl_report="$(mktemp)"
-trap 'rm -f "$provider_report" "$private_fl_report"' EXIT
+training_report="$(mktemp)"
+trap 'rm -f "$provider_report" "$training_report"' EXIT
 status=0
 node --test --test-concurrency=1 tests/e2e-provider.test.js >"$provider_report" 2>&1 &
 provider_lane=$!
-node --test --test-concurrency=1 tests/network-private-fl.test.js >"$private_fl_report" 2>&1 &
-private_fl_lane=$!
+node --test --test-concurrency=1 tests/network-training.test.js >"$training_report" 2>&1 &
+training_lane=$!
 node --test --test-concurrency=1 tests/e2e-market.test.js tests/e2e-transfer.test.js tests/network.test.js || status=1
 echo "== zombienet: 4 validators, one restarted"
 PATH="$(dirname "$NODE_BIN"):$PATH" npm run --silent zombienet || status=1
 wait "$provider_lane" || status=1
 cat "$provider_report"
-wait "$private_fl_lane" || status=1
-cat "$private_fl_report"
+wait "$training_lane" || status=1
+cat "$training_report"
 node --test --test-concurrency=1 tests/network-providers.test.js || status=1
 exit "$status"

@@ -11,6 +11,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_jobs, Jobs]
 	[pallet_rewards, Rewards]
 	[pallet_training, Training]
+	[pallet_diloco, Diloco]
 	[pallet_private_training, PrivateTraining]
 	[pallet_compute_governance, ComputeGovernance]
 	[pallet_blobs, Blobs]

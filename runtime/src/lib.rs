@@ -78,7 +78,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("aichain"),
 	impl_name: alloc::borrow::Cow::Borrowed("aichain"),
 	authoring_version: 1,
-	spec_version: 106,
+	spec_version: 107,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -252,4 +252,7 @@ mod runtime {
 
 	#[runtime::pallet_index(23)]
 	pub type PrivateTraining = pallet_private_training;
+
+	#[runtime::pallet_index(24)]
+	pub type Diloco = pallet_diloco;
 }

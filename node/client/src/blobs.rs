@@ -57,7 +57,7 @@ pub async fn put_bytes(api: &Client, url: &str, signer: &Keypair, data: &[u8]) -
 }
 
 /// Stores `bytes` with `Blobs.<call>` unless they are kept already; returns their hash.
-async fn store(api: &Client, signer: &Keypair, call: &str, bytes: &[u8]) -> Result<[u8; 32]> {
+pub(crate) async fn store(api: &Client, signer: &Keypair, call: &str, bytes: &[u8]) -> Result<[u8; 32]> {
 	let hash = sp_crypto_hashing::blake2_256(bytes);
 	if kept(api, &hash, if call == "store_manifest" { "Manifest" } else { "Data" }).await? {
 		return Ok(hash);
@@ -72,35 +72,68 @@ async fn store(api: &Client, signer: &Keypair, call: &str, bytes: &[u8]) -> Resu
 /// Submits a store of every piece not kept yet at once (consecutive nonces from the node's
 /// pool), then waits for each until finalized; returns the pieces' hashes in order.
 async fn store_pieces(api: &Client, url: &str, signer: &Keypair, pieces: &[&[u8]]) -> Result<Vec<[u8; 32]>> {
+	for (i, piece) in pieces.iter().enumerate() {
+		println!("piece {}/{}: {} bytes, {}", i + 1, pieces.len(), piece.len(), cid(&sp_crypto_hashing::blake2_256(piece)));
+	}
+	store_many(api, url, signer, "store", pieces).await
+}
+
+/// A call to submit: pallet, call, arguments.
+pub(crate) type Call = (&'static str, &'static str, Vec<Value>);
+
+/// `Blobs.<call>` (`store` or `store_manifest`) of every one of `blobs` not kept yet (and not
+/// repeated), and the hashes of all of them in order.
+pub(crate) async fn store_calls(api: &Client, call: &'static str, blobs: &[&[u8]]) -> Result<(Vec<Call>, Vec<[u8; 32]>)> {
+	let kind = if call == "store_manifest" { "Manifest" } else { "Data" };
+	let (mut calls, mut hashes) = (Vec::new(), Vec::with_capacity(blobs.len()));
+	for blob in blobs {
+		let hash = sp_crypto_hashing::blake2_256(blob);
+		// The same bytes twice (a file of zeros' equal pieces) are stored once.
+		let repeated = hashes.contains(&hash);
+		hashes.push(hash);
+		if !repeated && !kept(api, &hash, kind).await? {
+			calls.push(("Blobs", call, vec![Value::from_bytes(blob)]));
+		}
+	}
+	Ok((calls, hashes))
+}
+
+/// Submits `calls` at once, signed by `signer` with consecutive nonces from the node's pool, so
+/// that they share blocks and run in order; then waits for each until finalized and succeeded.
+/// Prints each stored blob's CID.
+pub(crate) async fn submit_all(api: &Client, url: &str, signer: &Keypair, calls: Vec<Call>) -> Result<()> {
 	let rpc = subxt::rpcs::RpcClient::from_url(url).await.with_context(|| format!("connecting to {url}"))?;
 	let account = AccountId32::from(signer.public_key()).to_string();
 	let mut nonce: u64 = rpc.request("system_accountNextIndex", subxt::rpcs::rpc_params![account]).await?;
 	let at = api.at_current_block().await?;
-	let mut hashes = Vec::with_capacity(pieces.len());
 	let mut pending = Vec::new();
-	for (i, piece) in pieces.iter().enumerate() {
-		let hash = sp_crypto_hashing::blake2_256(piece);
-		hashes.push(hash);
-		println!("piece {}/{}: {} bytes, {}", i + 1, pieces.len(), piece.len(), cid(&hash));
-		if kept(api, &hash, "Data").await? {
-			continue;
-		}
-		let payload = dynamic::transaction("Blobs", "store", Composite::unnamed([Value::from_bytes(piece)]));
+	for (pallet, call, args) in calls {
+		let payload = dynamic::transaction(pallet, call, Composite::unnamed(args));
 		let params = DefaultExtrinsicParamsBuilder::<PolkadotConfig>::new().nonce(nonce).build();
 		let progress = at
 			.transactions()
 			.sign_and_submit_then_watch(&payload, signer, params)
 			.await
-			.with_context(|| format!("submitting piece {}", i + 1))?;
+			.with_context(|| format!("submitting {pallet}.{call}"))?;
 		nonce += 1;
-		pending.push((hash, progress));
+		pending.push((pallet, call, progress));
 	}
-	for (hash, progress) in pending {
-		let events = progress.wait_for_finalized_success().await.map_err(|e| anyhow::anyhow!("Blobs.store failed: {e}"))?;
-		let stored = find_event(&events, "Blobs", "Stored")?;
-		let expires = stored.at("expires_at").and_then(|v| v.as_u128()).unwrap_or_default();
-		println!("{} stored, kept until block {expires}", cid(&hash));
+	for (pallet, call, progress) in pending {
+		let events = progress.wait_for_finalized_success().await.map_err(|e| anyhow::anyhow!("{pallet}.{call} failed: {e}"))?;
+		if let Ok(stored) = find_event(&events, "Blobs", "Stored") {
+			let hash = crate::values::bytes(stored.at("hash")).and_then(|h| <[u8; 32]>::try_from(h).ok()).unwrap_or_default();
+			let expires = stored.at("expires_at").and_then(|v| v.as_u128()).unwrap_or_default();
+			println!("{} stored, kept until block {expires}", cid(&hash));
+		}
 	}
+	Ok(())
+}
+
+/// Stores every one of `blobs` not kept yet with `Blobs.<call>`, all submitted at once; returns
+/// their hashes in order.
+pub(crate) async fn store_many(api: &Client, url: &str, signer: &Keypair, call: &'static str, blobs: &[&[u8]]) -> Result<Vec<[u8; 32]>> {
+	let (calls, hashes) = store_calls(api, call, blobs).await?;
+	submit_all(api, url, signer, calls).await?;
 	Ok(hashes)
 }
 
@@ -156,7 +189,7 @@ pub async fn get(api: &Client, url: &str, cid_text: &str, out: Option<&Path>) ->
 }
 
 /// The bytes the node indexed under `hash`, checked against it.
-async fn fetch(rpc: &subxt::rpcs::RpcClient, hash: &[u8; 32]) -> Result<Vec<u8>> {
+pub(crate) async fn fetch(rpc: &subxt::rpcs::RpcClient, hash: &[u8; 32]) -> Result<Vec<u8>> {
 	let text = cid(hash);
 	let hex_bytes: String = match rpc.request("bitswap_v1_get", subxt::rpcs::rpc_params![text.clone()]).await {
 		Ok(bytes) => bytes,

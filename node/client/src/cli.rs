@@ -183,6 +183,59 @@ pub enum Command {
 	/// Private federated learning (docs/federated-learning.md).
 	#[command(flatten)]
 	PrivateTraining(private_training::FlCommand),
+	/// Print the character language model's `register-model` arguments, as providers compute
+	/// them (no node).
+	DilocoCard,
+	/// Create a DiLoCo training of the character model from seeded parameters (the signer owns
+	/// it and pays its rounds).
+	DilocoCreate {
+		/// The model record whose blob-output jobs run shard tasks.
+		#[arg(long)]
+		shard_model: u32,
+		/// The model record whose inline jobs over blobs run outer tasks.
+		#[arg(long)]
+		outer_model: u32,
+		/// Shard jobs per round.
+		#[arg(long, default_value_t = 2)]
+		shards: u32,
+		/// Local AdamW steps per shard.
+		#[arg(long, default_value_t = 25)]
+		steps: u32,
+		/// Workers per job.
+		#[arg(long, default_value_t = 2)]
+		replicas: u8,
+		/// The most each worker is paid per job, in AIC.
+		#[arg(long, default_value_t = 2.0)]
+		max_price: f64,
+		/// Blocks per phase of each job.
+		#[arg(long, default_value_t = 20)]
+		deadline: u32,
+		/// Seeds the initial parameters.
+		#[arg(long, default_value_t = 0)]
+		seed: u64,
+	},
+	/// Run rounds of a DiLoCo training to their end: store each round's inputs, start its jobs,
+	/// compute and store the agreed next state, advance; print each round's validation loss and
+	/// a sample.
+	DilocoRound {
+		#[arg(long)]
+		training: u32,
+		#[arg(long, default_value_t = 1)]
+		rounds: u32,
+		/// Give up after this many seconds.
+		#[arg(long, default_value_t = 1800)]
+		timeout: u64,
+		/// The text samples continue.
+		#[arg(long, default_value = "KING.\n")]
+		prompt: String,
+	},
+	/// Show a DiLoCo training's validation loss and a sample of its current parameters.
+	DilocoSample {
+		#[arg(long)]
+		training: u32,
+		#[arg(long, default_value = "KING.\n")]
+		prompt: String,
+	},
 	/// Store a file as a blob (pieces and a manifest if it is larger than one); print its CID.
 	Put { file: PathBuf },
 	/// Read the file a CID names from the node's indexed data, checking every piece's hash.

@@ -33,6 +33,11 @@
 //!   consortium      N [--held-out F.json]
 //!   fl-update       --node-data DIR --consortium N --input HEX   (no node)
 //!   close-consortium N
+//!   diloco-card                                            (no node)
+//!   diloco-create   --shard-model ID --outer-model ID [--shards 2] [--steps 25] [--replicas 2]
+//!                   [--max-price AIC] [--deadline BLOCKS] [--seed N]
+//!   diloco-round    --training N [--rounds 1] [--timeout SECONDS] [--prompt TEXT]
+//!   diloco-sample   --training N [--prompt TEXT]
 //! ```
 //!
 //! `KIND` and `TIER` are the runtime's `ModelKind` and `Tier` variants in kebab case, read from
@@ -46,7 +51,8 @@
 //! `docs/client.md`. The commands' arguments are in `cli.rs`; jobs in `jobs.rs`; the governance
 //! commands in `governance.rs` and `docs/governance.md`; the blob commands in `blobs.rs`, and
 //! `search` in `search.rs` (`docs/data.md`); private federated learning in `private_training.rs`
-//! (`docs/federated-learning.md`).
+//! (`docs/federated-learning.md`); DiLoCo trainings in `diloco.rs`
+//! (`docs/distributed-training.md`).
 
 use anyhow::{anyhow, bail, Context, Result};
 use clap::Parser;
@@ -60,6 +66,7 @@ use subxt_signer::{sr25519::Keypair, SecretUri};
 mod audit;
 mod blobs;
 mod cli;
+mod diloco;
 mod governance;
 mod jobs;
 mod private_training;
@@ -85,6 +92,7 @@ async fn main() -> Result<()> {
 		Command::VerifySnarkjs { verification_key, proof, public } => return snarkjs::verify(verification_key, proof, public),
 		Command::Search { rows, query, documents, top } => return search::search(rows, query, documents.as_deref(), *top),
 		Command::PrivateTraining(command) if command.is_local() => return private_training::run_local(command),
+		Command::DilocoCard => return diloco::card(),
 		_ => {},
 	}
 	let api = Client::from_url(&cli.url).await.with_context(|| format!("connecting to {}", cli.url))?;
@@ -226,6 +234,16 @@ async fn main() -> Result<()> {
 			}
 		},
 		Command::PrivateTraining(command) => private_training::run(&api, signer, command).await?,
+		Command::DilocoCard => {}, // handled before connecting
+		Command::DilocoCreate { shard_model, outer_model, shards, steps, replicas, max_price, deadline, seed } => {
+			let settings = diloco::Settings { shards, steps, replicas, max_price, deadline };
+			diloco::create(&api, &cli.url, &signer()?, (shard_model, outer_model), settings, seed).await?
+		},
+		Command::DilocoRound { training, rounds, timeout, prompt } => {
+			let prompt = prompt.replace("\\n", "\n");
+			diloco::rounds(&api, &cli.url, &signer()?, training, rounds, std::time::Duration::from_secs(timeout), &prompt).await?
+		},
+		Command::DilocoSample { training, prompt } => diloco::show(&api, &cli.url, training, &prompt.replace("\\n", "\n")).await?,
 		Command::ProposeComputation(args) => governance::propose_computation(&api, &signer()?, args).await?,
 		Command::Vote { referendum, aye, nay: _, balance, conviction } => {
 			governance::vote(&api, &signer()?, referendum, aye, balance, &conviction).await?

@@ -31,12 +31,14 @@ impl<T: Config> Pallet<T> {
 						}
 					}
 				},
-				Phase::Outer { job } => {
+				Phase::Outer { job, changes } => {
 					expected += 1;
 					ensure!(TrainingJobs::<T>::get(job) == Some((id, RoundTask::Outer)), "the outer job is indexed");
+					ensure!(changes.len() == shards, "one change per shard");
 				},
-				Phase::Changes { changes } => ensure!(changes.len() == shards, "one change per shard"),
-				Phase::Idle | Phase::Agreed { .. } => {},
+				Phase::Changes { changes } | Phase::Agreed { changes, .. } =>
+					ensure!(changes.len() == shards, "one change per shard"),
+				Phase::Idle => {},
 			}
 		}
 		for (owner, total) in per_owner {

@@ -35,6 +35,8 @@
 
 extern crate alloc;
 
+#[cfg(feature = "runtime-benchmarks")]
+pub mod benchmarking;
 mod invariants;
 #[cfg(test)]
 mod mock;
@@ -52,6 +54,23 @@ pub use weights::WeightInfo;
 
 /// Id of a training (a counter, never reused).
 pub type TrainingId = u32;
+
+/// Sets up what the benchmarks need from the market pallets.
+#[cfg(feature = "runtime-benchmarks")]
+pub trait BenchmarkHelper<AccountId, Balance> {
+	/// Registers an active training-step model answering blob inputs with blob outputs (shard
+	/// tasks) and one answering them inline (outer tasks), and the most replicas' workers for
+	/// both; returns `(shard, outer)`.
+	fn models() -> (ModelId, ModelId);
+	/// Records `hash` as a kept blob naming `size` bytes.
+	fn keep(hash: [u8; 32], size: u64);
+	/// Gives `who` enough to pay any round.
+	fn fund(who: &AccountId);
+	/// A price above any job's escrow.
+	fn max_price() -> Balance;
+	/// The most workers a job may ask for.
+	fn max_replicas() -> u8;
+}
 
 #[frame_support::pallet]
 pub mod pallet {
@@ -100,6 +119,9 @@ pub mod pallet {
 		type MaxStatePieces: Get<u32>;
 		/// Weights of the calls and of a job's end, from this pallet's benchmarks.
 		type WeightInfo: WeightInfo;
+		/// Sets up the benchmarks.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: crate::BenchmarkHelper<Self::AccountId, Self::Balance>;
 	}
 
 	/// Why this pallet holds funds.

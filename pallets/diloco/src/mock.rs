@@ -130,6 +130,29 @@ impl pallet_diloco::Config for Test {
 	type MaxShards = ConstU32<4>;
 	type MaxStatePieces = ConstU32<8>;
 	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = TestBenchmarkHelper;
+}
+
+/// Benchmarks on the test runtime use its two models and its blob store.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct TestBenchmarkHelper;
+
+#[cfg(feature = "runtime-benchmarks")]
+impl crate::BenchmarkHelper<u64, u64> for TestBenchmarkHelper {
+	fn models() -> (ModelId, ModelId) {
+		(SHARD_MODEL, OUTER_MODEL)
+	}
+	fn keep(hash: [u8; 32], size: u64) {
+		keep(hash, size);
+	}
+	fn fund(_: &u64) {}
+	fn max_price() -> u64 {
+		u64::MAX
+	}
+	fn max_replicas() -> u8 {
+		3
+	}
 }
 
 pub const OWNER: u64 = 1;
@@ -137,12 +160,16 @@ pub const OTHER: u64 = 2;
 /// Holds less than a training's deposit.
 pub const POOR: u64 = 3;
 
-/// Runs `test` on an empty market and blob store at block 1, then checks the pallet's
-/// invariants.
-pub fn run_test(test: impl FnOnce()) {
+/// Test externalities at block 1 with an empty market and blob store.
+pub fn new_test_ext() -> sp_io::TestExternalities {
 	clear_jobs();
 	BLOBS.with(|blobs| blobs.borrow_mut().clear());
-	ext_with_balances(vec![(OWNER, 1_000_000), (OTHER, 1_000_000), (POOR, TRAINING_DEPOSIT - 1)]).execute_with(|| {
+	ext_with_balances(vec![(OWNER, 1_000_000), (OTHER, 1_000_000), (POOR, TRAINING_DEPOSIT - 1)])
+}
+
+/// Runs `test` in [`new_test_ext`], then checks the pallet's invariants.
+pub fn run_test(test: impl FnOnce()) {
+	new_test_ext().execute_with(|| {
 		test();
 		Diloco::do_try_state().expect("invariants hold");
 	});

@@ -4,7 +4,7 @@
 use crate::{pallet::*, Phase, StateFileOf, RoundTask, Training, TrainingId};
 use aichain_compute::{
 	blob::BlobRef,
-	diloco::{task_input_hash, OuterResult, OuterTask, ShardTask},
+	diloco::{shard_seed, task_input_hash, OuterResult, OuterTask, ShardTask},
 	JobId, Tier,
 };
 use alloc::vec::Vec;
@@ -53,7 +53,7 @@ impl<T: Config> Pallet<T> {
 		let input = task_input_hash(&header, &files, blake2_256);
 		let job = Self::submit(&who, &training, training.outer_model, input)?;
 		TrainingJobs::<T>::insert(job, (id, RoundTask::Outer));
-		training.phase = Phase::Outer { job };
+		training.phase = Phase::Outer { job, changes: changes.clone() };
 		let round = training.round;
 		Trainings::<T>::insert(id, training);
 		Self::deposit_event(Event::OuterStarted { training: id, round, job });
@@ -63,7 +63,7 @@ impl<T: Config> Pallet<T> {
 	/// Moves a training to the agreed next state; see [`Pallet::advance`].
 	pub fn do_advance(id: TrainingId, parameters: StateFileOf<T>, momentum: StateFileOf<T>) -> DispatchResult {
 		let mut training = Trainings::<T>::get(id).ok_or(Error::<T>::UnknownTraining)?;
-		let Phase::Agreed { result } = training.phase else { return Err(Error::<T>::WrongPhase.into()) };
+		let Phase::Agreed { result, .. } = training.phase else { return Err(Error::<T>::WrongPhase.into()) };
 		ensure!(
 			parameters.hash() == result.parameters && momentum.hash() == result.momentum,
 			Error::<T>::StateMismatch
@@ -115,9 +115,9 @@ impl<T: Config> Pallet<T> {
 					training.phase = Phase::Changes { changes: BoundedVec::truncate_from(all) };
 				}
 			},
-			(RoundTask::Outer, Phase::Outer { .. }) => {
+			(RoundTask::Outer, Phase::Outer { changes, .. }) => {
 				let Ok(result) = OuterResult::decode_all(&mut &output[..]) else { return Self::abandon(id) };
-				training.phase = Phase::Agreed { result };
+				training.phase = Phase::Agreed { result, changes: changes.clone() };
 				Self::deposit_event(Event::OuterAgreed { training: id, round, result });
 			},
 			// A job of a round that was dropped already.
@@ -133,7 +133,7 @@ impl<T: Config> Pallet<T> {
 			let Some(training) = training else { return };
 			match &training.phase {
 				Phase::Shards { jobs, .. } => jobs.iter().for_each(|job| TrainingJobs::<T>::remove(job)),
-				Phase::Outer { job } => TrainingJobs::<T>::remove(job),
+				Phase::Outer { job, .. } => TrainingJobs::<T>::remove(job),
 				Phase::Idle => return,
 				Phase::Changes { .. } | Phase::Agreed { .. } => {},
 			}
@@ -166,20 +166,16 @@ impl<T: Config> Pallet<T> {
 		T::Jobs::submit_blob_job(who.clone(), model, input, tier, settings.max_price, settings.timeout)
 	}
 
-	/// The header of shard `shard`'s task in the training's current round. The seed is drawn
-	/// from the training, round and shard: replicas of a shard draw the same batches, and no
-	/// two shards or rounds the same.
+	/// The header of shard `shard`'s task in the training's current round, with its seed
+	/// ([`shard_seed`]).
 	pub fn shard_task(id: TrainingId, training: &Training<T>, shard: u32) -> ShardTask {
-		let seed_bytes = blake2_256(&(b"aichain/diloco/seed", id, training.round, shard).encode());
-		let mut seed = [0u8; 8];
-		seed.copy_from_slice(&seed_bytes[..8]);
 		ShardTask {
 			training: id,
 			round: training.round,
 			shard,
 			shards: training.settings.shards,
 			steps: training.settings.steps,
-			seed: u64::from_le_bytes(seed),
+			seed: shard_seed(id, training.round, shard, blake2_256),
 		}
 	}
 

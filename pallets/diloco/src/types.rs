@@ -72,11 +72,16 @@ pub enum Phase<T: Config> {
 	Outer {
 		/// The job.
 		job: JobId,
+		/// The changes it combines, in shard order.
+		changes: BoundedVec<BlobRef, T::MaxShards>,
 	},
-	/// The outer step is agreed: anyone stores the next state's files and calls `advance`.
+	/// The outer step is agreed: anyone recomputes the next state's files from the state and
+	/// `changes`, stores them and calls `advance`.
 	Agreed {
 		/// What the outer job's workers agreed on.
 		result: OuterResult,
+		/// The changes it combined, in shard order.
+		changes: BoundedVec<BlobRef, T::MaxShards>,
 	},
 }
 

@@ -204,8 +204,9 @@ pub mod pallet {
 		ZeroLimit,
 		/// The minimum timeout is zero blocks.
 		ZeroMinTimeout,
-		/// Only models with floating-point outputs (embeddings) may have an output tolerance:
-		/// integer models agree byte for byte.
+		/// Only models with floating-point outputs may have a tolerance (an inline output's:
+		/// embeddings; a sketch's: embeddings and training steps): integer models agree byte for
+		/// byte.
 		ToleranceOnExactModel,
 		/// An input or output limit is above the runtime's maximum.
 		LimitTooHigh,

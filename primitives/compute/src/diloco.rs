@@ -118,6 +118,16 @@ impl OuterTask {
 	}
 }
 
+/// The seed of shard `shard`'s batches in round `round` of `training`: the first 8 bytes
+/// (little-endian) of `hash("aichain/diloco/seed" ‖ SCALE(training, round, shard))`. Replicas of
+/// a shard draw the same batches; no two shards or rounds the same.
+pub fn shard_seed(training: u32, round: u32, shard: u32, hash: impl Fn(&[u8]) -> [u8; 32]) -> u64 {
+	let digest = hash(&(b"aichain/diloco/seed", training, round, shard).encode());
+	let mut seed = [0u8; 8];
+	seed.copy_from_slice(&digest[..8]);
+	u64::from_le_bytes(seed)
+}
+
 /// The hashes of a state file's pieces of [`STATE_PIECE_LEN`] bytes (one for a file that fits
 /// one blob; none for an empty one).
 pub fn piece_hashes(file: &[u8], hash: impl Fn(&[u8]) -> [u8; 32]) -> Vec<[u8; 32]> {

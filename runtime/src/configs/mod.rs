@@ -28,7 +28,7 @@ mod governance;
 pub use governance::{CouncilCollective, ComputeGovernancePalletId};
 
 use super::{
-	AccountId, Aura, Balance, Balances, ComputeGovernance, Jobs, Models, PrivateTraining, Rewards, Training, Workers, ZkVerifier, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
+	AccountId, Aura, Balance, Balances, ComputeGovernance, Diloco, Jobs, Models, PrivateTraining, Rewards, Training, Workers, ZkVerifier, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
 	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask,
 	System, EXISTENTIAL_DEPOSIT, MILLI_UNIT, SLOT_DURATION, UNIT, VERSION,
 };
@@ -232,8 +232,9 @@ impl pallet_jobs::Config for Runtime {
 	/// Blob jobs read their inputs from the blobs pallet's kept blobs.
 	type Blobs = crate::Blobs;
 	/// Training rounds act on their verified shard results; governance requests on theirs;
-	/// private trainings sum their members' masked updates.
-	type OnJobCompleted = (Training, ComputeGovernance, PrivateTraining);
+	/// private trainings sum their members' masked updates; DiLoCo trainings record their
+	/// shards' agreed changes and outer steps.
+	type OnJobCompleted = (Training, ComputeGovernance, PrivateTraining, Diloco);
 	type OnVerifiedWork = Rewards;
 	type ProtocolFee = JobProtocolFee;
 	/// Every job, a free model's too, pays at least 0.01 AIC for the slot it takes in the
@@ -281,6 +282,24 @@ impl pallet_training::Config for Runtime {
 	type WeightInfo = pallet_training::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = pallet_training::benchmarking::MarketPallets<Runtime>;
+}
+
+impl pallet_diloco::Config for Runtime {
+	type Balance = Balance;
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	/// As much as a model's: a training's record (about 5 KB with the largest state files
+	/// and round) stays until its owner closes it.
+	type TrainingDeposit = ConstU128<{ 10 * UNIT }>;
+	type Models = Models;
+	type Jobs = Jobs;
+	type Blobs = crate::Blobs;
+	type MaxShards = ConstU32<16>;
+	/// State files of up to 16 MiB (4M `f32` parameters).
+	type MaxStatePieces = ConstU32<64>;
+	type WeightInfo = pallet_diloco::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = pallet_diloco::benchmarking::MarketPallets<Runtime>;
 }
 
 impl pallet_private_training::Config for Runtime {

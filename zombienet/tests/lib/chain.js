@@ -197,11 +197,16 @@ export function errorName(api, result) {
 }
 
 /** Runs aichain-client (`$CLIENT_BIN`) against `node` as `suri`; returns its standard output. */
-export async function runClient(node, suri, ...args) {
+export function runClient(node, suri, ...args) {
+  return runClientFor(300_000, node, suri, ...args);
+}
+
+/** `runClient`, killing the client after `timeoutMs`. */
+export async function runClientFor(timeoutMs, node, suri, ...args) {
   if (!process.env.CLIENT_BIN) throw new Error('CLIENT_BIN is not set (scripts/env.sh)');
   try {
     const { stdout } = await promisify(execFile)(process.env.CLIENT_BIN,
-      ['--url', `ws://127.0.0.1:${node.rpcPort}`, '--suri', suri, ...args.map(String)], { timeout: 300_000, maxBuffer: 1 << 24 });
+      ['--url', `ws://127.0.0.1:${node.rpcPort}`, '--suri', suri, ...args.map(String)], { timeout: timeoutMs, maxBuffer: 1 << 24 });
     return stdout;
   } catch (error) {
     // What the client printed before it failed says how far it got.

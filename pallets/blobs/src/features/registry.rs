@@ -34,12 +34,18 @@ impl<T: Config> Pallet<T> {
 	/// from now, for other pallets' benchmarks (which read only the record); returns its hash.
 	pub fn benchmark_kept_blob(size: u64) -> ContentHash {
 		let hash = sp_io::hashing::blake2_256(&[&b"benchmark blob"[..], &size.to_le_bytes()].concat());
+		Self::benchmark_keep(hash, size);
+		hash
+	}
+
+	/// Records a kept manifest `hash` naming a file of `size` bytes, as
+	/// [`Pallet::benchmark_kept_blob`] does, under a hash the benchmark computed.
+	pub fn benchmark_keep(hash: ContentHash, size: u64) {
 		let owner: T::AccountId = frame_benchmarking::v2::account("blob-owner", 0, 0);
 		let expires_at = Self::expiry_from_now();
 		let kind = BlobKind::Manifest { chunks: 1, total_size: size };
 		let now = frame_system::Pallet::<T>::block_number();
 		Self::schedule_expiry(hash, expires_at);
 		Blobs::<T>::insert(hash, crate::BlobInfo { owner, size: 64, stored_at: now, expires_at, kind });
-		hash
 	}
 }

@@ -33,7 +33,7 @@ fn to_outer(training: u32) -> u64 {
 		complete(*job, &change(i as u8).encode());
 	}
 	assert_ok!(Diloco::start_outer(RuntimeOrigin::signed(OWNER), training));
-	let crate::Phase::Outer { job } = Trainings::<Test>::get(training).unwrap().phase else { panic!("outer") };
+	let crate::Phase::Outer { job, .. } = Trainings::<Test>::get(training).unwrap().phase else { panic!("outer") };
 	job
 }
 
@@ -88,6 +88,8 @@ fn a_round_trains_shards_over_the_inputs_the_chain_computes_and_advances_to_the_
 		let result = OuterResult { parameters: next.0.hash(), momentum: next.1.hash(), ..outer_result() };
 		complete(outer, &result.encode());
 		System::assert_last_event(Event::OuterAgreed { training, round: 0, result }.into());
+		let agreed = Phase::Agreed { result, changes: BoundedVec::truncate_from(vec![change(0), change(1)]) };
+		assert_eq!(Trainings::<Test>::get(training).unwrap().phase, agreed, "the changes stay listed for whoever recomputes the step");
 
 		let advance = |p: &StateFileOf<Test>, m: &StateFileOf<Test>| {
 			Diloco::advance(RuntimeOrigin::signed(OTHER), training, p.clone(), m.clone())

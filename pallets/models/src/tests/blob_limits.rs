@@ -54,6 +54,10 @@ fn bad_blob_limits_are_refused_with_their_own_errors_and_change_nothing() {
 		assert_noop!(Models::set_blob_limits(origin(ALICE), 1, Some(limits())), Error::<Test>::ToleranceOnExactModel);
 		let exact = BlobLimits { sketch_tolerance: 0, ..limits() };
 		assert_ok!(Models::set_blob_limits(origin(ALICE), 1, Some(exact)));
+		// A training step's changes are quantized floats: a sketch tolerance is allowed.
+		let training_step = crate::ModelSpec { kind: ModelKind::TrainingStep, weights_sha256: [8; 32], ..spec() };
+		assert_ok!(Models::register_model(origin(ALICE), training_step));
+		assert_ok!(Models::set_blob_limits(origin(ALICE), 2, Some(limits())));
 	});
 }
 
