@@ -10,7 +10,8 @@
 #    same nodes;
 #  then the 4 validator-providers (network-providers) alone, as they prove and embed on every
 #  node.
-# Lanes' times in CI on 2 cores: ~790 s, ~920 s and ~490 s when run one after the other. Each
+# Lanes' times in a CI run on 2 cores, side by side: lane 1 ~850 s, lane 3 ~1,160 s (private FL
+# ~600 s, then DiLoCo ~530 s); network-providers ~800 s after them. Each
 # lane starts its own nodes on its own random ports. Lanes 1's and 3's reports are printed
 # after lane 2's, so that they do not interleave. Needs NODE_BIN (scripts/env.sh). Exits
 # non-zero if any test failed.
