@@ -8,7 +8,9 @@
 #     a dev provider node proving digits and lending-risk jobs (requested from polkadot.js,
 #     aichain-client and Python), audited by aichain-client, snarkjs files through the client,
 #     a 4-validator network losing and regaining a validator, and zombienet's test of the
-#     4-validator network (native provider), in three lanes (scripts/network-tests.sh).
+#     4-validator network (native provider), in three lanes (scripts/network-tests.sh);
+#  3. the compute engine compiled with candle's CUDA backend (scripts/check-cuda.sh: nvcc from
+#     PyPI, no GPU needed).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bash "$ROOT/scripts/build.sh" >/dev/null
@@ -23,6 +25,9 @@ echo "== cargo tests (build and fetch took ${SECONDS} s)"
 # The same features as the node's build (scripts/env.sh), so only the test targets compile here.
 cargo test --release --locked --workspace --exclude aichain-client --features "$WORKSPACE_FEATURES"
 cargo test --release --locked -p aichain-client
+
+echo "== the CUDA build (${SECONDS} s so far)"
+bash scripts/check-cuda.sh
 
 echo "== network tests (node binary: $NODE_BIN; ${SECONDS} s so far)"
 cd zombienet

@@ -22,7 +22,8 @@
 //! Providers serve it as [`CharLmModel`] when the plays are installed: a blob-output job's input
 //! is a shard task, an inline job's an outer task. A shard is deterministic on the CPU: batches
 //! come from a seeded generator, and the same kernels give the same bytes at any thread count
-//! (candle's products split rows, not sums, among threads).
+//! (candle's products split rows, not sums, among threads). A provider started with
+//! `--worker-device cuda` (a node built with `--features cuda`) trains its shards on the GPU.
 
 pub mod change;
 pub mod corpus;
@@ -38,23 +39,29 @@ pub use model::CharLm;
 use super::{EngineModel, LoadContext, ModelCard, ModelFormat};
 use crate::{Error, Result};
 use aichain_compute::{blob::RowOutputShape, diloco::OuterResult, ModelKind};
+use candle_core::Device;
 use codec::{Encode, MaxEncodedLen};
 use corpus::Corpus;
 use sha2::{Digest, Sha256};
 use std::path::Path;
 use task::Recipe;
 
-/// The character model as providers serve it: a recipe and the plays it trains on.
+/// The character model as providers serve it: a recipe, the plays it trains on and where its
+/// shards train.
 pub struct CharLmModel {
 	recipe: Recipe,
 	corpus: Corpus,
 	card: ModelCard,
+	/// Where shard tasks train (the provider's `--worker-device`). Outer tasks always run on the
+	/// CPU: their result must be the same bits on every replica.
+	shard_device: Device,
 }
 
 impl CharLmModel {
-	/// The model of `recipe` over `corpus`. Its weights hash covers both: providers with other
-	/// plays or another recipe serve another model.
-	pub fn new(recipe: Recipe, corpus: Corpus) -> Self {
+	/// The model of `recipe` over `corpus`, training shards on `shard_device`. Its weights hash
+	/// covers the recipe and the plays: providers with other plays or another recipe serve
+	/// another model.
+	pub fn new(recipe: Recipe, corpus: Corpus, shard_device: Device) -> Self {
 		let mut hasher = Sha256::new();
 		hasher.update(format!("aichain/char-lm/v1 {recipe:?}"));
 		for text in [&corpus.training, &corpus.validation] {
@@ -70,7 +77,7 @@ impl CharLmModel {
 			max_output_len: OuterResult::max_encoded_len() as u32,
 			output_tolerance: 0,
 		};
-		Self { recipe, corpus, card }
+		Self { recipe, corpus, card, shard_device }
 	}
 
 	/// Its recipe.
@@ -104,7 +111,7 @@ impl EngineModel for CharLmModel {
 
 	fn run_rows(&self, input: &[u8], shape: RowOutputShape) -> Result<Vec<u8>> {
 		self.check_change_shape(shape)?;
-		task::run_shard(&self.recipe, &self.corpus, input)
+		task::run_shard(&self.shard_device, &self.recipe, &self.corpus, input)
 	}
 }
 
@@ -132,11 +139,11 @@ impl ModelFormat for CharLmFormat {
 		"character language model"
 	}
 
-	fn load(&self, _dir: &Path, _context: &LoadContext) -> Result<Vec<Box<dyn EngineModel>>> {
+	fn load(&self, _dir: &Path, context: &LoadContext) -> Result<Vec<Box<dyn EngineModel>>> {
 		let plays = corpus::default_dir();
 		if !plays.is_dir() {
 			return Ok(Vec::new());
 		}
-		Ok(vec![Box::new(CharLmModel::new(Recipe::SMALL, Corpus::load(&plays)?))])
+		Ok(vec![Box::new(CharLmModel::new(Recipe::SMALL, Corpus::load(&plays)?, context.device.clone()))])
 	}
 }

@@ -22,6 +22,7 @@ use super::{
 };
 use crate::{blake2b_256, Error, Result};
 use aichain_compute::diloco::{file_hash, OuterResult, OuterTask, ShardTask};
+use candle_core::Device;
 
 /// The most shards in a round (the width of [`OuterResult::rejected`]).
 pub const MAX_SHARDS: u32 = 32;
@@ -121,11 +122,11 @@ pub fn shard_slice(text: &[u8], shard: u32, shards: u32) -> &[u8] {
 	&text[bound(shard)..bound(shard + 1)]
 }
 
-/// Runs a shard task: its change, as a row output.
-pub fn run_shard(recipe: &Recipe, corpus: &Corpus, file: &[u8]) -> Result<Vec<u8>> {
+/// Runs a shard task on `device`: its change, as a row output.
+pub fn run_shard(device: &Device, recipe: &Recipe, corpus: &Corpus, file: &[u8]) -> Result<Vec<u8>> {
 	let (task, global) = parse_shard(recipe, file)?;
 	let text = shard_slice(&corpus.training, task.shard, task.shards);
-	let local = train_shard(recipe.config, &global, text, &recipe.local(task.steps), task.seed)?;
+	let local = train_shard(device, recipe.config, &global, text, &recipe.local(task.steps), task.seed)?;
 	encode_change(&recipe.config, &global, &local.parameters, recipe.change_scale(task.steps))
 }
 
