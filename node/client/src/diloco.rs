@@ -9,7 +9,7 @@
 //!   change is agreed, the outer task's header and manifest, then `start_outer`; when the outer
 //!   step is agreed, the next state's files, computed here with the providers' own code and
 //!   checked against the agreed hashes, then `advance`. It resumes a round in any phase.
-//! - `diloco-sample`: the training's recorded validation loss and a greedy sample of its
+//! - `diloco-sample`: the training's recorded validation loss and a sample (temperature 0.8) of its
 //!   current parameters.
 
 use crate::{
@@ -21,18 +21,19 @@ use crate::{
 };
 use aichain_compute::{
 	blob::ManifestView,
-	diloco::{piece_hashes, shard_seed, OuterTask, ShardTask, STATE_PIECE_LEN},
+	diloco::{outer_task_files, piece_hashes, task_manifest, OuterTask, ShardTask, STATE_PIECE_LEN},
 };
 use aichain_offchain_worker::models::{
 	char_lm::{
 		corpus::{default_dir, Corpus},
 		task::{run_outer, vector_from_bytes, vector_to_bytes, Recipe},
-		training::sample_greedy,
+		training::{sample, Sampling},
 		CharLm, CharLmModel,
 	},
 	EngineModel,
 };
 use anyhow::{bail, ensure, Context, Result};
+use candle_core::Device;
 use scale_decode::DecodeAsType;
 use scale_value::Value;
 use std::time::{Duration, Instant};
@@ -102,7 +103,7 @@ struct Training {
 /// The model providers serve, over the plays this machine has.
 fn model() -> Result<CharLmModel> {
 	let corpus = Corpus::load(&default_dir()).context("the plays: run scripts/fetch-models.sh")?;
-	Ok(CharLmModel::new(Recipe::SMALL, corpus))
+	Ok(CharLmModel::new(Recipe::SMALL, corpus, Device::Cpu))
 }
 
 /// `diloco-card`.
@@ -140,22 +141,17 @@ fn state_value(file: &[u8]) -> Value {
 	])
 }
 
-/// The manifest of `header` followed by a file of `size` bytes stored as `pieces`: how a task's
-/// input is stored (the chain computes its hash).
-fn task_manifest(header: &[u8], pieces: &[[u8; 32]], size: u64) -> Vec<u8> {
-	let chunks = [vec![sp_crypto_hashing::blake2_256(header)], pieces.to_vec()].concat();
-	ManifestView { total_size: header.len() as u64 + size, chunks }.to_blob()
+/// The manifest blob of `header` followed by `files` (`(size, pieces)`): how a task's input is
+/// stored (the chain computes its hash).
+fn input_manifest(header: &[u8], files: &[(u64, &[[u8; 32]])]) -> Vec<u8> {
+	task_manifest(header, files, sp_crypto_hashing::blake2_256).to_blob()
 }
 
 /// The headers of round `round`'s tasks: each shard's, then the outer task's.
 fn round_headers(id: u32, settings: &RoundSettings, round: u32) -> (Vec<Vec<u8>>, Vec<u8>) {
 	let (shards, steps) = (settings.shards, settings.steps);
-	let shard_headers = (0..shards)
-		.map(|shard| {
-			let seed = shard_seed(id, round, shard, sp_crypto_hashing::blake2_256);
-			ShardTask { training: id, round, shard, shards, steps, seed }.to_blob()
-		})
-		.collect();
+	let shard_headers =
+		(0..shards).map(|shard| ShardTask::new(id, round, shard, shards, steps, sp_crypto_hashing::blake2_256).to_blob()).collect();
 	(shard_headers, OuterTask { training: id, round, shards, steps }.to_blob())
 }
 
@@ -182,7 +178,7 @@ async fn round_calls(
 	let mut data: Vec<&[u8]> = blobs.iter().flat_map(|(pieces, _)| pieces.iter().copied()).collect();
 	data.extend(shard_headers.iter().map(|h| &h[..]));
 	data.push(&outer_header);
-	let inputs: Vec<Vec<u8>> = shard_headers.iter().map(|h| task_manifest(h, parameters.1, parameters.0)).collect();
+	let inputs: Vec<Vec<u8>> = shard_headers.iter().map(|h| input_manifest(h, &[parameters])).collect();
 	let mut manifests: Vec<&[u8]> = blobs.iter().filter_map(|(_, manifest)| manifest.as_deref()).collect();
 	manifests.extend(inputs.iter().map(|m| &m[..]));
 	Ok((store_calls(api, "store", &data).await?.0, store_calls(api, "store_manifest", &manifests).await?.0))
@@ -271,13 +267,15 @@ pub async fn rounds(api: &Client, url: &str, signer: &Keypair, id: u32, rounds: 
 			Phase::Agreed { .. } if acted == (round, "advance") => {},
 			Phase::Changes { changes } => {
 				let (_, header) = round_headers(id, &training.settings, round);
-				let mut pieces = [training.parameters.pieces.clone(), training.momentum.pieces.clone()].concat();
-				pieces.extend(changes.iter().map(|c| c.hash));
-				let size = training.parameters.size + training.momentum.size + changes.iter().map(|c| c.size).sum::<u64>();
+				let files = outer_task_files(
+					(training.parameters.size, &training.parameters.pieces),
+					(training.momentum.size, &training.momentum.pieces),
+					changes.iter().map(|c| (c.size, &c.hash)),
+				);
 				// The header is stored with the round's shard inputs, unless another client
 				// started the round.
 				store_many(api, url, signer, "store", &[&header]).await?;
-				let (mut calls, _) = store_calls(api, "store_manifest", &[&task_manifest(&header, &pieces, size)]).await?;
+				let (mut calls, _) = store_calls(api, "store_manifest", &[&input_manifest(&header, &files)]).await?;
 				calls.push(training_call("start_outer", id, vec![]));
 				submit_all(api, url, signer, calls).await?;
 				println!("round {round}: every shard's change agreed; outer job started");
@@ -316,7 +314,7 @@ pub async fn rounds(api: &Client, url: &str, signer: &Keypair, id: u32, rounds: 
 					result.rejected.count_ones(),
 					round_started.elapsed().as_secs_f64()
 				);
-				println!("round {round} sample: {:?}", sample(&model, &next, prompt)?);
+				println!("round {round} sample (temperature 0.8):\n{}", sample_text(&model, &next, prompt)?);
 				acted = (round, "advance");
 				if more {
 					println!("round {}: {} shard jobs started", round + 1, training.settings.shards);
@@ -341,10 +339,13 @@ fn progress(shown: &mut String, status: String) {
 	}
 }
 
-/// 200 characters after `prompt`, greedy, from `parameters`.
-fn sample(model: &CharLmModel, parameters: &[f32], prompt: &str) -> Result<String> {
-	let lm = CharLm::from_parameters(model.recipe().config, parameters, &candle_core::Device::Cpu)?;
-	Ok(String::from_utf8_lossy(&sample_greedy(&lm, prompt.as_bytes(), 200)?).into_owned())
+/// The prompt and 300 characters after it from `parameters`, drawn at temperature 0.8 from a
+/// fixed seed (the same text for the same parameters), each line prefixed with `| `.
+fn sample_text(model: &CharLmModel, parameters: &[f32], prompt: &str) -> Result<String> {
+	let lm = CharLm::from_parameters(model.recipe().config, parameters, &Device::Cpu)?;
+	let drawn = sample(&lm, prompt.as_bytes(), 300, Sampling::Temperature { temperature: 0.8, seed: 1 })?;
+	let text = format!("{prompt}{}", String::from_utf8_lossy(&drawn));
+	Ok(text.lines().map(|line| format!("| {line}")).collect::<Vec<_>>().join("\n"))
 }
 
 /// `diloco-sample`.
@@ -358,6 +359,6 @@ pub async fn show(api: &Client, url: &str, id: u32, prompt: &str) -> Result<()> 
 		Some(millibits) => println!("training {id}, round {}: validation {:.3} bits per character", training.round, f64::from(millibits) / 1000.0),
 		None => println!("training {id}, round {}: no round completed yet", training.round),
 	}
-	println!("sample: {:?}", sample(&model, &parameters, prompt)?);
+	println!("sample (temperature 0.8):\n{}", sample_text(&model, &parameters, prompt)?);
 	Ok(())
 }

@@ -6,7 +6,7 @@ use super::*;
 use crate::Pallet as DilocoPallet;
 use aichain_compute::{
 	blob::BlobRef,
-	diloco::{task_input_hash, OuterResult},
+	diloco::OuterResult,
 };
 use alloc::vec::Vec;
 use frame_benchmarking::v2::*;
@@ -185,11 +185,9 @@ mod benchmarks {
 	fn start_round(s: Linear<1, { max_shards::<T>() }>) -> Result<(), BenchmarkError> {
 		let (owner, id) = training::<T>(s);
 		let training = Trainings::<T>::get(id).ok_or(BenchmarkError::Weightless)?;
-		let parameters = [(training.parameters.size, &training.parameters.pieces[..])];
 		for shard in 0..s {
-			let header = DilocoPallet::<T>::shard_task(id, &training, shard).to_blob();
-			let size = header.len() as u64 + training.parameters.size;
-			T::BenchmarkHelper::keep(task_input_hash(&header, &parameters, blake2_256), size);
+			let (input, size) = DilocoPallet::<T>::shard_input(id, &training, shard);
+			T::BenchmarkHelper::keep(input, size);
 		}
 
 		#[extrinsic_call]
@@ -205,15 +203,8 @@ mod benchmarks {
 		let changes = changes::<T>(s);
 		set_phase::<T>(id, Phase::Changes { changes: changes.clone() });
 		let training = Trainings::<T>::get(id).ok_or(BenchmarkError::Weightless)?;
-		let header = DilocoPallet::<T>::outer_task(id, &training).to_blob();
-		let change_pieces: Vec<[u8; 32]> = changes.iter().map(|c| c.hash).collect();
-		let mut files = Vec::from([
-			(training.parameters.size, &training.parameters.pieces[..]),
-			(training.momentum.size, &training.momentum.pieces[..]),
-		]);
-		files.extend(changes.iter().zip(&change_pieces).map(|(c, piece)| (c.size, core::slice::from_ref(piece))));
-		let size = files.iter().fold(header.len() as u64, |total, (size, _)| total.saturating_add(*size));
-		T::BenchmarkHelper::keep(task_input_hash(&header, &files, blake2_256), size);
+		let (input, size) = DilocoPallet::<T>::outer_input(id, &training, &changes);
+		T::BenchmarkHelper::keep(input, size);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner), id);

@@ -3,8 +3,8 @@
 
 use crate::{pallet::*, Phase, StateFileOf, RoundTask, Training, TrainingId};
 use aichain_compute::{
-	blob::BlobRef,
-	diloco::{shard_seed, task_input_hash, OuterResult, OuterTask, ShardTask},
+	blob::{BlobRef, ManifestView},
+	diloco::{outer_task_files, task_manifest, OuterResult, OuterTask, ShardTask},
 	JobId, Tier,
 };
 use alloc::vec::Vec;
@@ -20,11 +20,9 @@ impl<T: Config> Pallet<T> {
 		let mut training = Self::owned(&who, id)?;
 		ensure!(training.phase == Phase::Idle, Error::<T>::WrongPhase);
 		let settings = training.settings;
-		let parameters = [(training.parameters.size, &training.parameters.pieces[..])];
 		let mut jobs = Vec::with_capacity(settings.shards as usize);
 		for shard in 0..settings.shards {
-			let header = Self::shard_task(id, &training, shard).to_blob();
-			let input = task_input_hash(&header, &parameters, blake2_256);
+			let (input, _) = Self::shard_input(id, &training, shard);
 			let job = Self::submit(&who, &training, training.shard_model, input)?;
 			TrainingJobs::<T>::insert(job, (id, RoundTask::Shard(shard)));
 			jobs.push(job);
@@ -43,14 +41,7 @@ impl<T: Config> Pallet<T> {
 	pub fn do_start_outer(who: T::AccountId, id: TrainingId) -> DispatchResult {
 		let mut training = Self::owned(&who, id)?;
 		let Phase::Changes { changes } = &training.phase else { return Err(Error::<T>::WrongPhase.into()) };
-		let header = Self::outer_task(id, &training).to_blob();
-		let change_pieces: Vec<[u8; 32]> = changes.iter().map(|c| c.hash).collect();
-		let mut files = Vec::from([
-			(training.parameters.size, &training.parameters.pieces[..]),
-			(training.momentum.size, &training.momentum.pieces[..]),
-		]);
-		files.extend(changes.iter().zip(&change_pieces).map(|(c, piece)| (c.size, core::slice::from_ref(piece))));
-		let input = task_input_hash(&header, &files, blake2_256);
+		let (input, _) = Self::outer_input(id, &training, changes);
 		let job = Self::submit(&who, &training, training.outer_model, input)?;
 		TrainingJobs::<T>::insert(job, (id, RoundTask::Outer));
 		training.phase = Phase::Outer { job, changes: changes.clone() };
@@ -166,17 +157,35 @@ impl<T: Config> Pallet<T> {
 		T::Jobs::submit_blob_job(who.clone(), model, input, tier, settings.max_price, settings.timeout)
 	}
 
-	/// The header of shard `shard`'s task in the training's current round, with its seed
-	/// ([`shard_seed`]).
+	/// The header of shard `shard`'s task in the training's current round, with its seed.
 	pub fn shard_task(id: TrainingId, training: &Training<T>, shard: u32) -> ShardTask {
-		ShardTask {
-			training: id,
-			round: training.round,
-			shard,
-			shards: training.settings.shards,
-			steps: training.settings.steps,
-			seed: shard_seed(id, training.round, shard, blake2_256),
-		}
+		let settings = &training.settings;
+		ShardTask::new(id, training.round, shard, settings.shards, settings.steps, blake2_256)
+	}
+
+	/// The input the chain expects of shard `shard`'s job in the current round (the manifest of
+	/// its header and the parameters' pieces): its hash and size.
+	pub fn shard_input(id: TrainingId, training: &Training<T>, shard: u32) -> ([u8; 32], u64) {
+		let header = Self::shard_task(id, training, shard).to_blob();
+		let parameters = [(training.parameters.size, &training.parameters.pieces[..])];
+		Self::manifest_hash(task_manifest(&header, &parameters, blake2_256))
+	}
+
+	/// The input the chain expects of the current round's outer job over the shards' agreed
+	/// `changes` (the manifest of its header, the parameters', the momentum's and each change's
+	/// pieces): its hash and size.
+	pub fn outer_input(id: TrainingId, training: &Training<T>, changes: &[BlobRef]) -> ([u8; 32], u64) {
+		let header = Self::outer_task(id, training).to_blob();
+		let files = outer_task_files(
+			(training.parameters.size, &training.parameters.pieces),
+			(training.momentum.size, &training.momentum.pieces),
+			changes.iter().map(|change| (change.size, &change.hash)),
+		);
+		Self::manifest_hash(task_manifest(&header, &files, blake2_256))
+	}
+
+	fn manifest_hash(manifest: ManifestView) -> ([u8; 32], u64) {
+		(blake2_256(&manifest.to_blob()), manifest.total_size)
 	}
 
 	/// The header of the training's current outer task.

@@ -94,6 +94,12 @@ fn split_header<'a, H: Decode>(magic: &[u8; 5], file: &'a [u8]) -> Option<(H, &'
 }
 
 impl ShardTask {
+	/// Shard `shard` of `shards` in round `round` of `training`, `steps` local steps, seeded by
+	/// [`shard_seed`]: the header the chain computes and clients store.
+	pub fn new(training: u32, round: u32, shard: u32, shards: u32, steps: u32, hash: impl Fn(&[u8]) -> [u8; 32]) -> Self {
+		Self { training, round, shard, shards, steps, seed: shard_seed(training, round, shard, hash) }
+	}
+
 	/// The header blob: the magic and the SCALE encoding.
 	pub fn to_blob(&self) -> Vec<u8> {
 		with_header(&SHARD_TASK_MAGIC, self)
@@ -149,21 +155,34 @@ pub fn file_hash(file: &[u8], hash: impl Fn(&[u8]) -> [u8; 32]) -> [u8; 32] {
 	stored_hash(file.len() as u64, &pieces, hash)
 }
 
-/// The content hash of the file made of a `header` blob followed by `files` (each given by its
-/// size and pieces), in order: the manifest a task's input is stored as. The chain computes a
-/// round's inputs with it from the pieces it records, and refuses any other blob.
-pub fn task_input_hash(
-	header: &[u8],
-	files: &[(u64, &[[u8; 32]])],
-	hash: impl Fn(&[u8]) -> [u8; 32],
-) -> [u8; 32] {
+/// The manifest of the file made of a `header` blob followed by `files` (each given by its size
+/// and pieces), in order: how a task's input is stored.
+pub fn task_manifest(header: &[u8], files: &[(u64, &[[u8; 32]])], hash: impl Fn(&[u8]) -> [u8; 32]) -> ManifestView {
 	let mut chunks = Vec::from([hash(header)]);
 	let mut total_size = header.len() as u64;
 	for (size, pieces) in files {
 		chunks.extend_from_slice(pieces);
 		total_size = total_size.saturating_add(*size);
 	}
-	hash(&ManifestView { total_size, chunks }.to_blob())
+	ManifestView { total_size, chunks }
+}
+
+/// The files of an outer task after its header, as [`task_manifest`] takes them: the parameters
+/// and the momentum (each `(size, pieces)`), then each change (`(size, hash)`: one blob).
+pub fn outer_task_files<'a>(
+	parameters: (u64, &'a [[u8; 32]]),
+	momentum: (u64, &'a [[u8; 32]]),
+	changes: impl IntoIterator<Item = (u64, &'a [u8; 32])>,
+) -> Vec<(u64, &'a [[u8; 32]])> {
+	let mut files = Vec::from([parameters, momentum]);
+	files.extend(changes.into_iter().map(|(size, hash)| (size, core::slice::from_ref(hash))));
+	files
+}
+
+/// The content hash of [`task_manifest`]: the chain computes a round's inputs with it from the
+/// pieces it records, and refuses any other blob.
+pub fn task_input_hash(header: &[u8], files: &[(u64, &[[u8; 32]])], hash: impl Fn(&[u8]) -> [u8; 32]) -> [u8; 32] {
+	hash(&task_manifest(header, files, &hash).to_blob())
 }
 
 #[cfg(test)]
@@ -187,6 +206,8 @@ mod tests {
 		assert_eq!(OuterTask::parse(&file), None, "a shard task is not an outer task");
 		let outer = OuterTask { training: 1, round: 2, shards: 3, steps: 25 };
 		assert_eq!(OuterTask::parse(&outer.to_blob()), Some((outer, &[][..])));
+		let seeded = ShardTask::new(1, 2, 1, 3, 25, toy_hash);
+		assert_eq!(seeded, ShardTask { seed: shard_seed(1, 2, 1, toy_hash), ..shard });
 		assert_eq!(ShardTask::parse(&shard.to_blob()[..10]), None, "a cut header does not decode");
 	}
 
