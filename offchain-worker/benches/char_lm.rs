@@ -9,6 +9,7 @@ use aichain_offchain_worker::models::char_lm::{
 	training::{train_shard, LocalTraining},
 	CharLmConfig,
 };
+use candle_core::Device;
 use criterion::{criterion_group, Criterion, Throughput};
 
 /// AdamW steps per measured iteration.
@@ -23,7 +24,7 @@ fn training(c: &mut Criterion) {
 	group.sample_size(20);
 	group.throughput(Throughput::Elements((STEPS * training.batch_size * config.context) as u64));
 	group.bench_function("train_10_steps_batch16", |b| {
-		b.iter(|| train_shard(config, &start, &corpus.training, &training, 1).unwrap())
+		b.iter(|| train_shard(&Device::Cpu, config, &start, &corpus.training, &training, 1).unwrap())
 	});
 	group.finish();
 }

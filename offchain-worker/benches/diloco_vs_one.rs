@@ -8,27 +8,31 @@
 //!     cargo bench -p aichain-offchain-worker --bench diloco_vs_one     # scripts/bench-char-lm.sh runs it
 
 use aichain_compute::diloco::{OuterTask, ShardTask};
+use candle_core::Device;
+use aichain_offchain_worker::blake2b_256;
 use aichain_offchain_worker::models::char_lm::{
 	change::change_len,
 	corpus::{default_dir, Corpus},
-	task::{run_outer, run_shard, vector_to_bytes, Recipe},
-	training::{bits_per_character, train_shard},
+	task::{run_outer, run_shard, vector_from_bytes, vector_to_bytes, Recipe},
+	training::{bits_per_character, sample, train_shard, Sampling},
+	CharLm,
 };
 
 const SEED: u64 = 5;
-const STEPS: u32 = 25;
-const ROUNDS: u32 = 4;
+/// The network case's (k) settings: 3 rounds of 200 local steps.
+const STEPS: u32 = 200;
+const ROUNDS: u32 = 3;
 
-/// The validation loss after `ROUNDS` DiLoCo rounds of `shards` shards.
-fn diloco(recipe: &Recipe, corpus: &Corpus, shards: u32) -> f64 {
+/// The validation loss and the parameters after `ROUNDS` DiLoCo rounds of `shards` shards.
+fn diloco(recipe: &Recipe, corpus: &Corpus, shards: u32) -> (f64, Vec<f32>) {
 	let mut parameters = vector_to_bytes(&recipe.config.initial_parameters(SEED));
 	let mut momentum = vector_to_bytes(&vec![0.0; recipe.config.parameter_count()]);
 	let mut loss = f64::NAN;
 	for round in 0..ROUNDS {
 		let changes: Vec<Vec<u8>> = (0..shards)
 			.map(|shard| {
-				let task = ShardTask { training: 0, round, shard, shards, steps: STEPS, seed: u64::from(round * shards + shard) };
-				run_shard(recipe, corpus, &[task.to_blob(), parameters.clone()].concat()).expect("a shard task")
+				let task = ShardTask::new(0, round, shard, shards, STEPS, |bytes| blake2b_256(&[bytes]));
+				run_shard(&Device::Cpu, recipe, corpus, &[task.to_blob(), parameters.clone()].concat()).expect("a shard task")
 			})
 			.collect();
 		let task = OuterTask { training: 0, round, shards, steps: STEPS };
@@ -36,7 +40,14 @@ fn diloco(recipe: &Recipe, corpus: &Corpus, shards: u32) -> f64 {
 		loss = f64::from(outcome.result.validation_millibits) / 1000.0;
 		(parameters, momentum) = (outcome.parameters, outcome.momentum);
 	}
-	loss
+	(loss, vector_from_bytes(&recipe.config, "parameters", &parameters).expect("parameters"))
+}
+
+/// 200 characters after "KING.\n" at temperature 0.8 (the client's sample), one line.
+fn sample_of(recipe: &Recipe, parameters: &[f32]) -> String {
+	let model = CharLm::from_parameters(recipe.config, parameters, &Device::Cpu).expect("a model");
+	let text = sample(&model, b"KING.\n", 200, Sampling::Temperature { temperature: 0.8, seed: 1 }).expect("a sample");
+	format!("{:?}", String::from_utf8_lossy(&text))
 }
 
 fn main() {
@@ -44,11 +55,12 @@ fn main() {
 	let recipe = Recipe::SMALL;
 	let corpus = Corpus::load(&default_dir()).expect("the plays: run scripts/fetch-models.sh");
 	let start = recipe.config.initial_parameters(SEED);
-	let alone = train_shard(recipe.config, &start, &corpus.training, &recipe.local(ROUNDS * STEPS), SEED).expect("training");
+	let alone = train_shard(&Device::Cpu, recipe.config, &start, &corpus.training, &recipe.local(ROUNDS * STEPS), SEED).expect("training");
 	let alone_loss = bits_per_character(recipe.config, &alone.parameters, &corpus.validation, recipe.validation_windows).expect("loss");
 	println!("one worker alone, {} steps: validation {alone_loss:.3} bits per character", ROUNDS * STEPS);
+	println!("  sample: {}", sample_of(&recipe, &alone.parameters));
 	for shards in [2u32, 4] {
-		let loss = diloco(&recipe, &corpus, shards);
+		let (loss, parameters) = diloco(&recipe, &corpus, shards);
 		let (n, change, k) = (recipe.config.parameter_count(), change_len(&recipe.config), shards as usize);
 		// Each shard reads the parameters and writes its change; the outer step reads the
 		// parameters, the momentum and every change; the next state is written.
@@ -58,5 +70,6 @@ fn main() {
 			 a round stores {} bytes (its changes and the next state) and moves {moved} bytes (one replica per job)",
 			k * change + 8 * n
 		);
+		println!("  sample: {}", sample_of(&recipe, &parameters));
 	}
 }

@@ -10,7 +10,7 @@ use aichain_offchain_worker::{
 		corpus::{default_dir, Corpus},
 		change::{change_len, decode_change, encode_change, CHANGE_ROW_LEN},
 		task::{run_outer, vector_to_bytes, Recipe},
-		training::{bits_per_character, sample_greedy, train_shard, LocalTraining},
+		training::{bits_per_character, sample, train_shard, LocalTraining, Sampling},
 		CharLm, CharLmConfig, CharLmModel,
 	},
 	models::EngineModel,
@@ -60,7 +60,7 @@ fn local_adamw_steps_lower_the_validation_loss() {
 	let slice = &corpus.training[..200_000];
 	let training = LocalTraining { steps: 120, ..Default::default() };
 	let before = bits_per_character(CONFIG, &start, &corpus.validation, 64).unwrap();
-	let shard = train_shard(CONFIG, &start, slice, &training, 11).unwrap();
+	let shard = train_shard(&Device::Cpu, CONFIG, &start, slice, &training, 11).unwrap();
 	let after = bits_per_character(CONFIG, &shard.parameters, &corpus.validation, 64).unwrap();
 	println!("validation: {before:.3} → {after:.3} bits per character after {} steps", training.steps);
 	assert!(before > 7.5, "an untrained byte model is near 8 bits per character: {before}");
@@ -68,13 +68,16 @@ fn local_adamw_steps_lower_the_validation_loss() {
 	assert!(shard.losses.last().unwrap() < &shard.losses[0]);
 
 	// (Replicas of a shard agree: the DiLoCo test below.)
-	let other_seed = train_shard(CONFIG, &start, slice, &LocalTraining { steps: 2, ..training }, 12).unwrap();
+	let other_seed = train_shard(&Device::Cpu, CONFIG, &start, slice, &LocalTraining { steps: 2, ..training }, 12).unwrap();
 	assert_ne!(other_seed.parameters, shard.parameters);
 
 	let model = CharLm::from_parameters(CONFIG, &shard.parameters, &Device::Cpu).unwrap();
-	let sample = sample_greedy(&model, b"KING.\n", 80).unwrap();
-	println!("sample: {:?}", String::from_utf8_lossy(&sample));
-	assert_eq!(sample.len(), 80);
+	let greedy = sample(&model, b"KING.\n", 80, Sampling::Greedy).unwrap();
+	let drawn = |seed| sample(&model, b"KING.\n", 80, Sampling::Temperature { temperature: 0.8, seed }).unwrap();
+	println!("greedy: {:?}\nat 0.8: {:?}", String::from_utf8_lossy(&greedy), String::from_utf8_lossy(&drawn(1)));
+	assert_eq!((greedy.len(), drawn(1).len()), (80, 80));
+	assert_eq!(drawn(1), drawn(1), "a seeded sample is the same text every time");
+	assert_ne!(drawn(1), drawn(2));
 }
 
 #[test]
@@ -85,7 +88,7 @@ fn wrong_parameters_and_short_text_are_refused() {
 	assert!(matches!(uneven.validate(), Err(Error::Malformed { .. })));
 	let start = CONFIG.initial_parameters(0);
 	let text = vec![b'a'; CONFIG.context];
-	assert!(matches!(train_shard(CONFIG, &start, &text, &LocalTraining::default(), 0), Err(Error::InvalidInput(_))));
+	assert!(matches!(train_shard(&Device::Cpu, CONFIG, &start, &text, &LocalTraining::default(), 0), Err(Error::InvalidInput(_))));
 	let model = CharLm::from_parameters(CONFIG, &start, &Device::Cpu).unwrap();
 	let too_long = Tensor::zeros((1, CONFIG.context + 1), candle_core::DType::U32, &Device::Cpu).unwrap();
 	assert!(matches!(model.forward(&too_long), Err(Error::InputLength { .. })));
@@ -124,7 +127,7 @@ fn round(model: &CharLmModel, round: u32, state: (&[u8], &[u8]), changes: &mut V
 
 #[test]
 fn diloco_rounds_through_the_engine_lower_the_validation_loss_and_a_scaled_change_never_lands() {
-	let model = CharLmModel::new(Recipe::SMALL, corpus());
+	let model = CharLmModel::new(Recipe::SMALL, corpus(), Device::Cpu);
 	let mut parameters = vector_to_bytes(&CONFIG.initial_parameters(5));
 	let mut momentum = vector_to_bytes(&vec![0.0; CONFIG.parameter_count()]);
 	let first = bits_per_character(CONFIG, &CONFIG.initial_parameters(5), &model.corpus().validation, 128).unwrap();
@@ -188,7 +191,7 @@ fn a_change_is_within_half_a_step_and_bad_changes_are_refused() {
 
 #[test]
 fn malformed_tasks_are_refused_before_they_run() {
-	let model = CharLmModel::new(Recipe::SMALL, corpus());
+	let model = CharLmModel::new(Recipe::SMALL, corpus(), Device::Cpu);
 	let parameters = vector_to_bytes(&CONFIG.initial_parameters(0));
 	let shape = RowOutputShape { row_len: CHANGE_ROW_LEN, max_len: change_len(&CONFIG) as u32 };
 	let shard = |task: ShardTask, body: &[u8]| model.check_rows_input(&[task.to_blob(), body.to_vec()].concat(), shape);

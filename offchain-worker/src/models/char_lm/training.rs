@@ -57,8 +57,12 @@ fn window_starts(text: &[u8], context: usize) -> Result<usize> {
 	}
 }
 
-/// Runs `training` on `text` from `parameters`, drawing batches with `seed`.
+/// Runs `training` on `text` from `parameters` on `device`, drawing batches with `seed`.
+///
+/// On the CPU the same inputs give the same bits at any thread count; a GPU's kernels round
+/// differently (the shard model's sketch tolerance absorbs that, `docs/distributed-training.md`).
 pub fn train_shard(
+	device: &Device,
 	config: CharLmConfig,
 	parameters: &[f32],
 	text: &[u8],
@@ -66,15 +70,14 @@ pub fn train_shard(
 	seed: u64,
 ) -> Result<ShardOutcome> {
 	let starts = window_starts(text, config.context)?;
-	let device = Device::Cpu;
-	let model = CharLm::from_parameters(config, parameters, &device)?;
+	let model = CharLm::from_parameters(config, parameters, device)?;
 	let adamw = ParamsAdamW { lr: training.learning_rate, weight_decay: training.weight_decay, ..Default::default() };
 	let mut optimizer = AdamW::new(model.vars().to_vec(), adamw)?;
 	let mut rng = ChaCha8Rng::seed_from_u64(seed);
 	let mut losses = Vec::with_capacity(training.steps);
 	for _ in 0..training.steps {
 		let picks: Vec<usize> = (0..training.batch_size).map(|_| rng.gen_range(0..starts)).collect();
-		let (tokens, targets) = batch(text, &picks, config.context, &device)?;
+		let (tokens, targets) = batch(text, &picks, config.context, device)?;
 		let loss = model.loss(&tokens, &targets)?;
 		optimizer.backward_step(&loss)?;
 		losses.push(loss.to_scalar::<f32>()?);
@@ -98,16 +101,48 @@ pub fn bits_per_character(config: CharLmConfig, parameters: &[f32], text: &[u8],
 	Ok(nats / all.len() as f64 / std::f64::consts::LN_2)
 }
 
-/// `length` characters continuing `prompt`, each the most likely next byte (greedy), reading at
-/// most the context's last characters.
-pub fn sample_greedy(model: &CharLm, prompt: &[u8], length: usize) -> Result<Vec<u8>> {
+/// How [`sample`] picks each next character.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Sampling {
+	/// The most likely character.
+	Greedy,
+	/// A draw from the model's distribution sharpened by `temperature` (below 1: likelier
+	/// characters more often), from a generator seeded by `seed`: the same text every time.
+	Temperature { temperature: f32, seed: u64 },
+}
+
+/// `length` characters continuing `prompt`, each picked by `sampling`, reading at most the
+/// context's last characters.
+pub fn sample(model: &CharLm, prompt: &[u8], length: usize, sampling: Sampling) -> Result<Vec<u8>> {
 	let context = model.config().context;
+	let mut rng = match sampling {
+		Sampling::Temperature { seed, .. } => ChaCha8Rng::seed_from_u64(seed),
+		Sampling::Greedy => ChaCha8Rng::seed_from_u64(0),
+	};
 	let mut text = prompt.to_vec();
 	for _ in 0..length {
 		let window = &text[text.len().saturating_sub(context)..];
 		let tokens = Tensor::from_vec(window.iter().map(|&b| u32::from(b)).collect::<Vec<_>>(), (1, window.len()), &Device::Cpu)?;
 		let logits = model.forward(&tokens)?.narrow(1, window.len() - 1, 1)?.flatten_all()?;
-		text.push(logits.argmax(0)?.to_scalar::<u32>()? as u8);
+		let next = match sampling {
+			Sampling::Greedy => logits.argmax(0)?.to_scalar::<u32>()?,
+			Sampling::Temperature { temperature, .. } => draw(&logits.to_vec1::<f32>()?, temperature, &mut rng),
+		};
+		text.push(next as u8);
 	}
 	Ok(text.split_off(prompt.len()))
+}
+
+/// Index `i` with probability `softmax(logits / temperature)_i`.
+fn draw(logits: &[f32], temperature: f32, rng: &mut ChaCha8Rng) -> u32 {
+	let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+	let weights: Vec<f64> = logits.iter().map(|&l| f64::from((l - max) / temperature.max(1e-3)).exp()).collect();
+	let mut target = rng.gen::<f64>() * weights.iter().sum::<f64>();
+	for (index, weight) in weights.iter().enumerate() {
+		target -= weight;
+		if target <= 0.0 {
+			return index as u32;
+		}
+	}
+	(weights.len() - 1) as u32
 }
