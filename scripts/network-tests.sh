@@ -9,9 +9,9 @@
 #    private federated learning, which mostly wait for their rounds' blocks (a member's proof
 #    is a few seconds of a 10-block deadline), then a DiLoCo language-model training on the
 #    same nodes.
-# Lanes' times in a CI run on 2 cores, side by side (network-providers ran after all lanes
-# until then): lane 1 ~850 s + ~800 s, lane 2 ~1,000 s, lane 3 ~1,160 s (private FL ~600 s,
-# then DiLoCo ~530 s). Each lane starts its own nodes on its own random ports. Lanes 1's and
+# Lanes' times in a CI run on 2 cores, side by side: lane 1 ~1,670 s (network-providers ran
+# after all lanes until then), lane 2 ~800 s + zombienet, lane 3 ~1,410 s (private FL ~600 s,
+# then DiLoCo ~790 s). Each lane starts its own nodes on its own random ports. Lanes 1's and
 # 3's reports are printed after lane 2's, so that they do not interleave. Needs NODE_BIN
 # (scripts/env.sh). Exits non-zero if any test failed.
 set -uo pipefail
