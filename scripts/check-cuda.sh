@@ -8,7 +8,7 @@
 #
 # `cargo check`: nvcc compiles candle's kernels (PTX, and the quantized-matmul library) and rustc
 # type-checks every crate against cudarc; nothing is linked, so neither a GPU nor its driver
-# libraries are needed. The first run compiles the kernels (about 30 minutes on 2 cores; cargo
+# libraries are needed. The first run compiles the kernels (21 minutes on 2 cores here; cargo
 # keeps them in the target directory), later runs only what changed.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

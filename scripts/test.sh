@@ -9,8 +9,8 @@
 #     aichain-client and Python), audited by aichain-client, snarkjs files through the client,
 #     a 4-validator network losing and regaining a validator, and zombienet's test of the
 #     4-validator network (native provider), in three lanes (scripts/network-tests.sh);
-#  3. the compute engine compiled with candle's CUDA backend (scripts/check-cuda.sh: nvcc from
-#     PyPI, no GPU needed).
+#  between the two, the compute engine compiled with candle's CUDA backend
+#  (scripts/check-cuda.sh: nvcc from PyPI, no GPU needed).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bash "$ROOT/scripts/build.sh" >/dev/null
